@@ -1,0 +1,43 @@
+/**
+ * Stable error codes. The state machine's Retry/Catch, the job records and the reports
+ * match on these strings, so they never change meaning once released.
+ */
+export const IMAGE_ERROR_CODES = [
+  /** The upload has zero bytes. */
+  'EMPTY',
+  /** The bytes are not one of the allow-listed raster formats (detected from magic bytes). */
+  'UNSUPPORTED_FORMAT',
+  /** The format is recognised but the data is truncated or damaged. */
+  'CORRUPT',
+  /** The header declares more pixels than the configured limit. */
+  'TOO_MANY_PIXELS',
+  /** The object is larger than the configured byte limit. */
+  'TOO_LARGE',
+  /** An animated image declares more frames than the configured limit. */
+  'TOO_MANY_FRAMES',
+  /** A preset or an option failed validation. */
+  'INVALID_PRESET',
+  /** A workflow event or request is missing fields or has fields of the wrong type. */
+  'INVALID_INPUT',
+] as const;
+
+export type ImageErrorCode = (typeof IMAGE_ERROR_CODES)[number];
+
+/**
+ * An error with a stable code and a sentence a person understands.
+ * `name` equals the code because Lambda reports `errorType` from the error's name,
+ * and that is what Step Functions' `ErrorEquals` matches on.
+ */
+export class ImageError extends Error {
+  readonly code: ImageErrorCode;
+
+  constructor(code: ImageErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = code;
+  }
+}
+
+export function isImageError(value: unknown): value is ImageError {
+  return value instanceof ImageError;
+}

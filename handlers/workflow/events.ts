@@ -1,0 +1,70 @@
+/**
+ * The payloads that travel between the workflow's states. They carry pointers
+ * (bucket, key, version) and job context, never image bytes, so an execution's
+ * state stays far below Step Functions' 256 KB limit whatever the image size.
+ */
+import type { ImageErrorCode } from '../core/errors';
+
+/** Where an object lives. */
+export interface ObjectPointer {
+  readonly bucket: string;
+  readonly key: string;
+  /** S3 version id, when the bucket is versioned. */
+  readonly versionId?: string;
+}
+
+/** Execution input, written by start-workflow. */
+export interface JobInput {
+  readonly jobId: string;
+  readonly source: ObjectPointer & { readonly etag?: string; readonly size: number };
+  /** ISO-8601 time the upload was received. */
+  readonly receivedAt: string;
+}
+
+/** A decoded, oriented, sRGB working image stored as raw pixels for the later steps. */
+export interface RawPointer extends ObjectPointer {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 2 | 3 | 4;
+}
+
+/** Result of ValidateImage, stored at `$.validation`. */
+export type ValidationResult =
+  | {
+      readonly valid: true;
+      readonly format: string;
+      readonly width: number;
+      readonly height: number;
+      readonly pages: number;
+      readonly bytes: number;
+      /** The working image every later step derives from: the original is decoded once. */
+      readonly master: RawPointer;
+    }
+  | { readonly valid: false; readonly error: JobError };
+
+/** An intermediate rendition (raw pixels) named as its final outputs will be. */
+export interface IntermediateRendition {
+  /** Output base name, e.g. `medium` or `medium-grayscale`. */
+  readonly name: string;
+  readonly rendition: string;
+  /** Filter label, or null when none. */
+  readonly filter: string | null;
+  readonly raw: RawPointer;
+}
+
+/** One final output in the processed bucket. */
+export interface OutputRecord {
+  readonly name: string;
+  readonly filter: string | null;
+  readonly format: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+  readonly bucket: string;
+  readonly key: string;
+}
+
+export interface JobError {
+  readonly code: ImageErrorCode | string;
+  readonly message: string;
+}
