@@ -19,6 +19,10 @@ export const IMAGE_ERROR_CODES = [
   'INVALID_PRESET',
   /** A workflow event or request is missing fields or has fields of the wrong type. */
   'INVALID_INPUT',
+  /** A dependency failed in a way that may succeed on retry (throttling, 5xx, network). */
+  'TRANSIENT',
+  /** An unexpected failure inside the processor itself; not retried. */
+  'INTERNAL',
 ] as const;
 
 export type ImageErrorCode = (typeof IMAGE_ERROR_CODES)[number];

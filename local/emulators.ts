@@ -1,0 +1,49 @@
+/**
+ * Real protocol emulators, in-process on free loopback ports: fauxqs speaks S3, SQS and SNS,
+ * dynalite speaks DynamoDB. Code under test reaches them only through the standard SDK
+ * endpoint variables returned by `environment`, exactly as it would reach AWS.
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { interceptLocalhostDns, startFauxqs, type FauxqsServer } from 'fauxqs';
+
+export interface Emulators {
+  /** The fauxqs server, for resource setup that the SDK would do slower. */
+  readonly fauxqs: FauxqsServer;
+  /** Environment variables that point every AWS SDK client at the emulators. */
+  readonly environment: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_REGION = 'us-east-1';
+
+export async function startEmulators(): Promise<Emulators> {
+  // S3 clients use virtual-hosted-style URLs (bucket.s3.localhost); resolve *.localhost to loopback.
+  const restoreDns = interceptLocalhostDns();
+  const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: LOCAL_REGION });
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  dynamo.listen(0, '127.0.0.1');
+  await once(dynamo, 'listening');
+  const dynamoPort = (dynamo.address() as AddressInfo).port;
+
+  const environment = {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_S3: `http://s3.localhost:${fauxqs.port}`,
+    AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${fauxqs.port}`,
+    AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${fauxqs.port}`,
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoPort}`,
+  };
+
+  return {
+    fauxqs,
+    environment,
+    async stop() {
+      await fauxqs.stop();
+      await new Promise<void>((resolve, reject) => dynamo.close((error?: Error) => (error ? reject(error) : resolve())));
+      restoreDns();
+    },
+  };
+}
