@@ -45,3 +45,17 @@ export class ImageError extends Error {
 export function isImageError(value: unknown): value is ImageError {
   return value instanceof ImageError;
 }
+
+/** Codes that describe the upload itself: a verdict on the image, never worth a retry. */
+const VALIDATION_ERROR_CODES: ReadonlySet<ImageErrorCode> = new Set([
+  'EMPTY',
+  'UNSUPPORTED_FORMAT',
+  'CORRUPT',
+  'TOO_MANY_PIXELS',
+  'TOO_LARGE',
+  'TOO_MANY_FRAMES',
+]);
+
+export function isValidationError(value: unknown): value is ImageError {
+  return isImageError(value) && VALIDATION_ERROR_CODES.has(value.code);
+}

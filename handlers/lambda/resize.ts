@@ -1,0 +1,10 @@
+/** ResizeImage: the preset's renditions, derived from the raw working image. */
+import { resizeImage } from '../steps/derive-renditions';
+import { jobStore, objectStore } from './dependencies';
+import { lambdaHandler } from './lambda-handler';
+import { parseDeriveEvent } from './parse-event';
+import { presetFromEnv, workArea } from './runtime-config';
+
+export const handler = lambdaHandler('resize', (event) =>
+  resizeImage(parseDeriveEvent(event), { objects: objectStore(), jobs: jobStore(), work: workArea(), preset: presetFromEnv() }),
+);

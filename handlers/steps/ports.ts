@@ -1,0 +1,34 @@
+/**
+ * What the workflow steps need from the outside world. The adapters in `handlers/adapters`
+ * implement these with injected AWS SDK clients; tests and other runtimes may pass their own.
+ */
+import type { JobStatus } from '../core/job-status';
+import type { JobError, JobInput, ObjectPointer, OutputRecord } from '../workflow/events';
+
+export interface ObjectStore {
+  getBytes(pointer: ObjectPointer, options: { maxBytes: number }): Promise<Buffer>;
+  put(
+    pointer: { bucket: string; key: string },
+    body: Buffer,
+    options: { contentType: string; cacheControl?: string; metadata?: Record<string, string> },
+  ): Promise<unknown>;
+  deletePrefix(bucket: string, prefix: string): Promise<number>;
+}
+
+export interface JobStore {
+  create(job: JobInput): Promise<{ created: boolean }>;
+  advance(
+    jobId: string,
+    status: JobStatus,
+    fields?: { error?: JobError; outputs?: OutputRecord[] },
+  ): Promise<{ applied: boolean; current?: JobStatus }>;
+}
+
+export interface Notifier {
+  jobSucceeded(event: { jobId: string; source: ObjectPointer; outputs: OutputRecord[] }): Promise<unknown>;
+  jobFailed(event: { jobId: string; source: ObjectPointer; error: JobError }): Promise<unknown>;
+}
+
+export interface WorkflowStarter {
+  start(name: string, input: unknown): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+}

@@ -1,0 +1,55 @@
+/**
+ * ValidateImage: the cheap header checks first (bytes, format, pixels, frames), then the one
+ * full decode of the original, which both proves the data is intact and produces the raw working
+ * image every later step derives from. A verdict on the image is returned as a result (the
+ * state machine's Choice routes it); anything else is thrown for Retry/Catch.
+ */
+import { decodeMaster } from '../core/decode';
+import { ImageError, isValidationError } from '../core/errors';
+import { inspectImage } from '../core/inspect';
+import type { Limits } from '../core/limits';
+import type { Preset } from '../core/preset';
+import type { JobInput, ValidationResult } from '../workflow/events';
+import type { JobStore, ObjectStore } from './ports';
+import { writeWorkingImage, type WorkArea } from './working-images';
+
+export interface ValidateDeps {
+  readonly objects: ObjectStore;
+  readonly jobs: JobStore;
+  readonly work: WorkArea;
+  readonly preset: Preset;
+  readonly limits: Limits;
+}
+
+export async function validateUpload(
+  job: Pick<JobInput, 'jobId' | 'source'>,
+  deps: ValidateDeps,
+): Promise<ValidationResult> {
+  await deps.jobs.advance(job.jobId, 'VALIDATING');
+  try {
+    if (job.source.size > deps.limits.maxBytes) {
+      throw new ImageError(
+        'TOO_LARGE',
+        `Expected at most ${deps.limits.maxBytes} bytes, but the upload has ${job.source.size} bytes.`,
+      );
+    }
+    const bytes = await deps.objects.getBytes(job.source, { maxBytes: deps.limits.maxBytes });
+    const info = await inspectImage(bytes, deps.limits);
+    const master = await decodeMaster(bytes, info, deps.preset, deps.limits);
+    const pointer = await writeWorkingImage(deps.objects, deps.work, job.jobId, 'master', master);
+    return {
+      valid: true,
+      format: info.format,
+      width: info.width,
+      height: info.height,
+      pages: info.pages,
+      bytes: info.bytes,
+      master: pointer,
+    };
+  } catch (error) {
+    if (isValidationError(error)) {
+      return { valid: false, error: { code: error.code, message: error.message } };
+    }
+    throw error;
+  }
+}
