@@ -1,0 +1,240 @@
+/**
+ * Runs executions of a rendered definition with aws-local-stepfunctions. Every Task's `Resource`
+ * (a local function ARN) is mapped to its in-process handler, invoked as Lambda would invoke it
+ * (see lambda-invoke.ts); injected faults apply per execution; retry waits are shortened.
+ *
+ * aws-local-stepfunctions keys its overrides by state name, not by ARN, so the mapping is built
+ * by walking the definition: state name → Resource ARN → function.
+ */
+import {
+  ExecutionAbortedError,
+  ExecutionError,
+  ExecutionTimeoutError,
+  StateMachine,
+  type StateMachineDefinition,
+} from 'aws-local-stepfunctions';
+import { ExecutionFaults, checkFaultStates, type FaultSpec } from './faults';
+import type { LocalFunction } from './lambda-context';
+import { TaskFailure, invokeLambda, type Handler } from './lambda-invoke';
+
+/** The events aws-local-stepfunctions logs for an execution (its `EventLog` type is not exported). */
+export type ExecutionEvent = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'] & {};
+
+export interface TaskFunction extends LocalFunction {
+  readonly handler: Handler;
+}
+
+export interface LocalStateMachineOptions {
+  /** The rendered definition (JSON text), with local function ARNs as Task resources. */
+  readonly definition: string;
+  /** Task resource ARN → the function that serves it. */
+  readonly functions: ReadonlyMap<string, TaskFunction>;
+  readonly faults?: readonly FaultSpec[];
+  /**
+   * Milliseconds to wait before each retry, in place of IntervalSeconds × BackoffRate^n
+   * (which locally would only make runs slow). The attempts and the errors matched are unchanged.
+   * @default 10
+   */
+  readonly retryIntervalMs?: number;
+}
+
+export interface ExecutionContext {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly stateMachineArn: string;
+  readonly stateMachineName: string;
+  readonly startDate: Date;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionOutcome {
+  readonly status: Exclude<ExecutionStatus, 'RUNNING'>;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly events: readonly ExecutionEvent[];
+}
+
+/**
+ * AWS Step Functions puts no timeout on a Task unless the definition sets one; aws-local-stepfunctions
+ * defaults to 60 s. Tasks without TimeoutSeconds get the largest value a Node timer holds, so the
+ * only timeout in force locally is the function's own (as in AWS).
+ */
+const NO_TASK_TIMEOUT_SECONDS = Math.floor(2 ** 31 / 1000) - 1;
+
+interface TaskState {
+  readonly Type: string;
+  Resource?: string;
+  Retry?: unknown[];
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+  Branches?: { States: Record<string, TaskState> }[];
+  ItemProcessor?: { States: Record<string, TaskState> };
+  Iterator?: { States: Record<string, TaskState> };
+}
+
+/** Every state in the definition, including those inside Parallel branches and Map processors. */
+export function walkStates(definition: { States: Record<string, unknown> }): [string, TaskState][] {
+  const found: [string, TaskState][] = [];
+  const visit = (states: Record<string, TaskState>) => {
+    for (const [name, state] of Object.entries(states)) {
+      found.push([name, state]);
+      for (const branch of state.Branches ?? []) visit(branch.States);
+      if (state.ItemProcessor) visit(state.ItemProcessor.States);
+      if (state.Iterator) visit(state.Iterator.States);
+    }
+  };
+  visit(definition.States as Record<string, TaskState>);
+  return found;
+}
+
+export class LocalStateMachine {
+  private readonly machine: StateMachine;
+  /** Task state name → its function. */
+  readonly tasks: ReadonlyMap<string, TaskFunction>;
+  private readonly retryIntervalOverrides: Record<string, number>;
+  private readonly faults: readonly FaultSpec[];
+
+  constructor(options: LocalStateMachineOptions) {
+    const definition = JSON.parse(options.definition) as StateMachineDefinition;
+    const states = walkStates(definition);
+    const names = new Set<string>();
+    const tasks = new Map<string, TaskFunction>();
+    const retryIntervalOverrides: Record<string, number> = {};
+    for (const [name, state] of states) {
+      if (names.has(name)) {
+        throw new Error(`Expected state names to be unique across the definition, but ${name} appears twice.`);
+      }
+      names.add(name);
+      if (state.Retry) retryIntervalOverrides[name] = options.retryIntervalMs ?? 10;
+      if (state.Type !== 'Task') continue;
+      const fn = state.Resource === undefined ? undefined : options.functions.get(state.Resource);
+      if (!fn) {
+        throw new Error(
+          `Expected every Task resource to be a local function, but ${name} has ${state.Resource ?? 'no Resource'}; known: ${[...options.functions.keys()].join(', ')}.`,
+        );
+      }
+      tasks.set(name, fn);
+      if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
+        state.TimeoutSeconds = NO_TASK_TIMEOUT_SECONDS;
+      }
+    }
+    this.faults = options.faults ?? [];
+    checkFaultStates(this.faults, [...tasks.keys()]);
+    this.tasks = tasks;
+    this.retryIntervalOverrides = retryIntervalOverrides;
+    // The definition is validated (schema, paths, ARNs) once here, not per execution.
+    this.machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+  }
+
+  /** Runs one execution to its end. Never rejects: a failed execution is an outcome. */
+  async run(input: unknown, context: ExecutionContext): Promise<ExecutionOutcome> {
+    const faults = new ExecutionFaults(this.faults);
+    const taskResourceLocalHandlers = Object.fromEntries(
+      [...this.tasks].map(([stateName, fn]) => [
+        stateName,
+        async (taskInput: unknown) => {
+          const fault = faults.next(stateName);
+          if (fault?.spec.when === 'before') throw TaskFailure.fromHandlerError(fault.error);
+          const result = await invokeLambda(fn, fn.handler, taskInput);
+          if (fault) throw TaskFailure.fromHandlerError(fault.error);
+          return result as never;
+        },
+      ]),
+    );
+    const execution = this.machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers, retryIntervalOverrides: this.retryIntervalOverrides },
+      context: {
+        Execution: {
+          Id: context.executionArn,
+          Name: context.name,
+          StartTime: context.startDate.toISOString(),
+          RoleArn: `arn:aws:iam::000000000000:role/${context.stateMachineName}`,
+        },
+        StateMachine: { Id: context.stateMachineArn, Name: context.stateMachineName },
+      },
+    });
+    const events: ExecutionEvent[] = [];
+    const collected = (async () => {
+      for await (const event of execution.eventLogs) events.push(event);
+    })();
+    let outcome: Omit<ExecutionOutcome, 'events'>;
+    try {
+      outcome = { status: 'SUCCEEDED', output: await execution.result };
+    } catch (error) {
+      if (error instanceof ExecutionError) {
+        const cause = error.cause as Error | undefined;
+        outcome = { status: 'FAILED', error: cause?.name ?? 'States.Runtime', cause: cause?.message ?? error.message };
+      } else if (error instanceof ExecutionTimeoutError) {
+        outcome = { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds.' };
+      } else if (error instanceof ExecutionAbortedError) {
+        outcome = { status: 'ABORTED' };
+      } else {
+        outcome = { status: 'FAILED', error: 'States.Runtime', cause: (error as Error)?.message ?? String(error) };
+      }
+    }
+    await collected;
+    return { ...outcome, events };
+  }
+}
+
+export interface StateTiming {
+  readonly name: string;
+  readonly ms: number;
+  /** Attempts made (1 + retries); Choice and Parallel states count 1. */
+  readonly attempts: number;
+  readonly error?: string;
+}
+
+/**
+ * Every state entered, in the order entered, with the time from StateEntered to StateExited
+ * (or to its last failure, for a state that ended the execution or was cut short).
+ */
+export function stateTimings(events: readonly ExecutionEvent[]): StateTiming[] {
+  const open = new Map<string, { name: string; entered: number; end?: number; attempts: number; error?: string }>();
+  const order: { name: string; entered: number; end?: number; attempts: number; error?: string }[] = [];
+  const last = events.reduce((latest, event) => Math.max(latest, event.timestamp), 0);
+  for (const event of events) {
+    if (!('state' in event)) continue;
+    const name = event.state.name;
+    switch (event.type) {
+      case 'StateEntered': {
+        const timing = { name, entered: event.timestamp, attempts: 1 };
+        open.set(name, timing);
+        order.push(timing);
+        break;
+      }
+      case 'StateRetried': {
+        const timing = open.get(name);
+        if (timing) timing.attempts += 1;
+        break;
+      }
+      case 'StateFailed': {
+        const timing = open.get(name);
+        if (timing) {
+          timing.end = event.timestamp;
+          timing.error = event.Error;
+        }
+        break;
+      }
+      case 'StateExited': {
+        const timing = open.get(name);
+        if (timing) {
+          timing.end = event.timestamp;
+          delete timing.error;
+          open.delete(name);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return order.map((timing) => ({
+    name: timing.name,
+    ms: Math.max(0, (timing.end ?? last) - timing.entered),
+    attempts: timing.attempts,
+    ...(timing.error ? { error: timing.error } : {}),
+  }));
+}
