@@ -1,0 +1,76 @@
+import { ImageError } from '../../../handlers/core/errors';
+import {
+  parseDeriveEvent,
+  parseJobEvent,
+  parseNotifyErrorEvent,
+  parseOptimizeEvent,
+  parseS3Event,
+} from '../../../handlers/lambda/parse-event';
+
+function s3Record(overrides: Record<string, unknown> = {}) {
+  return {
+    eventName: 'ObjectCreated:Put',
+    eventTime: '2026-11-27T10:00:00.000Z',
+    s3: { bucket: { name: 'raw-uploads' }, object: { key: 'uploads/My+Photo%281%29.jpg', size: 1234, eTag: 'abc', versionId: 'v1' } },
+    ...overrides,
+  };
+}
+
+function expectInvalid(run: () => unknown, fragment: string) {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImageError);
+    expect((error as ImageError).code).toBe('INVALID_INPUT');
+    expect((error as ImageError).message).toContain(fragment);
+    return;
+  }
+  throw new Error('expected INVALID_INPUT');
+}
+
+describe('parseS3Event', () => {
+  it('decodes keys the way S3 encodes them in events', () => {
+    expect(parseS3Event({ Records: [s3Record()] })).toEqual([
+      { bucket: 'raw-uploads', key: 'uploads/My Photo(1).jpg', size: 1234, etag: 'abc', versionId: 'v1', eventTime: '2026-11-27T10:00:00.000Z' },
+    ]);
+  });
+
+  it('ignores records that are not object creations', () => {
+    expect(parseS3Event({ Records: [s3Record({ eventName: 'ObjectRemoved:Delete' })] })).toEqual([]);
+  });
+
+  it('names the missing field', () => {
+    expectInvalid(() => parseS3Event({}), 'event.Records');
+    expectInvalid(() => parseS3Event({ Records: [s3Record({ s3: { bucket: { name: 'b' }, object: { key: 'k' } } })] }), 'event.Records[0].s3.object.size');
+  });
+});
+
+describe('step events', () => {
+  const master = { bucket: 'processed', key: '_work/j/master.raw', width: 10, height: 5, channels: 3 };
+
+  it('parses a job event', () => {
+    expect(parseJobEvent({ jobId: 'j', source: { bucket: 'b', key: 'k', size: 3 } })).toEqual({
+      jobId: 'j',
+      source: { bucket: 'b', key: 'k', size: 3 },
+    });
+    expectInvalid(() => parseJobEvent({ jobId: 'j', source: { bucket: 'b', key: 'k', size: '3' } }), 'event.source.size to be a number, but received string "3"');
+  });
+
+  it('rejects a working image with an impossible channel count', () => {
+    expect(parseDeriveEvent({ jobId: 'j', master })).toEqual({ jobId: 'j', master });
+    expectInvalid(() => parseDeriveEvent({ jobId: 'j', master: { ...master, channels: 2 } }), 'event.master.channels to be 3 or 4');
+  });
+
+  it('parses the intermediates OptimizeImage receives', () => {
+    const resized = [{ name: 'thumb', rendition: 'thumb', filter: null, raw: master }];
+    const filtered = [{ name: 'medium-grayscale', rendition: 'medium', filter: 'grayscale', raw: master }];
+    expect(parseOptimizeEvent({ jobId: 'j', resized, filtered })).toEqual({ jobId: 'j', resized, filtered });
+    expectInvalid(() => parseOptimizeEvent({ jobId: 'j', resized: [{ ...resized[0], raw: undefined }], filtered }), 'event.resized[0].raw');
+  });
+
+  it('passes NotifyError the verdict or the caught error, whichever the state holds', () => {
+    const source = { bucket: 'b', key: 'k' };
+    const caught = { Error: 'CORRUPT', Cause: 'x' };
+    expect(parseNotifyErrorEvent({ jobId: 'j', source, error: caught, extra: 1 })).toEqual({ jobId: 'j', source, error: caught });
+  });
+});

@@ -1,0 +1,28 @@
+import { describeFailure } from '../../../handlers/workflow/failure';
+
+describe('describeFailure', () => {
+  it('takes the verdict of a failed validation', () => {
+    const error = { code: 'CORRUPT', message: 'The JPEG data ends early.' };
+    expect(describeFailure({ validation: { valid: false, error } })).toEqual(error);
+  });
+
+  it('reads the code and message of a caught Lambda error from its JSON cause', () => {
+    const cause = JSON.stringify({ errorType: 'INTERNAL', errorMessage: 'resize failed unexpectedly: boom', trace: [] });
+    expect(describeFailure({ error: { Error: 'INTERNAL', Cause: cause } })).toEqual({
+      code: 'INTERNAL',
+      message: 'resize failed unexpectedly: boom',
+    });
+  });
+
+  it('keeps a plain-text cause from Step Functions itself', () => {
+    expect(describeFailure({ error: { Error: 'States.Timeout', Cause: 'Task timed out after 60 seconds.' } })).toEqual({
+      code: 'States.Timeout',
+      message: 'Task timed out after 60 seconds.',
+    });
+  });
+
+  it('says so when there is neither a verdict nor an error', () => {
+    expect(describeFailure({}).code).toBe('INTERNAL');
+    expect(describeFailure({ error: {} })).toEqual({ code: 'INTERNAL', message: 'The workflow stopped with INTERNAL and gave no reason.' });
+  });
+});
