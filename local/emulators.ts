@@ -32,7 +32,8 @@ export async function startEmulators(): Promise<Emulators> {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_S3: `http://s3.localhost:${fauxqs.port}`,
-    AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${fauxqs.port}`,
+    // fauxqs writes queue URLs as sqs.<region>.localhost; the same host here keeps the SQS client from overriding it.
+    AWS_ENDPOINT_URL_SQS: `http://sqs.${LOCAL_REGION}.localhost:${fauxqs.port}`,
     AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${fauxqs.port}`,
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoPort}`,
   };

@@ -1,0 +1,198 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ImageError } from '../../../handlers/core/errors';
+import { JOB_STATUSES, statusRank, type JobStatus } from '../../../handlers/core/job-status';
+import { DynamoJobStore } from '../../../handlers/adapters/job-store';
+import type { JobInput, OutputRecord } from '../../../handlers/workflow/events';
+import { useEmulators } from '../../support/emulators';
+import { startJsonProtocolServer } from '../../support/json-protocol-server';
+
+useEmulators();
+const TABLE = 'adapter-jobs';
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+
+let client: DynamoDBClient;
+let store: DynamoJobStore;
+let jobCount = 0;
+
+beforeAll(async () => {
+  client = new DynamoDBClient({});
+  await client.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'jobId', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  store = new DynamoJobStore(client, TABLE, { ttlDays: 7, now: () => NOW });
+});
+
+afterAll(() => client.destroy());
+
+function newJob(): JobInput {
+  jobCount += 1;
+  return {
+    jobId: `photo-jpg-${String(jobCount).padStart(4, '0')}`,
+    source: { bucket: 'raw-uploads', key: `uploads/photo-${jobCount}.jpg`, size: 1234, etag: '"abc"' },
+    receivedAt: '2026-03-01T11:59:58.000Z',
+  };
+}
+
+const OUTPUT: OutputRecord = {
+  name: 'thumb',
+  filter: null,
+  format: 'webp',
+  width: 320,
+  height: 240,
+  bytes: 9876,
+  bucket: 'processed',
+  key: 'photo/thumb.webp',
+};
+
+describe('DynamoJobStore', () => {
+  it('creates a job as RECEIVED with its source, history and TTL', async () => {
+    const job = newJob();
+    await expect(store.create(job)).resolves.toEqual({ created: true });
+    await expect(store.get(job.jobId)).resolves.toEqual({
+      jobId: job.jobId,
+      status: 'RECEIVED',
+      source: job.source,
+      receivedAt: job.receivedAt,
+      updatedAt: NOW.toISOString(),
+      expiresAt: NOW.getTime() / 1000 + 7 * 86_400,
+      history: [{ status: 'RECEIVED', at: NOW.toISOString() }],
+    });
+  });
+
+  it('treats a second create of the same job as a duplicate and keeps the first record', async () => {
+    const job = newJob();
+    await store.create(job);
+    await store.advance(job.jobId, 'VALIDATING');
+    await expect(store.create({ ...job, receivedAt: '2030-01-01T00:00:00.000Z' })).resolves.toEqual({ created: false });
+    await expect(store.get(job.jobId)).resolves.toMatchObject({ status: 'VALIDATING', receivedAt: job.receivedAt });
+  });
+
+  it('advances forward, recording fields, updatedAt and every step in history', async () => {
+    const job = newJob();
+    let clock = NOW.getTime();
+    const ticking = new DynamoJobStore(client, TABLE, { now: () => new Date((clock += 1000)) });
+    await ticking.create(job);
+
+    await expect(ticking.advance(job.jobId, 'VALIDATING')).resolves.toEqual({ applied: true });
+    await expect(ticking.advance(job.jobId, 'PROCESSING', { details: { format: 'jpeg', width: 4000 } })).resolves.toEqual({ applied: true });
+    await expect(ticking.advance(job.jobId, 'PROCESSING')).resolves.toEqual({ applied: true }); // a retried state
+    await expect(ticking.advance(job.jobId, 'OPTIMIZING')).resolves.toEqual({ applied: true });
+    await expect(ticking.advance(job.jobId, 'SUCCEEDED', { outputs: [OUTPUT] })).resolves.toEqual({ applied: true });
+
+    const record = await ticking.get(job.jobId);
+    expect(record).toMatchObject({
+      status: 'SUCCEEDED',
+      outputs: [OUTPUT],
+      details: { format: 'jpeg', width: 4000 },
+      updatedAt: new Date(NOW.getTime() + 6000).toISOString(),
+      expiresAt: (NOW.getTime() + 1000) / 1000 + 30 * 86_400, // the default TTL, from creation
+    });
+    expect(record?.history.map((entry) => entry.status)).toEqual(['RECEIVED', 'VALIDATING', 'PROCESSING', 'PROCESSING', 'OPTIMIZING', 'SUCCEEDED']);
+    expect(record?.error).toBeUndefined();
+  });
+
+  it('refuses to move a job backwards and says where it is', async () => {
+    const job = newJob();
+    await store.create(job);
+    await store.advance(job.jobId, 'OPTIMIZING');
+
+    await expect(store.advance(job.jobId, 'VALIDATING')).resolves.toEqual({ applied: false, current: 'OPTIMIZING' });
+    await expect(store.advance(job.jobId, 'RECEIVED')).resolves.toEqual({ applied: false, current: 'OPTIMIZING' });
+    const record = await store.get(job.jobId);
+    expect(record?.status).toBe('OPTIMIZING');
+    expect(record?.history.map((entry) => entry.status)).toEqual(['RECEIVED', 'OPTIMIZING']);
+  });
+
+  it('keeps a terminal job terminal, allowing only an identical repeat', async () => {
+    const job = newJob();
+    await store.create(job);
+    const error = new ImageError('CORRUPT', 'The JPEG data ends before the image does.');
+    await expect(store.advance(job.jobId, 'FAILED', { error })).resolves.toEqual({ applied: true });
+
+    await expect(store.advance(job.jobId, 'SUCCEEDED', { outputs: [OUTPUT] })).resolves.toEqual({ applied: false, current: 'FAILED' });
+    await expect(store.advance(job.jobId, 'OPTIMIZING')).resolves.toEqual({ applied: false, current: 'FAILED' });
+    await expect(store.advance(job.jobId, 'FAILED', { error })).resolves.toEqual({ applied: true });
+
+    const record = await store.get(job.jobId);
+    expect(record).toMatchObject({ status: 'FAILED', error: { code: 'CORRUPT', message: 'The JPEG data ends before the image does.' } });
+    expect(record?.error).toEqual({ code: 'CORRUPT', message: 'The JPEG data ends before the image does.' }); // a plain map, not the Error
+    expect(record?.outputs).toBeUndefined();
+  });
+
+  it('does not advance a job that was never created', async () => {
+    await expect(store.advance('never-created', 'PROCESSING')).resolves.toEqual({ applied: false });
+    await expect(store.get('never-created')).resolves.toBeUndefined();
+  });
+
+  it('lets concurrent writers apply only transitions that never go backwards', async () => {
+    const job = newJob();
+    await store.create(job);
+    const attempts: JobStatus[] = [...JOB_STATUSES, ...JOB_STATUSES, ...JOB_STATUSES].reverse();
+
+    const results = await Promise.all(attempts.map((status) => store.advance(job.jobId, status)));
+
+    const applied = attempts.filter((_, index) => results[index]?.applied);
+    const terminals = new Set(applied.filter((status) => status === 'SUCCEEDED' || status === 'FAILED'));
+    expect(terminals.size).toBe(1); // whichever terminal status landed first excludes the other
+    const record = await store.get(job.jobId);
+    const history = record?.history.map((entry) => entry.status) ?? [];
+    expect(history).toHaveLength(applied.length + 1);
+    expect(history.map(statusRank)).toEqual([...history.map(statusRank)].sort((a, b) => a - b));
+    expect(record?.status).toBe([...terminals][0]);
+    for (const [index, result] of results.entries()) {
+      if (!result.applied) expect(result.current && statusRank(result.current)).toBeGreaterThanOrEqual(statusRank(attempts[index]!));
+    }
+  });
+});
+
+describe('DynamoJobStore against DynamoDB responses the emulator cannot produce', () => {
+  it('reads the current status from the item DynamoDB returns with a failed condition, without another read', async () => {
+    const server = await startJsonProtocolServer(() => ({
+      status: 400,
+      body: {
+        __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+        message: 'The conditional request failed',
+        Item: { jobId: { S: 'job-1' }, status: { S: 'SUCCEEDED' } },
+      },
+    }));
+    const remote = new DynamoDBClient({ endpoint: server.endpoint, maxAttempts: 1 });
+    try {
+      await expect(new DynamoJobStore(remote, TABLE).advance('job-1', 'PROCESSING')).resolves.toEqual({ applied: false, current: 'SUCCEEDED' });
+      expect(server.requests).toHaveLength(1);
+      expect(server.requests[0]).toMatchObject({
+        target: 'DynamoDB_20120810.UpdateItem',
+        body: {
+          TableName: TABLE,
+          Key: { jobId: { S: 'job-1' } },
+          ConditionExpression: '#status IN (:from0, :from1, :from2)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    } finally {
+      remote.destroy();
+      await server.close();
+    }
+  });
+
+  it.each([
+    [500, 'com.amazonaws.dynamodb.v20120810#InternalServerError'],
+    [400, 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException'],
+  ])('maps a %i %s to TRANSIENT', async (status, type) => {
+    const server = await startJsonProtocolServer(() => ({ status, body: { __type: type, message: 'try again later' } }));
+    const remote = new DynamoDBClient({ endpoint: server.endpoint, maxAttempts: 1 });
+    try {
+      const failing = new DynamoJobStore(remote, TABLE);
+      await expect(failing.advance('job-1', 'PROCESSING')).rejects.toMatchObject({ code: 'TRANSIENT', name: 'TRANSIENT' });
+      await expect(failing.create(newJob())).rejects.toMatchObject({ code: 'TRANSIENT' });
+      await expect(failing.get('job-1')).rejects.toMatchObject({ code: 'TRANSIENT', message: expect.stringContaining('DynamoDB GetItem') });
+    } finally {
+      remote.destroy();
+      await server.close();
+    }
+  });
+});
