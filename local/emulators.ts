@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { interceptLocalhostDns, startFauxqs, type FauxqsServer } from 'fauxqs';
+import type { FauxqsServer } from 'fauxqs';
 
 export interface Emulators {
   /** The fauxqs server, for resource setup that the SDK would do slower. */
@@ -19,6 +19,8 @@ export interface Emulators {
 export const LOCAL_REGION = 'us-east-1';
 
 export async function startEmulators(): Promise<Emulators> {
+  // fauxqs is ESM-only and exports only an `import` condition, which `import()` honours from CommonJS too.
+  const { interceptLocalhostDns, startFauxqs } = await import('fauxqs');
   // S3 clients use virtual-hosted-style URLs (bucket.s3.localhost); resolve *.localhost to loopback.
   const restoreDns = interceptLocalhostDns();
   const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: LOCAL_REGION });
