@@ -8,7 +8,7 @@
  *   --fail OptimizeImage=INTERNAL:1:after   the handler runs (and writes what it writes), then its
  *                                           result is replaced by the error, like a function that
  *                                           dies after its side effects
- *   IMAGE_PROCESSOR_FAULTS="ResizeImage=TRANSIENT:2,OptimizeImage=INTERNAL"
+ *   LOCAL_FAULTS="ResizeImage=TRANSIENT:2,OptimizeImage=INTERNAL" npm start
  *
  * Counting is per execution and per state: each execution sees the same sequence of failures.
  */
@@ -23,7 +23,11 @@ export interface FaultSpec {
   readonly when: 'before' | 'after';
 }
 
-export const FAULTS_ENV = 'IMAGE_PROCESSOR_FAULTS';
+/**
+ * The environment form. Not `IMAGE_PROCESSOR_FAULTS`: stacks/config.ts reserves `IMAGE_PROCESSOR_*`
+ * for stack settings and rejects unknown ones, so an exported fault list would break `cdktf synth`.
+ */
+export const FAULTS_ENV = 'LOCAL_FAULTS';
 
 const FAULT_SYNTAX = '<State>=<Error>[:<times>|*][:after]';
 const STATE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -57,7 +61,7 @@ export function parseFault(text: string): FaultSpec {
   return { state, error, times: count, when };
 }
 
-/** Parses a list separated by commas, semicolons or whitespace (the form of `IMAGE_PROCESSOR_FAULTS`). */
+/** Parses a list separated by commas, semicolons or whitespace (the form of `LOCAL_FAULTS`). */
 export function parseFaultList(text: string | undefined): FaultSpec[] {
   if (!text) return [];
   return text

@@ -18,7 +18,7 @@ import type { LocalFunction } from './lambda-context';
 import { TaskFailure, invokeLambda, type Handler } from './lambda-invoke';
 
 /** The events aws-local-stepfunctions logs for an execution (its `EventLog` type is not exported). */
-export type ExecutionEvent = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'] & {};
+export type ExecutionEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
 
 export interface TaskFunction extends LocalFunction {
   readonly handler: Handler;
@@ -89,12 +89,19 @@ export function walkStates(definition: { States: Record<string, unknown> }): [st
   return found;
 }
 
+/** The names of the definition's Task states (Parallel branches included), in definition order. */
+export function taskStateNames(definition: { States: Record<string, unknown> }): string[] {
+  return walkStates(definition)
+    .filter(([, state]) => state.Type === 'Task')
+    .map(([name]) => name);
+}
+
 export class LocalStateMachine {
   private readonly machine: StateMachine;
   /** Task state name → its function. */
   readonly tasks: ReadonlyMap<string, TaskFunction>;
   private readonly retryIntervalOverrides: Record<string, number>;
-  private readonly faults: readonly FaultSpec[];
+  private faultSpecs: readonly FaultSpec[] = [];
 
   constructor(options: LocalStateMachineOptions) {
     const definition = JSON.parse(options.definition) as StateMachineDefinition;
@@ -120,17 +127,26 @@ export class LocalStateMachine {
         state.TimeoutSeconds = NO_TASK_TIMEOUT_SECONDS;
       }
     }
-    this.faults = options.faults ?? [];
-    checkFaultStates(this.faults, [...tasks.keys()]);
     this.tasks = tasks;
+    this.faults = options.faults ?? [];
     this.retryIntervalOverrides = retryIntervalOverrides;
     // The definition is validated (schema, paths, ARNs) once here, not per execution.
     this.machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
   }
 
+  /** The faults injected into executions started from now on (each counts its own attempts). */
+  get faults(): readonly FaultSpec[] {
+    return this.faultSpecs;
+  }
+
+  set faults(faults: readonly FaultSpec[]) {
+    checkFaultStates(faults, [...this.tasks.keys()]);
+    this.faultSpecs = [...faults];
+  }
+
   /** Runs one execution to its end. Never rejects: a failed execution is an outcome. */
   async run(input: unknown, context: ExecutionContext): Promise<ExecutionOutcome> {
-    const faults = new ExecutionFaults(this.faults);
+    const faults = new ExecutionFaults(this.faultSpecs);
     const taskResourceLocalHandlers = Object.fromEntries(
       [...this.tasks].map(([stateName, fn]) => [
         stateName,
@@ -184,6 +200,7 @@ export interface StateTiming {
   readonly ms: number;
   /** Attempts made (1 + retries); Choice and Parallel states count 1. */
   readonly attempts: number;
+  /** The error the state ended with, when it failed (caught, or ending the execution). */
   readonly error?: string;
 }
 
@@ -192,8 +209,16 @@ export interface StateTiming {
  * (or to its last failure, for a state that ended the execution or was cut short).
  */
 export function stateTimings(events: readonly ExecutionEvent[]): StateTiming[] {
-  const open = new Map<string, { name: string; entered: number; end?: number; attempts: number; error?: string }>();
-  const order: { name: string; entered: number; end?: number; attempts: number; error?: string }[] = [];
+  interface Open {
+    name: string;
+    entered: number;
+    end?: number;
+    attempts: number;
+    error?: string;
+    caught?: boolean;
+  }
+  const open = new Map<string, Open>();
+  const order: Open[] = [];
   const last = events.reduce((latest, event) => Math.max(latest, event.timestamp), 0);
   for (const event of events) {
     if (!('state' in event)) continue;
@@ -218,11 +243,16 @@ export function stateTimings(events: readonly ExecutionEvent[]): StateTiming[] {
         }
         break;
       }
+      case 'StateCaught': {
+        const timing = open.get(name);
+        if (timing) timing.caught = true;
+        break;
+      }
       case 'StateExited': {
         const timing = open.get(name);
         if (timing) {
           timing.end = event.timestamp;
-          delete timing.error;
+          if (!timing.caught) delete timing.error;
           open.delete(name);
         }
         break;

@@ -8,13 +8,17 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  PutObjectCommand,
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { ImageError } from '../core/errors';
 import type { ObjectPointer } from '../workflow/events';
 import { toAdapterError } from './aws-errors';
+
+/** Part size for multipart uploads: 8 MiB, above S3's 5 MiB minimum. */
+const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
+const UPLOAD_PARTS_IN_FLIGHT = 4;
 
 export interface ObjectHead {
   readonly size: number;
@@ -97,19 +101,26 @@ export class S3ObjectStore {
     }
   }
 
+  /**
+   * Bodies up to one part go up in a single PutObject; larger ones (a tall working image is
+   * easily 17 MB) as a multipart upload, which also keeps each request small enough to retry.
+   */
   async put(pointer: { bucket: string; key: string }, body: Buffer, options: PutOptions): Promise<{ etag?: string }> {
     try {
-      const response = await this.client.send(
-        new PutObjectCommand({
+      const upload = new Upload({
+        client: this.client,
+        partSize: UPLOAD_PART_BYTES,
+        queueSize: UPLOAD_PARTS_IN_FLIGHT,
+        params: {
           Bucket: pointer.bucket,
           Key: pointer.key,
           Body: body,
-          ContentLength: body.length,
           ContentType: options.contentType,
           CacheControl: options.cacheControl,
           Metadata: options.metadata,
-        }),
-      );
+        },
+      });
+      const response = await upload.done();
       return response.ETag ? { etag: response.ETag } : {};
     } catch (error) {
       throw toAdapterError('S3 PutObject', error);

@@ -1,7 +1,8 @@
 /**
- * The two terminal steps. Each records the outcome on the job (a conditional write: a job never
- * moves backwards) and then publishes it, so a subscriber never hears of an outcome the job
- * record does not show. A retried step publishes again: notifications are at-least-once.
+ * The two terminal steps. Each removes the job's scratch objects, records the outcome on the job
+ * (a conditional write: a job never moves backwards) and then publishes it, so a subscriber never
+ * hears of an outcome the job record does not show. A retried step publishes again:
+ * notifications are at-least-once.
  */
 import { ImageError } from '../core/errors';
 import { describeFailure, type FailedState } from '../workflow/failure';
@@ -17,8 +18,9 @@ export interface NotifySuccessEvent {
 
 export async function notifySuccess(
   event: NotifySuccessEvent,
-  deps: { readonly jobs: JobStore; readonly notifier: Notifier },
+  deps: { readonly jobs: JobStore; readonly notifier: Notifier; readonly objects: ObjectStore; readonly work: WorkArea },
 ): Promise<void> {
+  await deps.objects.deletePrefix(deps.work.bucket, workPrefixFor(deps.work, event.jobId));
   const { applied, current } = await deps.jobs.advance(event.jobId, 'SUCCEEDED', { outputs: event.outputs });
   if (!applied) {
     throw new ImageError('INTERNAL', `Expected job ${event.jobId} to be able to succeed, but it is already ${current ?? 'missing'}.`);

@@ -1,14 +1,15 @@
 /**
  * OptimizeImage: encodes every raw intermediate into the formats the preset gives its name and
- * writes the web-ready outputs as `<jobId>/<name>.<ext>`. The scratch objects are removed once
- * every output is stored; NotifyError removes both if a job fails part-way.
+ * writes the web-ready outputs as `<jobId>/<name>.<ext>`. It leaves the scratch objects in place,
+ * so a retry after any failure (even after the last write) finds its inputs; the terminal steps
+ * remove them.
  */
 import { encodeRendition } from '../core/encode';
 import type { Preset } from '../core/preset';
 import type { RawImage } from '../core/raw-image';
 import type { IntermediateRendition, OutputRecord } from '../workflow/events';
 import type { JobStore, ObjectStore } from './ports';
-import { readWorkingImage, workPrefixFor, type WorkArea } from './working-images';
+import { readWorkingImage, type WorkArea } from './working-images';
 
 /** Outputs are named by content (a new upload is a new job id), so they can be cached forever. */
 const OUTPUT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -68,6 +69,5 @@ export async function optimizeImage(event: OptimizeEvent, deps: OptimizeDeps): P
       };
     }),
   );
-  await deps.objects.deletePrefix(deps.work.bucket, workPrefixFor(deps.work, event.jobId));
   return { outputs };
 }

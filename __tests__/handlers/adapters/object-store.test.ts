@@ -65,6 +65,16 @@ describe('S3ObjectStore', () => {
     expect(raw).toMatchObject({ CacheControl: 'public, max-age=31536000, immutable', Metadata: { job: 'job-1' } });
   });
 
+  it('uploads a body larger than one part in parts and reads it back whole', async () => {
+    const body = Buffer.alloc(17 * 1024 * 1024);
+    for (let i = 0; i < body.length; i += 4096) body[i] = i % 251;
+    sent.length = 0;
+    await store.put({ bucket: BUCKET, key: 'big/master.raw' }, body, { contentType: 'application/octet-stream' });
+    expect(sent.map((request) => request.command)).toContain('CompleteMultipartUploadCommand');
+    const read = await store.getBytes({ bucket: BUCKET, key: 'big/master.raw' }, { maxBytes: body.length });
+    expect(read.equals(body)).toBe(true);
+  });
+
   it('asks for the pointer’s version when it has one', async () => {
     await store.put({ bucket: BUCKET, key: 'uploads/v.jpg' }, Buffer.from('v1'), { contentType: 'image/jpeg' });
     sent.length = 0;

@@ -1,0 +1,104 @@
+/**
+ * `npm start` as a person runs it: a real process through `npx tsx local/main.ts`, checked by exit
+ * status and output. (Everything else is tested through the programmatic API.)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { main, parseCliArguments, SAMPLES_DIR } from '../../local/cli';
+import { photoLikeJpeg } from '../fixtures/images';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+function start(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('npx', ['tsx', 'local/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+describe('npm start (local/main.ts)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'local-cli-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('explains itself with --help and exits 0', async () => {
+    const { code, stdout } = await start(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: npm start -- \[<file-or-folder>\.\.\.\] \[options\]/);
+    for (const option of ['--out', '--preset', '--concurrency', '--fail', 'LOCAL_FAULTS']) expect(stdout).toContain(option);
+  });
+
+  it('exits 0 when every input reached a terminal state, rejected images included', async () => {
+    await writeFile(join(dir, 'photo.jpg'), await photoLikeJpeg(160, 120));
+    await writeFile(join(dir, 'notes.jpg'), 'not an image');
+    const out = join(dir, 'out');
+    const { code, stdout, stderr } = await start([join(dir, 'photo.jpg'), join(dir, 'notes.jpg'), '--out', out, '--concurrency', '2'], {
+      LOCAL_FAULTS: 'ResizeImage=TRANSIENT:1',
+    });
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('2 image(s): 1 succeeded, 1 failed');
+    expect(stdout).toContain('Injected faults: ResizeImage=TRANSIENT:1');
+    expect(stdout).toMatch(/FAILED .*notes\.jpg: UNSUPPORTED_FORMAT/);
+    expect(stdout).toContain(`Report:  ${join(out, 'report.json')}`);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { jobs: { status: string }[] };
+    expect(report.jobs.map((job) => job.status)).toEqual(['SUCCEEDED', 'FAILED']);
+  });
+
+});
+
+describe('exit status of main() (in-process)', () => {
+  async function runMain(args: string[]): Promise<{ code: number; stderr: string }> {
+    let stderr = '';
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr += chunk.toString();
+      return true;
+    });
+    try {
+      return { code: await main(args), stderr };
+    } finally {
+      write.mockRestore();
+    }
+  }
+
+  it('is 2 with a sentence for unusable arguments', async () => {
+    expect(await runMain(['--concurrency', 'many'])).toEqual({
+      code: 2,
+      stderr: expect.stringContaining('Expected --concurrency to be a whole number of at least 1, but received "many".'),
+    });
+    expect((await runMain(['--fail', 'Resize'])).code).toBe(2);
+    expect(await runMain(['--fail', 'Resize=TRANSIENT'])).toEqual({ code: 2, stderr: expect.stringContaining('Expected faults to name Task states of the definition (ValidateImage, ') });
+    expect((await runMain(['--colour'])).code).toBe(2);
+  });
+
+  it('is 1 saying what failed when the system cannot run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-cli-'));
+    try {
+      const { code, stderr } = await runMain([join(dir, 'missing.jpg'), '--out', join(dir, 'out')]);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/local: the system failed — Expected ".*missing\.jpg" to be a file or folder, but nothing exists at that path\./);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('command-line arguments', () => {
+  it('default to the bundled samples and ./out', () => {
+    expect(parseCliArguments([], {})).toMatchObject({ inputs: [relative(process.cwd(), SAMPLES_DIR) || SAMPLES_DIR], usedSamples: true, outDir: 'out', faults: [], help: false });
+  });
+
+  it('collect repeated --fail options after the LOCAL_FAULTS ones', () => {
+    const args = parseCliArguments(['a.jpg', '--fail', 'ResizeImage=TRANSIENT:2', '--fail', 'OptimizeImage=INTERNAL'], { LOCAL_FAULTS: 'NotifyError=TRANSIENT' });
+    expect(args.faults.map((fault) => fault.state)).toEqual(['NotifyError', 'ResizeImage', 'OptimizeImage']);
+    expect(args.inputs).toEqual(['a.jpg']);
+  });
+});

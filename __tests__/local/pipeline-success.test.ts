@@ -1,0 +1,107 @@
+/**
+ * End to end on the emulators: real-looking photos go through every state to NotifySuccess, the
+ * outputs land in the output folder as the report says, and the outcome is read back from the
+ * emulated table, bucket and topics. A duplicated S3 event yields one job and one set of outputs.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { animatedGif, photoLikeJpeg, rgbaPng, solid } from '../fixtures/images';
+import { DEFAULT_OUTPUTS, silenceFunctionLogs, startHarness, stateNames, type Harness } from './harness';
+
+silenceFunctionLogs();
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(() => harness?.stop());
+
+describe('valid images', () => {
+  it('each reach NotifySuccess with the seven outputs, copied into one folder per input', async () => {
+    const files = {
+      'beach.jpg': await photoLikeJpeg(480, 360, { seed: 1 }),
+      'portrait.jpg': await photoLikeJpeg(480, 360, { seed: 2, orientation: 6 }),
+      'logo.png': await rgbaPng(200, 150),
+      'wave.gif': await animatedGif(),
+      'card.webp': await solid('webp', 400, 300),
+    };
+    const run = await harness.run(files);
+    expect(run.problems).toEqual([]);
+    expect(run.report.summary).toMatchObject({ succeeded: 5, failed: 0 });
+    expect(JSON.parse(await readFile(run.reportPath, 'utf8'))).toEqual(run.report);
+
+    for (const name of Object.keys(files)) {
+      const { trace, report } = run.job(name);
+      expect(report.status).toBe('SUCCEEDED');
+      expect(report.error).toBeUndefined();
+      expect(report.outputs.map((output) => output.name).sort()).toEqual(DEFAULT_OUTPUTS);
+      const names = stateNames(report);
+      expect(names.slice(0, 3)).toEqual(['ValidateImage', 'ImageValid', 'ProcessImage']);
+      expect(names.slice(3, 5).sort()).toEqual(['ApplyFilters', 'ResizeImage']);
+      expect(names.slice(5)).toEqual(['OptimizeImage', 'NotifySuccess']);
+      for (const state of report.states) expect(state.ms).toBeGreaterThanOrEqual(0);
+
+      // Read back from the emulated services, not from memory.
+      expect(trace.record).toMatchObject({ status: 'SUCCEEDED', jobId: trace.jobId });
+      expect(trace.notifications).toEqual([expect.objectContaining({ topic: 'success', jobId: trace.jobId, message: expect.objectContaining({ type: 'image.processed' }) })]);
+      expect(trace.processedKeys).toHaveLength(7);
+
+      for (const output of report.outputs) {
+        expect(output.path).toBe(`${trace.folder}/${output.name}`);
+        const file = join(run.outDir, output.path);
+        expect((await stat(file)).size).toBe(output.bytes);
+        const metadata = await sharp(file).metadata();
+        expect({ name: output.name, format: metadata.format, width: metadata.width, height: metadata.height }).toEqual({
+          name: output.name,
+          format: output.format,
+          width: output.width,
+          height: output.height,
+        });
+        expect(output.filter).toBe(output.name.includes('grayscale') ? 'grayscale' : null);
+      }
+    }
+    // Auto-oriented: stored 480 × 360 with EXIF orientation 6 is a 360 × 480 portrait.
+    const thumb = run.job('portrait.jpg').report.outputs.find((output) => output.name === 'thumb.webp')!;
+    expect({ width: thumb.width, height: thumb.height }).toEqual({ width: 320, height: 427 });
+    expect(run.job('beach.jpg').trace.folder).toBe('beach');
+  });
+});
+
+describe('a large upload', () => {
+  it('goes up in parts (as clients upload big files), arrives as CompleteMultipartUpload and succeeds', async () => {
+    // A small photo with 12 MiB of trailing bytes, which decoders ignore: over fauxqs' 11 MiB request limit.
+    const photo = await photoLikeJpeg(320, 240, { seed: 4 });
+    const run = await harness.run({ 'large.jpg': Buffer.concat([photo, Buffer.alloc(12 * 1024 * 1024)]) });
+    expect(run.problems).toEqual([]);
+    const { trace, report } = run.job('large.jpg');
+    expect(report.status).toBe('SUCCEEDED');
+    expect(JSON.parse(trace.execution!.input)).toMatchObject({ source: { size: photo.length + 12 * 1024 * 1024, etag: expect.stringMatching(/-2$/) } });
+  });
+});
+
+describe('a duplicated S3 event', () => {
+  it('gives one job, one execution, one set of outputs and one notification', async () => {
+    const created = await harness.system.upload(`${harness.system.resources.uploadsPrefix}dup/again.jpg`, await photoLikeJpeg(320, 240, { seed: 3 }));
+    const eventTime = new Date();
+    // Delivered twice at once, then once more after the execution has closed.
+    await Promise.all([harness.system.deliver([created], eventTime), harness.system.deliver([created], eventTime)]);
+    const execution = harness.system.executionFor(created);
+    expect(execution).toBeDefined();
+    await execution!.settled;
+    await harness.system.deliver([created], eventTime);
+    await harness.system.stepFunctions.idle();
+
+    const executions = harness.system.stepFunctions.executions().filter((candidate) => candidate.input.includes(JSON.stringify(created.key)));
+    expect(executions).toHaveLength(1);
+    expect(executions[0]!.status).toBe('SUCCEEDED');
+    const { jobId } = JSON.parse(execution!.input) as { jobId: string };
+    const record = await harness.system.readJob(jobId);
+    expect(record?.status).toBe('SUCCEEDED');
+    expect(record?.history.filter((entry) => entry.status === 'RECEIVED')).toHaveLength(1);
+    expect(record?.history.filter((entry) => entry.status === 'SUCCEEDED')).toHaveLength(1);
+    expect(await harness.system.processedKeys(`${jobId}/`)).toHaveLength(7);
+    const notifications = (await harness.system.notifications()).filter((notification) => notification.jobId === jobId);
+    expect(notifications).toHaveLength(1);
+  });
+});

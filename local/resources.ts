@@ -1,0 +1,121 @@
+/**
+ * The names and settings of everything the local runner creates, from the stack config
+ * (stacks/config.ts) for the `local` stage: the same resolution as a deployed stage (defaults,
+ * cdktf.json context `settings`, `IMAGE_PROCESSOR_<SETTING>` and `IMAGE_PROCESSOR_LOCAL_<SETTING>`
+ * variables), the same naming functions. `localResources` is the one mapping from that config
+ * onto what the emulators need.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENTRYPOINTS, type EntrypointName } from '../handlers/lambda/entrypoints';
+import {
+  ConfigError,
+  ENV_PREFIX,
+  JOBS_TABLE_SCHEMA,
+  STAGES_VARIABLE,
+  environmentName,
+  loadStageConfigs,
+  memorySettingName,
+  resourceNames,
+  SETTING_NAMES,
+  timeoutSettingName,
+  type Settings,
+} from '../stacks/config';
+import { LOCAL_REGION } from './emulators';
+import { LOCAL_ACCOUNT_ID, type LocalFunction } from './lambda-context';
+
+export const LOCAL_STAGE = 'local';
+
+export interface LocalResources {
+  readonly stage: string;
+  /** The emulators' region (every local ARN and default bucket name uses it). */
+  readonly region: string;
+  readonly stackName: string;
+  readonly rawBucket: string;
+  readonly processedBucket: string;
+  /** Uploads under this prefix start a workflow. */
+  readonly uploadsPrefix: string;
+  /** Scratch prefix in the processed bucket, expired by a lifecycle rule. */
+  readonly workPrefix: string;
+  readonly workExpirationDays: number;
+  readonly jobsTable: { readonly name: string; readonly partitionKey: string; readonly ttlAttribute: string };
+  readonly jobTtlDays: number;
+  readonly successTopic: string;
+  readonly errorTopic: string;
+  readonly stateMachineName: string;
+  readonly workflowType: string;
+  readonly functions: Readonly<Record<EntrypointName, LocalFunction>>;
+  /** The settings the functions read from their environment, as the stack sets them. */
+  readonly functionEnvironment: Readonly<Record<string, string>>;
+}
+
+/** The cdktf context (`settings`, `stages`) from cdktf.json, as `cdktf synth` hands it to the app. */
+function cdktfContext(): { settings?: unknown; stages?: unknown } {
+  try {
+    const json = JSON.parse(readFileSync(join(__dirname, '..', 'cdktf.json'), 'utf8')) as { context?: { settings?: unknown; stages?: unknown } };
+    return json.context ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Only the variables that apply to this stage: `IMAGE_PROCESSOR_<SETTING>` and
+ * `IMAGE_PROCESSOR_<STAGE>_<SETTING>` (another stage's variables, or the runner's own, are not
+ * this stage's business), with the stage list fixed to this stage.
+ */
+function stageEnvironment(stage: string, env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  const global = new Set(SETTING_NAMES.map((name) => `${ENV_PREFIX}${environmentName(name)}`));
+  const stagePrefix = `${ENV_PREFIX}${stage.toUpperCase().replace(/-/g, '_')}_`;
+  const selected = Object.fromEntries(Object.entries(env).filter(([name]) => global.has(name) || name.startsWith(stagePrefix)));
+  return { ...selected, [STAGES_VARIABLE]: stage };
+}
+
+/** Maps the stack config for `stage` onto the local resources. */
+export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): LocalResources {
+  let settings: Settings;
+  let stackName: string;
+  try {
+    const [config] = loadStageConfigs({ env: stageEnvironment(stage, env), context: cdktfContext() });
+    settings = config!.settings;
+    stackName = config!.stackName;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new Error(`The stack config for the ${stage} stage is invalid: ${error.message}`);
+    throw error;
+  }
+  const names = resourceNames({ stackName });
+  const region = LOCAL_REGION;
+  return {
+    stage,
+    region,
+    stackName,
+    rawBucket: settings.rawBucketName || names.defaultBucketName('raw', LOCAL_ACCOUNT_ID, region),
+    processedBucket: settings.processedBucketName || names.defaultBucketName('processed', LOCAL_ACCOUNT_ID, region),
+    uploadsPrefix: settings.uploadsPrefix,
+    workPrefix: settings.workPrefix,
+    workExpirationDays: settings.workExpirationDays,
+    jobsTable: { name: names.jobsTable, ...JOBS_TABLE_SCHEMA },
+    jobTtlDays: settings.jobTtlDays,
+    successTopic: names.successTopic,
+    errorTopic: names.errorTopic,
+    stateMachineName: names.stateMachine,
+    workflowType: settings.workflowType,
+    functions: Object.fromEntries(
+      ENTRYPOINTS.map((entrypoint): [EntrypointName, LocalFunction] => [
+        entrypoint,
+        {
+          functionName: names.functionName(entrypoint),
+          region,
+          timeoutSeconds: settings[timeoutSettingName(entrypoint)],
+          memoryMb: settings[memorySettingName(entrypoint)],
+        },
+      ]),
+    ) as Record<EntrypointName, LocalFunction>,
+    functionEnvironment: {
+      MAX_INPUT_BYTES: String(settings.maxInputBytes),
+      MAX_INPUT_PIXELS: String(settings.maxInputPixels),
+      MAX_INPUT_FRAMES: String(settings.maxInputFrames),
+      ...(settings.imagePreset ? { IMAGE_PRESET: settings.imagePreset } : {}),
+    },
+  };
+}
