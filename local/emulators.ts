@@ -38,6 +38,10 @@ export async function startEmulators(): Promise<Emulators> {
     AWS_ENDPOINT_URL_SQS: `http://sqs.${LOCAL_REGION}.localhost:${fauxqs.port}`,
     AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${fauxqs.port}`,
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoPort}`,
+    // On loopback the optional CRC32 transfer checksums only burn the event loop that also runs
+    // the emulators (profiled: ~5% of a run); deployed functions keep the SDK default.
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
   };
 
   return {
