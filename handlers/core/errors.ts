@@ -15,6 +15,11 @@ export const IMAGE_ERROR_CODES = [
   'TOO_LARGE',
   /** An animated image declares more frames than the configured limit. */
   'TOO_MANY_FRAMES',
+  /**
+   * The image is within the limits, but its shape makes an output too large for its format
+   * (e.g. a 20 × 5 000 000 strip: WebP stops at 16383 px, JPEG at 65500 px). Not retried.
+   */
+  'UNSUPPORTED_DIMENSIONS',
   /** A preset or an option failed validation. */
   'INVALID_PRESET',
   /** A workflow event or request is missing fields or has fields of the wrong type. */
@@ -54,6 +59,7 @@ const VALIDATION_ERROR_CODES: ReadonlySet<ImageErrorCode> = new Set([
   'TOO_MANY_PIXELS',
   'TOO_LARGE',
   'TOO_MANY_FRAMES',
+  'UNSUPPORTED_DIMENSIONS',
 ]);
 
 export function isValidationError(value: unknown): value is ImageError {

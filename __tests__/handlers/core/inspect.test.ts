@@ -153,5 +153,8 @@ describe('jpegStructureProblem', () => {
     expect(jpegStructureProblem(truncatedJpeg(photo, 0.9))).toContain('truncated');
     expect(jpegStructureProblem(headerOnlyJpeg(photo))).toContain('only the header');
     expect(jpegStructureProblem(photo.subarray(0, 200))).toContain('only the header');
+    // Fill bytes running into the end of the data, and garbage where a marker belongs.
+    expect(jpegStructureProblem(Buffer.from([0xff, 0xd8, 0xff, 0xff, 0xff, 0xc0, 0x00]))).toContain('only the header');
+    expect(jpegStructureProblem(Buffer.from([0xff, 0xd8, 0x12, 0x34, 0x56, 0x78]))).toContain('not a JPEG marker');
   });
 });
