@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { Testing, TerraformStack } from 'cdktf';
+import { configureBackend } from '../../stacks/backend';
+import type { BackendConfig } from '../../stacks/config';
+import { ROOT, synthJson, testStack } from './support';
+
+function backendOf(backend: BackendConfig, outdir = join(ROOT, 'cdktf.out')) {
+  const stack = new TerraformStack(Testing.app(), 'image-processor-dev');
+  configureBackend(stack, backend, { stackName: 'image-processor-dev', region: 'eu-central-1', outdir, projectRoot: ROOT });
+  return synthJson(stack).terraform;
+}
+
+describe('state backend', () => {
+  it('keeps local state in the project root, by a path relative to the stack directory', () => {
+    expect(backendOf({ kind: 'local' })).toEqual({ backend: { local: { path: '../../../terraform.image-processor-dev.tfstate' } } });
+    expect(backendOf({ kind: 'local' }, join(ROOT, '.build', 'synth'))).toEqual({
+      backend: { local: { path: '../../../../terraform.image-processor-dev.tfstate' } },
+    });
+  });
+
+  it('uses S3 with a lock file, one key per stack and the stack region by default', () => {
+    expect(backendOf({ kind: 's3', bucket: 'acme-state', keyTemplate: 'image-processor/{stack}.tfstate' })).toEqual({
+      backend: {
+        s3: {
+          bucket: 'acme-state',
+          key: 'image-processor/image-processor-dev.tfstate',
+          region: 'eu-central-1',
+          encrypt: true,
+          use_lockfile: true,
+        },
+      },
+    });
+    expect(backendOf({ kind: 's3', bucket: 'acme-state', keyTemplate: 'x/{stack}/tf.tfstate', region: 'us-east-2' })?.backend.s3).toMatchObject({
+      key: 'x/image-processor-dev/tf.tfstate',
+      region: 'us-east-2',
+      use_lockfile: true,
+    });
+  });
+
+  it('uses one HCP Terraform workspace per stack', () => {
+    expect(backendOf({ kind: 'cloud', organization: 'acme', project: 'media' })).toEqual({
+      cloud: { organization: 'acme', workspaces: { name: 'image-processor-dev', project: 'media' } },
+    });
+  });
+
+  it('applies to every stack of the app', async () => {
+    const backend: BackendConfig = { kind: 's3', bucket: 'acme-state', keyTemplate: 'image-processor/{stack}.tfstate' };
+    for (const stage of ['dev', 'prod']) {
+      const json = synthJson(await testStack({ stage, backend }));
+      expect(json.terraform?.backend).toEqual({
+        s3: { bucket: 'acme-state', key: `image-processor/image-processor-${stage}.tfstate`, region: 'us-east-1', encrypt: true, use_lockfile: true },
+      });
+    }
+  });
+});

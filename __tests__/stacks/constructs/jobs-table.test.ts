@@ -1,0 +1,43 @@
+import { Testing } from 'cdktf';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { StatementCollector } from '../../../stacks/constructs/iam';
+import { JobsTable } from '../../../stacks/constructs/jobs-table';
+import '../support';
+
+describe('JobsTable', () => {
+  it('is on demand, keyed by jobId, with TTL on expiresAt, point-in-time recovery and KMS encryption', () => {
+    const synthesized = Testing.synthScope((scope) => new JobsTable(scope, 'jobs', { tableName: 'image-processor-dev-jobs' }));
+    expect(synthesized).toHaveResourceWithProperties(DynamodbTable, {
+      name: 'image-processor-dev-jobs',
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'jobId',
+      attribute: [{ name: 'jobId', type: 'S' }],
+      ttl: { attribute_name: 'expiresAt', enabled: true },
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      deletion_protection_enabled: false,
+    });
+  });
+
+  it('turns deletion protection on when asked (prod) and takes a customer managed key', () => {
+    const synthesized = Testing.synthScope(
+      (scope) => new JobsTable(scope, 'jobs', { tableName: 'jobs', deletionProtection: true, kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k' }),
+    );
+    expect(synthesized).toHaveResourceWithProperties(DynamodbTable, {
+      deletion_protection_enabled: true,
+      server_side_encryption: { enabled: true, kms_key_arn: 'arn:aws:kms:us-east-1:123456789012:key/k' },
+    });
+  });
+
+  it('grants creating and advancing jobs separately', () => {
+    const creator = new StatementCollector();
+    const advancer = new StatementCollector();
+    Testing.synthScope((scope) => {
+      const table = new JobsTable(scope, 'jobs', { tableName: 'jobs' });
+      table.grantCreateJob({ grantName: 'creator', addToRolePolicy: (statement) => creator.add(statement) });
+      table.grantAdvanceJob({ grantName: 'advancer', addToRolePolicy: (statement) => advancer.add(statement) });
+    });
+    expect(creator.list().map((statement) => statement.Action)).toEqual(['dynamodb:PutItem']);
+    expect(advancer.list().map((statement) => statement.Action)).toEqual([['dynamodb:GetItem', 'dynamodb:UpdateItem']]);
+  });
+});

@@ -1,0 +1,173 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { ENTRYPOINTS, type EntrypointName } from '../../../handlers/lambda/entrypoints';
+import { JobsTable } from '../../../stacks/constructs/jobs-table';
+import { FUNCTION_ENVIRONMENT, ImagePipeline } from '../../../stacks/constructs/pipeline';
+import { ImageStorage } from '../../../stacks/constructs/storage';
+import { NotificationTopics } from '../../../stacks/constructs/topics';
+import { functionPolicy, grants, resources, stubArtifacts, synthJson, testStack, type TerraformJson } from '../support';
+
+const logicalId = (name: EntrypointName) => `functions_${name.replace(/-/g, '_')}_function`;
+
+const RAW = '${aws_s3_bucket.storage_raw_bucket.arn}';
+const PROCESSED = '${aws_s3_bucket.storage_processed_bucket.arn}';
+const TABLE = '${aws_dynamodb_table.jobs_table.arn}';
+const ADVANCE = { 'dynamodb:GetItem': [TABLE], 'dynamodb:UpdateItem': [TABLE] };
+const TOPICS_KEY = { 'kms:Decrypt': ['${aws_kms_key.topics_key.arn}'], 'kms:GenerateDataKey': ['${aws_kms_key.topics_key.arn}'] };
+const WORK = `${PROCESSED}/_work/*`;
+const WRITE_WORK = { 's3:AbortMultipartUpload': [WORK], 's3:PutObject': [WORK] };
+
+/** Exactly what each function may do, besides writing its own logs and traces. */
+const EXPECTED_GRANTS: Record<EntrypointName, Record<string, string[]>> = {
+  'start-workflow': {
+    'dynamodb:PutItem': [TABLE],
+    'sqs:SendMessage': ['${aws_sqs_queue.functions_start_workflow_failures.arn}'],
+    'states:StartExecution': ['${aws_sfn_state_machine.workflow_state_machine.arn}'],
+  },
+  validate: { ...ADVANCE, 's3:GetObject': [`${RAW}/uploads/*`], 's3:GetObjectVersion': [`${RAW}/uploads/*`], ...WRITE_WORK },
+  resize: { ...ADVANCE, 's3:GetObject': [WORK], ...WRITE_WORK },
+  filters: { ...ADVANCE, 's3:GetObject': [WORK], ...WRITE_WORK },
+  optimize: { ...ADVANCE, 's3:GetObject': [WORK], 's3:AbortMultipartUpload': [`${PROCESSED}/*`], 's3:PutObject': [`${PROCESSED}/*`] },
+  'notify-success': { ...ADVANCE, ...TOPICS_KEY, 'sns:Publish': ['${aws_sns_topic.topics_success.arn}'], 's3:DeleteObject': [WORK], 's3:ListBucket': [PROCESSED] },
+  'notify-error': { ...ADVANCE, ...TOPICS_KEY, 'sns:Publish': ['${aws_sns_topic.topics_error.arn}'], 's3:DeleteObject': [`${PROCESSED}/*`], 's3:ListBucket': [PROCESSED] },
+};
+
+describe('ImagePipeline', () => {
+  let json: TerraformJson;
+  let synthesized: string;
+  beforeAll(async () => {
+    const stack = await testStack();
+    synthesized = Testing.synth(stack);
+    json = synthJson(stack);
+  });
+
+  it('creates one arm64 nodejs24.x function per entrypoint with X-Ray, its own log group and the configured size', () => {
+    for (const name of ENTRYPOINTS) {
+      expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
+        function_name: `image-processor-dev-${name}`,
+        runtime: 'nodejs24.x',
+        architectures: ['arm64'],
+        handler: 'index.handler',
+        tracing_config: { mode: 'Active' },
+        logging_config: { log_format: 'Text', log_group: `\${aws_cloudwatch_log_group.functions_${name.replace(/-/g, '_')}_log_group.name}` },
+      });
+    }
+    const functions = resources(json, 'aws_lambda_function');
+    expect(functions[logicalId('optimize')]).toMatchObject({ memory_size: 3008, timeout: 300 });
+    expect(functions[logicalId('start-workflow')]).toMatchObject({ memory_size: 256, timeout: 30 });
+    for (const name of ['validate', 'resize', 'filters', 'optimize'] as const) expect(functions[logicalId(name)].memory_size).toBeGreaterThanOrEqual(1536);
+  });
+
+  it('gives each function exactly the variables its handler reads', () => {
+    const functions = resources(json, 'aws_lambda_function');
+    for (const name of ENTRYPOINTS) {
+      const variables = functions[logicalId(name)].environment.variables as Record<string, string>;
+      expect(Object.keys(variables).sort()).toEqual([...FUNCTION_ENVIRONMENT[name].filter((variable) => variable !== 'IMAGE_PRESET'), 'NODE_OPTIONS'].sort());
+      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+    expect(functions[logicalId('start-workflow')].environment.variables).toEqual({
+      JOBS_TABLE: '${aws_dynamodb_table.jobs_table.name}',
+      JOB_TTL_DAYS: '30',
+      NODE_OPTIONS: '--enable-source-maps',
+      STATE_MACHINE_ARN: '${aws_sfn_state_machine.workflow_state_machine.arn}',
+      UPLOADS_PREFIX: 'uploads/',
+    });
+    expect(functions[logicalId('validate')].environment.variables).toMatchObject({
+      PROCESSED_BUCKET: '${aws_s3_bucket.storage_processed_bucket.bucket}',
+      WORK_PREFIX: '_work/',
+      MAX_INPUT_BYTES: '52428800',
+      MAX_INPUT_PIXELS: '100000000',
+      MAX_INPUT_FRAMES: '1000',
+    });
+  });
+
+  it('passes a configured preset to the image steps only', async () => {
+    const preset = { name: 'tiny', renditions: [{ name: 'thumb', width: 100 }], formats: [{ format: 'webp', quality: 60 }] };
+    const functions = resources(synthJson(await testStack({ context: { settings: { imagePreset: preset } } })), 'aws_lambda_function');
+    for (const name of ENTRYPOINTS) {
+      const value = functions[logicalId(name)].environment.variables.IMAGE_PRESET;
+      expect([name, value === undefined ? undefined : JSON.parse(value)]).toEqual([name, FUNCTION_ENVIRONMENT[name].includes('IMAGE_PRESET') ? preset : undefined]);
+    }
+  });
+
+  it('gives each function its own role granting only what its handler does', () => {
+    const roles = new Set<string>();
+    for (const name of ENTRYPOINTS) {
+      const policy = functionPolicy(json, logicalId(name));
+      const logGroup = `\${aws_cloudwatch_log_group.functions_${name.replace(/-/g, '_')}_log_group.arn}:*`;
+      expect([name, grants(policy)]).toEqual([
+        name,
+        {
+          ...EXPECTED_GRANTS[name],
+          'logs:CreateLogStream': [logGroup],
+          'logs:PutLogEvents': [logGroup],
+          'xray:PutTelemetryRecords': ['*'],
+          'xray:PutTraceSegments': ['*'],
+        },
+      ]);
+      roles.add(resources(json, 'aws_lambda_function')[logicalId(name)].role);
+    }
+    expect(roles.size).toBe(ENTRYPOINTS.length);
+    const list = functionPolicy(json, logicalId('notify-success')).find((statement) => statement.Sid === 'ListWorkArea');
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': '_work/*' } });
+  });
+
+  it('attaches the sharp layer to the functions whose bundle requires sharp', () => {
+    expect(synthesized).toHaveResourceWithProperties(LambdaLayerVersion, {
+      layer_name: 'image-processor-dev-sharp',
+      compatible_architectures: ['arm64'],
+      compatible_runtimes: ['nodejs24.x'],
+    });
+    const functions = resources(json, 'aws_lambda_function');
+    for (const name of ENTRYPOINTS) {
+      const expected = ['validate', 'resize', 'filters', 'optimize'].includes(name) ? ['${aws_lambda_layer_version.functions_sharp_layer.arn}'] : undefined;
+      expect([name, functions[logicalId(name)].layers]).toEqual([name, expected]);
+    }
+  });
+
+  it('retries start-workflow a bounded number of times, then keeps the event in an encrypted queue', () => {
+    expect(synthesized).toHaveResourceWithProperties(SqsQueue, {
+      name: 'image-processor-dev-start-workflow-dlq',
+      sqs_managed_sse_enabled: true,
+      message_retention_seconds: 14 * 86_400,
+    });
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+      function_name: `\${aws_lambda_function.${logicalId('start-workflow')}.function_name}`,
+      maximum_retry_attempts: 2,
+      maximum_event_age_in_seconds: 21600,
+      destination_config: { on_failure: { destination: '${aws_sqs_queue.functions_start_workflow_failures.arn}' } },
+    });
+  });
+
+  it('points each function at its zip by a relative asset path and a content hash', async () => {
+    const artifacts = await stubArtifacts();
+    const functions = resources(json, 'aws_lambda_function');
+    for (const name of ENTRYPOINTS) {
+      const fn = functions[logicalId(name)];
+      expect(fn.filename).toBe(`assets/functions_${name.replace(/-/g, '_')}_code/${artifacts.functions[name].sha256Hex}/${name}.zip`);
+      expect(fn.source_code_hash).toBe(artifacts.functions[name].sha256Base64);
+      expect(fn.depends_on).toEqual([
+        `aws_cloudwatch_log_group.functions_${name.replace(/-/g, '_')}_log_group`,
+        `aws_iam_role_policy.functions_${name.replace(/-/g, '_')}_policy`,
+      ]);
+    }
+  });
+
+  it('refuses to synthesize until start-workflow knows its state machine, and bundles needing unknown packages', async () => {
+    const artifacts = await stubArtifacts();
+    const stack = new TerraformStack(Testing.app(), 'stack');
+    const storage = new ImageStorage(stack, 'storage', { rawBucketName: 'raw', processedBucketName: 'processed', accountId: '123456789012' });
+    const table = new JobsTable(stack, 'jobs', { tableName: 'jobs' });
+    const topics = new NotificationTopics(stack, 'topics', { successTopicName: 's', errorTopicName: 'e', keyAlias: 'alias/t', accountId: '123456789012', partition: 'aws' });
+    new ImagePipeline(stack, 'functions', { namePrefix: 'p', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
+    expect(() => Testing.synth(stack, true)).toThrow(/start-workflow needs the state machine/);
+
+    const withCanvas = { ...artifacts.functions, resize: { ...artifacts.functions.resize, externals: ['sharp', 'canvas'] } };
+    expect(
+      () => new ImagePipeline(stack, 'other', { namePrefix: 'q', code: withCanvas, sharpLayer: artifacts.sharpLayer, storage, table, topics }),
+    ).toThrow('The resize bundle requires canvas at run time, but only sharp is provided (by the layer).');
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Determinism: the synthesized Terraform and the Lambda zips depend only on the sources, so a plan
+ * shows no change when nothing changed — run to run, and from another checkout directory.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { synth } from '../../main';
+import { ENTRYPOINTS } from '../../handlers/lambda/entrypoints';
+import { buildLambdaArtifacts, lambdaArtifacts, type LambdaArtifacts } from '../../stacks/packaging/artifacts';
+import { ROOT } from './support';
+
+/** Every file under `directory`, by relative path, with its sha256. */
+function tree(directory: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const visit = (current: string) => {
+    for (const name of readdirSync(current).sort()) {
+      const path = join(current, name);
+      if (statSync(path).isDirectory()) visit(path);
+      else files[relative(directory, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+    }
+  };
+  visit(directory);
+  return files;
+}
+
+/** The environment without settings a developer may have exported. */
+function cleanEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(IMAGE_PROCESSOR_|TF_STATE_|TF_CLOUD_|CDKTF_)/.test(entry[0])),
+  );
+}
+
+const hashes = (artifacts: LambdaArtifacts) => ({
+  functions: Object.fromEntries(ENTRYPOINTS.map((name) => [name, artifacts.functions[name].sha256Base64])),
+  sharpLayer: artifacts.sharpLayer.sha256Base64,
+});
+
+const RUN = `test-determinism-${process.pid}`;
+
+afterAll(() => rmSync(join(ROOT, '.build', RUN), { recursive: true, force: true }));
+
+describe('determinism', () => {
+  it('synthesizes byte-identical stacks, assets and manifest twice in a row', async () => {
+    const env = cleanEnvironment();
+    const first = join(ROOT, '.build', RUN, 'first');
+    const second = join(ROOT, '.build', RUN, 'second');
+    await synth({ outdir: first, env });
+    await synth({ outdir: second, env });
+    const files = tree(first);
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['manifest.json', 'stacks/image-processor-dev/cdk.tf.json', 'stacks/image-processor-prod/cdk.tf.json']));
+    expect(tree(second)).toEqual(files);
+  });
+
+  describe('from another checkout directory', () => {
+    let checkout: string;
+    beforeAll(() => {
+      checkout = mkdtempSync(join(tmpdir(), 'image-processor-checkout-'));
+      // Everything a clone has; not what builds, installs or synths leave behind.
+      const generated = new Set(['.git', 'node_modules', '.build', 'cdktf.out', 'out', 'coverage', 'dist', '.terraform']);
+      for (const name of readdirSync(ROOT)) {
+        if (generated.has(name) || /^terraform\..*\.tfstate/.test(name)) continue;
+        cpSync(join(ROOT, name), join(checkout, name), { recursive: true });
+      }
+      // node_modules as hard links: a real directory tree of its own, copied in a second.
+      try {
+        execFileSync('cp', ['-al', join(ROOT, 'node_modules'), join(checkout, 'node_modules')]);
+      } catch {
+        execFileSync('cp', ['-a', join(ROOT, 'node_modules'), join(checkout, 'node_modules')]);
+      }
+    }, 120_000);
+    afterAll(() => rmSync(checkout, { recursive: true, force: true }));
+
+    it('builds the same function zips and sharp layer', async () => {
+      const here = await lambdaArtifacts();
+      const there = await buildLambdaArtifacts({ root: checkout });
+      expect(there.sharpLayer.cached).toBe(false);
+      expect(hashes(there)).toEqual(hashes(here));
+    }, 120_000);
+
+    it('synthesizes byte-identical Terraform JSON', async () => {
+      const env = cleanEnvironment();
+      const outdir = join('.build', RUN, 'synth');
+      await synth({ outdir: join(ROOT, outdir), env });
+      execFileSync(join(checkout, 'node_modules', '.bin', 'tsx'), ['main.ts'], { cwd: checkout, env: { ...env, CDKTF_OUTDIR: outdir }, stdio: 'pipe' });
+      const here = tree(join(ROOT, outdir));
+      expect(tree(join(checkout, outdir))).toEqual(here);
+      expect(readFileSync(join(checkout, outdir, 'stacks', 'image-processor-dev', 'cdk.tf.json'), 'utf8')).toBe(
+        readFileSync(join(ROOT, outdir, 'stacks', 'image-processor-dev', 'cdk.tf.json'), 'utf8'),
+      );
+    }, 120_000);
+
+    it('rebuilds exactly the zip whose sources changed', async () => {
+      const before = hashes(await buildLambdaArtifacts({ root: checkout }));
+      appendFileSync(join(checkout, 'handlers', 'lambda', 'notify-success.ts'), '\n// changed\n');
+      const after = hashes(await buildLambdaArtifacts({ root: checkout }));
+      const changed = ENTRYPOINTS.filter((name) => before.functions[name] !== after.functions[name]);
+      expect(changed).toEqual(['notify-success']);
+      expect(after.sharpLayer).toBe(before.sharpLayer);
+    }, 120_000);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * The jobs table: one item per job keyed by `jobId`, written at every state transition with
+ * conditional writes; items expire through the TTL attribute `expiresAt`.
+ */
+import { Construct } from 'constructs';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { JOBS_TABLE_SCHEMA } from '../config';
+import type { Grantable } from './iam';
+
+export interface JobsTableProps {
+  readonly tableName: string;
+  /** Refuses `DeleteTable` until switched off again. @default false */
+  readonly deletionProtection?: boolean;
+  /** Customer managed KMS key. @default the AWS managed key `aws/dynamodb` */
+  readonly kmsKeyArn?: string;
+}
+
+export class JobsTable extends Construct {
+  readonly table: DynamodbTable;
+
+  constructor(scope: Construct, id: string, props: JobsTableProps) {
+    super(scope, id);
+    this.table = new DynamodbTable(this, 'table', {
+      name: props.tableName,
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: JOBS_TABLE_SCHEMA.partitionKey,
+      attribute: [{ name: JOBS_TABLE_SCHEMA.partitionKey, type: 'S' }],
+      ttl: { attributeName: JOBS_TABLE_SCHEMA.ttlAttribute, enabled: true },
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
+      deletionProtectionEnabled: props.deletionProtection ?? false,
+    });
+  }
+
+  get tableName(): string {
+    return this.table.name;
+  }
+
+  /** Inserts new job records (start-workflow). */
+  grantCreateJob(grantee: Grantable): void {
+    grantee.addToRolePolicy({ Sid: 'CreateJob', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: this.table.arn });
+  }
+
+  /**
+   * Advances job records: one conditional UpdateItem; GetItem is the job store's fallback read
+   * when a failed condition returns no item (handlers/adapters/job-store.ts).
+   */
+  grantAdvanceJob(grantee: Grantable): void {
+    grantee.addToRolePolicy({ Sid: 'AdvanceJob', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: this.table.arn });
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * One Lambda function with everything it owns: its code asset, its log group (with retention),
+ * its own IAM role whose inline policy holds exactly what was granted to it, and X-Ray tracing.
+ */
+import { AssetType, Lazy, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { defaultSettings } from '../config';
+import { assumeRolePolicy, StatementCollector, type Grantable, type PolicyStatement } from './iam';
+
+const DEFAULTS = defaultSettings('dev');
+
+/** Lambda's Node.js 24 runtime; the bundles target node24. */
+export const LAMBDA_RUNTIME = 'nodejs24.x';
+/** Graviton: sharp's layer carries linux-arm64 binaries. */
+export const LAMBDA_ARCHITECTURE = 'arm64';
+
+/** A zip and its hashes, as built by stacks/packaging. */
+export interface FunctionCode {
+  /** Absolute path of the zip on this machine; only its copy's relative path reaches the Terraform JSON. */
+  readonly path: string;
+  readonly sha256Base64: string;
+  readonly sha256Hex: string;
+  /** @default 'index.handler' */
+  readonly handler?: string;
+}
+
+export interface PipelineFunctionProps {
+  readonly functionName: string;
+  readonly description?: string;
+  readonly code: FunctionCode;
+  /** @default 256 */
+  readonly memoryMb?: number;
+  /** @default 30 */
+  readonly timeoutSeconds?: number;
+  /** Variables besides `NODE_OPTIONS=--enable-source-maps`, which every function gets. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Layer version ARNs. @default none */
+  readonly layers?: readonly string[];
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+export class PipelineFunction extends Construct implements Grantable {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly grantName: string;
+  private readonly statements = new StatementCollector();
+  private readonly variables: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    this.grantName = props.functionName;
+    this.variables = { NODE_OPTIONS: '--enable-source-maps', ...props.environment };
+
+    const asset = new TerraformAsset(this, 'code', { path: props.code.path, type: AssetType.FILE, assetHash: props.code.sha256Hex });
+
+    this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+    });
+
+    this.role = new IamRole(this, 'role', {
+      name: props.functionName,
+      description: `Execution role of the ${props.functionName} function only`,
+      assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com'),
+    });
+    this.addToRolePolicy({
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `${this.logGroup.arn}:*`,
+    });
+    this.addToRolePolicy({
+      Sid: 'WriteTraces',
+      Effect: 'Allow',
+      Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      Resource: '*',
+    });
+    const policy = new IamRolePolicy(this, 'policy', {
+      name: 'least-privilege',
+      role: this.role.id,
+      policy: this.statements.document(),
+    });
+
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      ...(props.description ? { description: props.description } : {}),
+      role: this.role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: [LAMBDA_ARCHITECTURE],
+      handler: props.code.handler ?? 'index.handler',
+      filename: asset.path,
+      sourceCodeHash: props.code.sha256Base64,
+      memorySize: props.memoryMb ?? 256,
+      timeout: props.timeoutSeconds ?? 30,
+      ...(props.layers && props.layers.length > 0 ? { layers: [...props.layers] } : {}),
+      environment: {
+        variables: Lazy.anyValue({
+          produce: () => Object.fromEntries(Object.entries(this.variables).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+        }) as unknown as Record<string, string>,
+      },
+      tracingConfig: { mode: 'Active' },
+      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // The log group and the permissions exist before the first invocation.
+      dependsOn: [this.logGroup, policy],
+    });
+  }
+
+  get functionName(): string {
+    return this.function.functionName;
+  }
+
+  get arn(): string {
+    return this.function.arn;
+  }
+
+  addToRolePolicy(statement: PolicyStatement): void {
+    this.statements.add(statement);
+  }
+
+  /** Adds a runtime environment variable (for values known only after the function, like the state machine ARN). */
+  addEnvironment(name: string, value: string): void {
+    if (name in this.variables) throw new Error(`${this.grantName} already has the environment variable ${name}.`);
+    this.variables[name] = value;
+  }
+
+  /** The statements granted so far (normalized). */
+  policyStatements(): PolicyStatement[] {
+    return this.statements.list();
+  }
+
+  environmentVariables(): Readonly<Record<string, string>> {
+    return { ...this.variables };
+  }
+}

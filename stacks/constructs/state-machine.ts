@@ -1,0 +1,109 @@
+/**
+ * The Step Functions state machine from `asl/image-pipeline.asl.json`, with the task functions'
+ * ARNs rendered in; its role may invoke only those functions, and it logs to its own log group
+ * with X-Ray tracing on.
+ */
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { renderDefinition } from '../../asl/render';
+import type { TaskEntrypointName } from '../../handlers/lambda/entrypoints';
+import { defaultSettings } from '../config';
+import { assumeRolePolicy, policyDocument, RESOURCE_STAR_ACTIONS, type Grantable } from './iam';
+
+const DEFAULTS = defaultSettings('dev');
+
+export interface ImageStateMachineProps {
+  readonly stateMachineName: string;
+  /** The function each Task state invokes. */
+  readonly functions: Readonly<Record<TaskEntrypointName, { readonly arn: string }>>;
+  readonly accountId: string;
+  readonly partition: string;
+  readonly region: string;
+  /** @default 'STANDARD' */
+  readonly type?: 'STANDARD' | 'EXPRESS';
+  /** @default 'ERROR' */
+  readonly logLevel?: 'ALL' | 'ERROR' | 'FATAL' | 'OFF';
+  /** Log state input and output. @default false */
+  readonly includeExecutionData?: boolean;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+export class ImageStateMachine extends Construct {
+  readonly stateMachine: SfnStateMachine;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: ImageStateMachineProps) {
+    super(scope, id);
+    const functionArns = Object.values(props.functions).map((fn) => fn.arn);
+
+    this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
+      // The vended-logs prefix keeps CloudWatch's resource policy small however many machines log.
+      name: `/aws/vendedlogs/states/${props.stateMachineName}`,
+      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+    });
+
+    this.role = new IamRole(this, 'role', {
+      name: props.stateMachineName,
+      description: `Execution role of the ${props.stateMachineName} state machine only`,
+      // Only Step Functions, on behalf of this account and this state machine, may assume it.
+      assumeRolePolicy: assumeRolePolicy('states.amazonaws.com', {
+        StringEquals: { 'aws:SourceAccount': props.accountId },
+        ArnLike: { 'aws:SourceArn': `arn:${props.partition}:states:${props.region}:${props.accountId}:stateMachine:${props.stateMachineName}` },
+      }),
+    });
+    const policy = new IamRolePolicy(this, 'policy', {
+      name: 'least-privilege',
+      role: this.role.id,
+      policy: policyDocument([
+        {
+          Sid: 'InvokeTaskFunctions',
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+        },
+        {
+          Sid: 'DeliverExecutionLogs',
+          Effect: 'Allow',
+          Action: RESOURCE_STAR_ACTIONS.filter((action) => action.startsWith('logs:')),
+          Resource: '*',
+        },
+        {
+          Sid: 'WriteTraces',
+          Effect: 'Allow',
+          Action: RESOURCE_STAR_ACTIONS.filter((action) => action.startsWith('xray:')),
+          Resource: '*',
+        },
+      ]),
+    });
+
+    this.stateMachine = new SfnStateMachine(this, 'state_machine', {
+      name: props.stateMachineName,
+      type: props.type ?? 'STANDARD',
+      roleArn: this.role.arn,
+      definition: renderDefinition(
+        Object.fromEntries(Object.entries(props.functions).map(([name, fn]) => [name, fn.arn])) as Record<TaskEntrypointName, string>,
+      ),
+      loggingConfiguration: {
+        logDestination: `${this.logGroup.arn}:*`,
+        level: props.logLevel ?? 'ERROR',
+        includeExecutionData: props.includeExecutionData ?? false,
+      },
+      tracingConfiguration: { enabled: true },
+      dependsOn: [policy],
+    });
+  }
+
+  get arn(): string {
+    return this.stateMachine.arn;
+  }
+
+  /** Starts executions (start-workflow). */
+  grantStartExecution(grantee: Grantable): void {
+    grantee.addToRolePolicy({ Sid: 'StartExecution', Effect: 'Allow', Action: 'states:StartExecution', Resource: this.stateMachine.arn });
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * One stage of the serverless image processor: storage, jobs table, topics, the Lambda pipeline,
+ * the state machine, the upload trigger and the outputs, composed from stacks/constructs.
+ */
+import { TerraformOutput, TerraformStack, type TerraformElement } from 'cdktf';
+import type { Construct, Node } from 'constructs';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ENTRYPOINTS, type EntrypointName } from '../handlers/lambda/entrypoints';
+import { configureBackend } from './backend';
+import { memorySettingName, resourceNames, timeoutSettingName, type BackendConfig, type StageConfig } from './config';
+import { JobsTable } from './constructs/jobs-table';
+import { ImagePipeline, type FunctionPackage, type LayerPackage } from './constructs/pipeline';
+import { ImageStateMachine } from './constructs/state-machine';
+import { ImageStorage } from './constructs/storage';
+import { NotificationTopics } from './constructs/topics';
+
+/** S3-native state locking (`use_lockfile`) is generally available from Terraform 1.11 (experimental in 1.10). */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.11.0';
+
+export interface ImageProcessorStackProps {
+  readonly config: StageConfig;
+  readonly backend: BackendConfig;
+  readonly artifacts: {
+    readonly functions: Readonly<Record<EntrypointName, FunctionPackage>>;
+    readonly sharpLayer: LayerPackage;
+  };
+  /** Where local state files live (the directory holding cdktf.json). */
+  readonly projectRoot: string;
+  /** The app's output directory. */
+  readonly outdir: string;
+}
+
+export class ImageProcessorStack extends TerraformStack {
+  readonly storage: ImageStorage;
+  readonly jobs: JobsTable;
+  readonly topics: NotificationTopics;
+  readonly pipeline: ImagePipeline;
+  readonly stateMachine: ImageStateMachine;
+  private readonly logicalIds = new Map<string, string>();
+
+  constructor(scope: Construct, props: ImageProcessorStackProps) {
+    const { config } = props;
+    super(scope, config.stackName);
+    const settings = config.settings;
+    const names = resourceNames(config);
+
+    new AwsProvider(this, 'aws', {
+      region: settings.region,
+      ...(settings.allowedAccountIds.length > 0 ? { allowedAccountIds: [...settings.allowedAccountIds] } : {}),
+      defaultTags: [{ tags: { ...settings.tags, Project: 'image-processor', Stage: config.stage, ManagedBy: 'cdktf' } }],
+    });
+    // The provider package already pins the exact provider version; name the full source and the Terraform it needs.
+    this.addOverride('terraform.required_providers.aws.source', 'hashicorp/aws');
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
+    configureBackend(this, props.backend, {
+      stackName: config.stackName,
+      region: settings.region,
+      outdir: props.outdir,
+      projectRoot: props.projectRoot,
+    });
+
+    const caller = new DataAwsCallerIdentity(this, 'caller');
+    const partition = new DataAwsPartition(this, 'partition');
+    const accountId = caller.accountId;
+
+    this.storage = new ImageStorage(this, 'storage', {
+      rawBucketName: settings.rawBucketName ?? names.defaultBucketName('raw', accountId, settings.region),
+      processedBucketName: settings.processedBucketName ?? names.defaultBucketName('processed', accountId, settings.region),
+      accountId,
+      uploadsPrefix: settings.uploadsPrefix,
+      workPrefix: settings.workPrefix,
+      workExpirationDays: settings.workExpirationDays,
+      ...(settings.bucketKmsKeyArn ? { kmsKeyArn: settings.bucketKmsKeyArn } : {}),
+      rawTransitionDays: settings.rawTransitionDays,
+      rawTransitionStorageClass: settings.rawTransitionStorageClass,
+      rawExpirationDays: settings.rawExpirationDays,
+      noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays,
+      abortIncompleteMultipartUploadDays: settings.abortIncompleteMultipartUploadDays,
+      corsAllowedOrigins: settings.corsAllowedOrigins,
+      forceDestroy: !settings.protectData,
+    });
+
+    this.jobs = new JobsTable(this, 'jobs', { tableName: names.jobsTable, deletionProtection: settings.protectData });
+
+    this.topics = new NotificationTopics(this, 'topics', {
+      successTopicName: names.successTopic,
+      errorTopicName: names.errorTopic,
+      keyAlias: names.topicsKeyAlias,
+      accountId,
+      partition: partition.partition,
+      keyDeletionWindowDays: settings.protectData ? 30 : 7,
+      ...(settings.successNotificationEmail ? { successEmail: settings.successNotificationEmail } : {}),
+      ...(settings.errorNotificationEmail ? { errorEmail: settings.errorNotificationEmail } : {}),
+    });
+
+    this.pipeline = new ImagePipeline(this, 'functions', {
+      namePrefix: config.stackName,
+      code: props.artifacts.functions,
+      sharpLayer: props.artifacts.sharpLayer,
+      storage: this.storage,
+      table: this.jobs,
+      topics: this.topics,
+      sizes: Object.fromEntries(
+        ENTRYPOINTS.map((name) => [name, { memoryMb: settings[memorySettingName(name)], timeoutSeconds: settings[timeoutSettingName(name)] }]),
+      ),
+      logRetentionDays: settings.logRetentionDays,
+      jobTtlDays: settings.jobTtlDays,
+      limits: { maxBytes: settings.maxInputBytes, maxPixels: settings.maxInputPixels, maxFrames: settings.maxInputFrames },
+      ...(settings.imagePreset ? { imagePreset: settings.imagePreset } : {}),
+      startWorkflowMaxRetries: settings.startWorkflowMaxRetries,
+      startWorkflowMaxEventAgeSeconds: settings.startWorkflowMaxEventAgeSeconds,
+      failedEventRetentionDays: settings.failedEventRetentionDays,
+    });
+
+    this.stateMachine = new ImageStateMachine(this, 'workflow', {
+      stateMachineName: names.stateMachine,
+      functions: this.pipeline.taskFunctions,
+      accountId,
+      partition: partition.partition,
+      region: settings.region,
+      type: settings.workflowType,
+      logLevel: settings.workflowLogLevel,
+      includeExecutionData: settings.workflowLogExecutionData,
+      logRetentionDays: settings.logRetentionDays,
+    });
+    this.pipeline.connectStateMachine(this.stateMachine);
+    this.storage.notifyOnUpload(this.pipeline.functions['start-workflow']);
+
+    const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    output('raw_bucket_name', this.storage.rawBucket.bucket, `Upload originals here under ${settings.uploadsPrefix}`);
+    output('processed_bucket_name', this.storage.processedBucket.bucket, 'Processed outputs: <jobId>/<name>.<ext>');
+    output('uploads_prefix', settings.uploadsPrefix, 'Key prefix whose uploads start a workflow');
+    output('state_machine_arn', this.stateMachine.arn, 'The image pipeline state machine');
+    output('jobs_table_name', this.jobs.tableName, 'Job records (key jobId)');
+    output('success_topic_arn', this.topics.successTopic.arn, 'Published when a job succeeds');
+    output('error_topic_arn', this.topics.errorTopic.arn, 'Published when a job fails');
+    output('start_workflow_dlq_url', this.pipeline.failedEvents.url, 'S3 events start-workflow could not process');
+  }
+
+  /**
+   * Readable, stable addresses for reviewers: the construct path below the stack in snake case
+   * (`aws_lambda_function.functions_validate_function`) instead of cdktf's hashed ids.
+   */
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    const node = 'node' in element ? element.node : element;
+    const path = node.scopes.slice(node.scopes.indexOf(this) + 1).map((scope) => scope.node.id);
+    const id = path
+      .join('_')
+      .replace(/[^A-Za-z0-9_]/g, '_')
+      .replace(/_+/g, '_')
+      .toLowerCase();
+    const owner = this.logicalIds.get(id);
+    if (id === '' || !/^[a-z_]/.test(id) || (owner !== undefined && owner !== node.path)) {
+      return super.allocateLogicalId(element);
+    }
+    this.logicalIds.set(id, node.path);
+    return id;
+  }
+}
