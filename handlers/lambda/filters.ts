@@ -3,7 +3,8 @@ import { applyFilters } from '../steps/derive-renditions';
 import { jobStore, objectStore } from './dependencies';
 import { lambdaHandler } from './lambda-handler';
 import { parseDeriveEvent } from './parse-event';
-import { presetFromEnv, workArea } from './runtime-config';
+import { presetFromEnv } from './image-settings';
+import { workArea } from './runtime-config';
 
 export const handler = lambdaHandler('filters', (event) =>
   applyFilters(parseDeriveEvent(event), { objects: objectStore(), jobs: jobStore(), work: workArea(), preset: presetFromEnv() }),

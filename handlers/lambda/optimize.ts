@@ -3,7 +3,8 @@ import { optimizeImage } from '../steps/optimize';
 import { jobStore, objectStore } from './dependencies';
 import { lambdaHandler } from './lambda-handler';
 import { parseOptimizeEvent } from './parse-event';
-import { presetFromEnv, requireEnv, workArea } from './runtime-config';
+import { presetFromEnv } from './image-settings';
+import { requireEnv, workArea } from './runtime-config';
 
 export const handler = lambdaHandler('optimize', (event) =>
   optimizeImage(parseOptimizeEvent(event), {

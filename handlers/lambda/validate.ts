@@ -3,7 +3,8 @@ import { validateUpload } from '../steps/validate';
 import { jobStore, objectStore } from './dependencies';
 import { lambdaHandler } from './lambda-handler';
 import { parseJobEvent } from './parse-event';
-import { limitsFromEnv, presetFromEnv, workArea } from './runtime-config';
+import { limitsFromEnv, presetFromEnv } from './image-settings';
+import { workArea } from './runtime-config';
 
 export const handler = lambdaHandler('validate', (event) =>
   validateUpload(parseJobEvent(event), {
