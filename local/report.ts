@@ -4,15 +4,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobError } from '../handlers/workflow/events';
+import type { JobError, OutputRecord } from '../handlers/workflow/events';
 
-export interface ReportOutput {
-  readonly name: string;
-  readonly filter: string | null;
-  readonly format: string;
-  readonly width: number;
-  readonly height: number;
-  readonly bytes: number;
+/** An output as the job record holds it, located in the output folder instead of the bucket. */
+export interface ReportOutput extends Omit<OutputRecord, 'bucket' | 'key'> {
+  /** Relative to the output folder. */
   readonly path: string;
 }
 

@@ -185,7 +185,8 @@ export class StepFunctionsServer {
     return { executionArn, startDate };
   }
 
-  private describe(record: ExecutionRecord): Record<string, unknown> {
+  /** The fields ListExecutions gives for an execution; DescribeExecution adds input, output and error. */
+  private summary(record: ExecutionRecord): Record<string, unknown> {
     return {
       executionArn: record.executionArn,
       stateMachineArn: this.options.stateMachineArn,
@@ -193,6 +194,12 @@ export class StepFunctionsServer {
       status: record.status,
       startDate: seconds(record.startDate),
       ...(record.stopDate ? { stopDate: seconds(record.stopDate) } : {}),
+    };
+  }
+
+  private describe(record: ExecutionRecord): Record<string, unknown> {
+    return {
+      ...this.summary(record),
       input: record.input,
       inputDetails: { included: true },
       ...(record.output !== undefined ? { output: record.output, outputDetails: { included: true } } : {}),
@@ -227,14 +234,7 @@ export class StepFunctionsServer {
           executions: this.executions()
             .filter((record) => !filter || record.status === filter)
             .reverse()
-            .map((record) => ({
-              executionArn: record.executionArn,
-              stateMachineArn: this.options.stateMachineArn,
-              name: record.name,
-              status: record.status,
-              startDate: seconds(record.startDate),
-              ...(record.stopDate ? { stopDate: seconds(record.stopDate) } : {}),
-            })),
+            .map((record) => this.summary(record)),
         };
       }
       default:
