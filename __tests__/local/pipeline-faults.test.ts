@@ -82,6 +82,17 @@ describe('a permanent failure', () => {
     expect(await harness.system.rawObjectExists(trace.source.key)).toBe(true);
   });
 
+  it('of NotifySuccess after it recorded success keeps the outputs and fails the execution visibly', async () => {
+    harness.system.setFaults([parseFault('NotifySuccess=INTERNAL:1:after')]);
+    const run = await harness.run({ 'photo.jpg': photo });
+    const { trace } = run.job('photo.jpg');
+    expect(trace.execution?.status).toBe('FAILED');
+    expect(run.problems).toEqual(expect.arrayContaining([expect.stringMatching(/outputs are kept/)]));
+    expect(trace.record).toMatchObject({ status: 'SUCCEEDED' });
+    expect([...trace.processedKeys].map((key) => key.slice(key.lastIndexOf('/') + 1)).sort()).toEqual(DEFAULT_OUTPUTS);
+    expect(await harness.system.processedKeys(`${harness.system.resources.workPrefix}${trace.jobId}/`)).toEqual([]);
+  });
+
   it('of NotifyError itself fails the execution, which the runner reports as a system failure', async () => {
     harness.system.setFaults([parseFault('NotifyError=INTERNAL:*')]);
     const run = await harness.run({ 'notes.jpg': TEXT_FILE });

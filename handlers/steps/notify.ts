@@ -44,13 +44,22 @@ export async function notifyError(
   },
 ): Promise<{ code: string }> {
   const error = describeFailure(event);
-  // A failed job leaves no partial outputs and no scratch; the original upload is never touched.
-  await deps.objects.deletePrefix(deps.outputBucket, `${event.jobId}/`);
-  await deps.objects.deletePrefix(deps.work.bucket, workPrefixFor(deps.work, event.jobId));
+  const scratch = workPrefixFor(deps.work, event.jobId);
+  // Recorded first: if the job already succeeded (NotifySuccess failed after recording it), its
+  // outputs are real and must stay; only the conditional write can tell.
   const { applied, current } = await deps.jobs.advance(event.jobId, 'FAILED', { error });
   if (!applied) {
-    throw new ImageError('INTERNAL', `Expected job ${event.jobId} to be able to fail, but it is already ${current ?? 'missing'}.`);
+    if (current === 'SUCCEEDED') await deps.objects.deletePrefix(deps.work.bucket, scratch);
+    throw new ImageError(
+      'INTERNAL',
+      current === 'SUCCEEDED'
+        ? `Job ${event.jobId} had already succeeded when the workflow failed with ${error.code} (${error.message}); its outputs are kept, but its success notification may not have been published.`
+        : `Expected job ${event.jobId} to be able to fail, but it is ${current ? `already ${current}` : 'missing'}.`,
+    );
   }
+  // A failed job leaves no partial outputs and no scratch; the original upload is never touched.
+  await deps.objects.deletePrefix(deps.outputBucket, `${event.jobId}/`);
+  await deps.objects.deletePrefix(deps.work.bucket, scratch);
   await deps.notifier.jobFailed({ jobId: event.jobId, source: event.source, error });
   return { code: error.code };
 }

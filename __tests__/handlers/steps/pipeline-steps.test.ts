@@ -88,6 +88,22 @@ describe('the workflow steps', () => {
     expect(notifier.failed).toEqual([{ jobId: job.jobId, source: job.source, error: { code: 'INTERNAL', message: 'optimize failed' } }]);
   });
 
+  it('keeps the outputs of a job that had already succeeded when a later failure reaches NotifyError', async () => {
+    const { objects, jobs, notifier, job, common } = await setup(await photoLikeJpeg(64, 64));
+    await objects.put({ bucket: 'processed', key: 'photo-1/thumb.webp' }, Buffer.from('real'), { contentType: 'image/webp' });
+    await objects.put({ bucket: 'processed', key: '_work/photo-1/master.raw' }, Buffer.from('raw'), { contentType: 'x' });
+    await jobs.advance(job.jobId, 'SUCCEEDED');
+
+    const caught = { Error: 'TRANSIENT', Cause: JSON.stringify({ errorType: 'TRANSIENT', errorMessage: 'SNS Publish throttled' }) };
+    await expect(
+      notifyError({ jobId: job.jobId, source: job.source, error: caught }, { ...common, notifier, outputBucket: 'processed' }),
+    ).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('outputs are kept') });
+
+    expect(objects.keys('processed')).toEqual(['photo-1/thumb.webp']);
+    expect(jobs.jobs.get(job.jobId)?.status).toBe('SUCCEEDED');
+    expect(notifier.failed).toHaveLength(0);
+  });
+
   it('refuses to record success for a job already failed', async () => {
     const { objects, jobs, notifier, job } = await setup(await photoLikeJpeg(64, 64));
     await jobs.advance(job.jobId, 'FAILED');
