@@ -6,8 +6,10 @@
  * deliver the ObjectCreated event to start-workflow, let the executions run, and finally read every
  * outcome back from the emulated services (job table, processed bucket, notification queue).
  */
-import { basename, join } from 'node:path';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import {
   CreateTableCommand,
@@ -15,15 +17,12 @@ import {
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
 import {
-  CompleteMultipartUploadCommand,
   CreateBucketCommand,
-  CreateMultipartUploadCommand,
   HeadObjectCommand,
   PutBucketLifecycleConfigurationCommand,
-  PutObjectCommand,
   S3Client,
-  UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -117,9 +116,8 @@ interface Clients {
 
 const NOTIFICATION_QUEUE_SUFFIX = 'notifications';
 
-/** Inputs larger than this are uploaded in parts of {@link MULTIPART_PART_BYTES}. */
-export const MULTIPART_THRESHOLD_BYTES = 8 * 1024 * 1024;
-const MULTIPART_PART_BYTES = 8 * 1024 * 1024;
+/** Inputs larger than one part are uploaded in parts. */
+const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
 
 /**
  * The functions read their settings and endpoints from process.env and share process-wide SDK
@@ -239,30 +237,26 @@ export class LocalSystem {
   }
 
   /**
-   * Uploads bytes to the raw bucket as a client would: one PutObject, or a multipart upload above
-   * {@link MULTIPART_THRESHOLD_BYTES} (as the SDK's and browsers' upload helpers do; fauxqs also
-   * refuses request bodies over 11 MiB). Returns what the S3 event describes.
+   * Uploads to the raw bucket as a client would, streaming from disk so memory stays bounded
+   * whatever the input size: one PutObject up to {@link UPLOAD_PART_BYTES}, a multipart upload
+   * above it (as the SDK's and browsers' upload helpers do; fauxqs also refuses request bodies
+   * over 11 MiB). Returns what the S3 event describes.
    */
-  async upload(key: string, body: Buffer): Promise<CreatedObject> {
-    const object = { bucket: this.resources.rawBucket, key, size: body.length, region: this.resources.region };
-    if (body.length <= MULTIPART_THRESHOLD_BYTES) {
-      const put = await this.clients.s3.send(new PutObjectCommand({ Bucket: object.bucket, Key: key, Body: body }));
-      if (!put.ETag) throw new LocalSystemError(`Uploading s3://${object.bucket}/${key} returned no ETag.`);
-      return { ...object, eTag: put.ETag, ...(put.VersionId ? { versionId: put.VersionId } : {}) };
-    }
-    const { UploadId } = await this.clients.s3.send(new CreateMultipartUploadCommand({ Bucket: object.bucket, Key: key }));
-    const parts: { ETag: string; PartNumber: number }[] = [];
-    for (let offset = 0, PartNumber = 1; offset < body.length; offset += MULTIPART_PART_BYTES, PartNumber += 1) {
-      const part = await this.clients.s3.send(
-        new UploadPartCommand({ Bucket: object.bucket, Key: key, UploadId, PartNumber, Body: body.subarray(offset, offset + MULTIPART_PART_BYTES) }),
-      );
-      parts.push({ ETag: part.ETag!, PartNumber });
-    }
-    const done = await this.clients.s3.send(
-      new CompleteMultipartUploadCommand({ Bucket: object.bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }),
-    );
-    if (!done.ETag) throw new LocalSystemError(`Completing the multipart upload of s3://${object.bucket}/${key} returned no ETag.`);
-    return { ...object, eTag: done.ETag, eventName: 'ObjectCreated:CompleteMultipartUpload', ...(done.VersionId ? { versionId: done.VersionId } : {}) };
+  async upload(key: string, body: Buffer | Readable, size: number = Buffer.isBuffer(body) ? body.length : NaN): Promise<CreatedObject> {
+    const object = { bucket: this.resources.rawBucket, key, size, region: this.resources.region };
+    const upload = new Upload({
+      client: this.clients.s3,
+      partSize: UPLOAD_PART_BYTES,
+      params: { Bucket: object.bucket, Key: key, Body: body, ...(size > UPLOAD_PART_BYTES ? {} : { ContentLength: size }) },
+    });
+    const done = await upload.done();
+    if (!done.ETag) throw new LocalSystemError(`Uploading s3://${object.bucket}/${key} returned no ETag.`);
+    return {
+      ...object,
+      eTag: done.ETag,
+      ...(size > UPLOAD_PART_BYTES ? { eventName: 'ObjectCreated:CompleteMultipartUpload' } : {}),
+      ...(done.VersionId ? { versionId: done.VersionId } : {}),
+    };
   }
 
   /** Delivers an S3 ObjectCreated event for `objects` to the start-workflow function, as S3 would. */
@@ -385,7 +379,7 @@ export class LocalSystem {
         const problems: string[] = [];
         let execution = await limit(async () => {
           try {
-            const created = await this.upload(key, await readFile(file.absolute));
+            const created = await this.upload(key, createReadStream(file.absolute), file.bytes);
             const result = await this.deliver([created]);
             const started = this.executionFor(source);
             if (!started) problems.push(`start-workflow returned ${JSON.stringify(result)} but started no execution for s3://${source.bucket}/${key}.`);
@@ -618,20 +612,23 @@ function applyEnvironment(environment: Readonly<Record<string, string>>): () => 
 }
 
 /**
- * Makes room in the output folder: the folders a previous run recorded in its report.json are
- * removed (they are ours); anything else there is left alone and its names are avoided.
+ * Makes room in the output folder: the files a previous run recorded in its report.json are
+ * removed, then their folders if that left them empty. Nothing else is touched, so a stray or
+ * foreign report.json can never delete a person's files; remaining names are avoided.
  */
 async function prepareOutDir(outDir: string): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
+  let previous: Report | undefined;
   try {
-    const previous = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as Report;
-    const folders = new Set(previous.jobs.flatMap((job) => job.outputs.map((output) => output.path.split('/')[0]!)));
-    for (const folder of folders) {
-      if (folder && folder !== '.' && folder !== '..' && !folder.includes('\\')) await rm(join(outDir, folder), { recursive: true, force: true });
-    }
+    previous = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as Report;
   } catch {
     // No previous report (or not ours): nothing to clean.
   }
+  const paths = (previous?.jobs ?? []).flatMap((job) => job.outputs.map((output) => output.path));
+  const inside = paths.filter((path) => typeof path === 'string' && !path.split(/[\\/]/).includes('..') && !isAbsolute(path));
+  await Promise.all(inside.map((path) => rm(join(outDir, path), { force: true })));
+  const folders = new Set(inside.map((path) => dirname(path)).filter((folder) => folder !== '.'));
+  await Promise.all([...folders].map((folder) => rmdir(join(outDir, folder)).catch(() => undefined)));
   return [...(await readdir(outDir)), 'report.json'];
 }
 
