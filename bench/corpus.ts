@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { collectInputs } from '../local/inputs';
+import { collectInputFiles } from '../local/inputs';
 
 const DEBIAN_PHOTOS = '/usr/share/backgrounds/mate/nature';
 const SAMPLES = 'samples';
@@ -21,7 +21,7 @@ export interface CorpusImage {
 
 export async function loadCorpus(): Promise<{ source: string; images: CorpusImage[] }> {
   const source = process.env.BENCH_PHOTOS ?? (existsSync(DEBIAN_PHOTOS) ? DEBIAN_PHOTOS : SAMPLES);
-  const paths = (await collectInputs([source])).filter((path) => /\.(jpe?g|png|webp|tiff?|gif|avif)$/i.test(path));
+  const paths = (await collectInputFiles([source])).map((file) => file.input).filter((path) => /\.(jpe?g|png|webp|tiff?|gif|avif)$/i.test(path));
   const images = await Promise.all(
     paths.map(async (path) => {
       const bytes = await readFile(path);

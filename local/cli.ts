@@ -14,7 +14,7 @@ import { runLocalPipeline } from './pipeline';
 import { createProgress } from './progress';
 import { taskStateNames } from './state-machine';
 import { formatSummary } from './report';
-import { LocalSystemError } from './system';
+import { LocalSystemError } from './local-system-error';
 
 export const SAMPLES_DIR = join(__dirname, '..', 'samples');
 

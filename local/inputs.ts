@@ -19,10 +19,6 @@ export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
-/** Files as given, and every file under each directory given (recursively, sorted, dotfiles skipped). */
-export async function collectInputs(paths: readonly string[]): Promise<string[]> {
-  return (await collectInputFiles(paths)).map((file) => file.input);
-}
 
 /**
  * Expands files and directories into the files to process, in a stable order, without duplicates;

@@ -3,13 +3,12 @@
  * workflow, writes the outputs and report.json into `outDir`, and stops everything again.
  * `npm start` is a thin command line over it; tests and the benchmark call it directly.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { isImageError } from '../handlers/core/errors';
-import { parsePreset } from '../handlers/core/preset';
 import { parseFault, type FaultSpec } from './faults';
 import { collectInputFiles, InputError } from './inputs';
-import { LocalSystem, LocalSystemError, type LocalRunResult, type LocalSystemOptions, type ProcessOptions } from './system';
+import { LocalSystemError } from './local-system-error';
+import { loadPresetJson } from './preset-file';
+import { LocalSystem, type LocalRunResult, type LocalSystemOptions, type ProcessOptions } from './system';
 
 export interface LocalPipelineOptions {
   /** Files and folders (read recursively) to process. */
@@ -28,37 +27,6 @@ export interface LocalPipelineOptions {
   readonly environment?: Readonly<Record<string, string>>;
   readonly onStart?: (inputs: number) => void;
   readonly onJobDone?: ProcessOptions['onJobDone'];
-}
-
-/** Reads and checks a preset file up front, so a bad preset stops the run before any image. */
-export async function loadPresetJson(preset: string | Record<string, unknown>): Promise<unknown> {
-  if (typeof preset !== 'string') {
-    checkPreset(preset, 'the preset given');
-    return preset;
-  }
-  let text: string;
-  try {
-    text = await readFile(preset, 'utf8');
-  } catch (error) {
-    throw new LocalSystemError(`Cannot read the preset file ${preset}: ${(error as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new LocalSystemError(`Expected the preset file ${preset} to hold JSON, but it does not parse: ${(error as Error).message}`);
-  }
-  checkPreset(json, `the preset file ${preset}`);
-  return json;
-}
-
-function checkPreset(json: unknown, what: string): void {
-  try {
-    parsePreset(json);
-  } catch (error) {
-    if (isImageError(error)) throw new LocalSystemError(`${what[0]!.toUpperCase()}${what.slice(1)} is not a valid preset: ${error.message}`);
-    throw error;
-  }
 }
 
 export async function runLocalPipeline(options: LocalPipelineOptions): Promise<LocalRunResult> {

@@ -6,11 +6,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isImageError } from '../handlers/core/errors';
-import { DEFAULT_LIMITS } from '../handlers/core/limits';
+import { ImageError, isImageError } from '../handlers/core/errors';
+import type { Limits } from '../handlers/core/limits';
 import { DEFAULT_PRESET, parsePreset, type Preset } from '../handlers/core/preset';
 import { processImage } from '../handlers/core/process';
-import { collectInputs, outputFolders } from './inputs';
+import { limitsFromEnv } from '../handlers/lambda/image-settings';
+import { collectInputFiles, outputFolders, type InputFile } from './inputs';
+import { loadPresetJson } from './preset-file';
 import { buildReport, formatSummary, writeReport, type ReportJob } from './report';
 
 const HELP = `Usage: npm run process -- <file-or-folder>... --out <dir> [--preset <file.json>]
@@ -25,18 +27,24 @@ Options:
   --preset <file>     a preset JSON file (default: the built-in preset, see docs/presets.md)
   -h, --help          show this help
 
+Limits come from MAX_INPUT_BYTES, MAX_INPUT_PIXELS and MAX_INPUT_FRAMES, as in the deployed
+functions (defaults: 50 MiB, 100 megapixels, 1000 frames).
+
 Exit status: 0 when every input got a verdict (SUCCEEDED or FAILED); 1 when the command
 itself could not run (bad arguments, unreadable preset, output folder not writable).`;
 
 async function loadPreset(path: string | undefined): Promise<Preset> {
-  if (!path) return DEFAULT_PRESET;
-  return parsePreset(JSON.parse(await readFile(path, 'utf8')));
+  return path ? parsePreset(await loadPresetJson(path)) : DEFAULT_PRESET;
 }
 
-async function processOne(input: string, folder: string, outDir: string, preset: Preset): Promise<ReportJob> {
+/** Every input gets a verdict: image errors keep their code, anything else is INTERNAL with its reason. */
+async function processOne(file: InputFile, folder: string, outDir: string, preset: Preset, limits: Limits): Promise<ReportJob> {
   try {
-    const bytes = await readFile(input);
-    const { outputs, steps } = await processImage(bytes, { preset, limits: DEFAULT_LIMITS });
+    // Checked from the file's size so an oversized input is never read into memory.
+    if (file.bytes > limits.maxBytes) {
+      throw new ImageError('TOO_LARGE', `Expected at most ${limits.maxBytes} bytes, but the file has ${file.bytes} bytes.`);
+    }
+    const { outputs, steps } = await processImage(await readFile(file.absolute), { preset, limits });
     await mkdir(join(outDir, folder), { recursive: true });
     const written = await Promise.all(
       outputs.map(async (output) => {
@@ -46,10 +54,12 @@ async function processOne(input: string, folder: string, outDir: string, preset:
         return { name, filter, format, width, height, bytes: output.data.length, path };
       }),
     );
-    return { input, status: 'SUCCEEDED', outputs: written, states: steps };
+    return { input: file.input, status: 'SUCCEEDED', outputs: written, states: steps };
   } catch (error) {
-    if (!isImageError(error)) throw error;
-    return { input, status: 'FAILED', error: { code: error.code, message: error.message }, outputs: [], states: [] };
+    const { code, message } = isImageError(error)
+      ? error
+      : { code: 'INTERNAL', message: `Processing failed unexpectedly: ${error instanceof Error ? error.message : String(error)}` };
+    return { input: file.input, status: 'FAILED', error: { code, message }, outputs: [], states: [] };
   }
 }
 
@@ -68,13 +78,14 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   const preset = await loadPreset(values.preset);
-  const inputs = await collectInputs(positionals);
-  const folders = outputFolders(inputs);
+  const limits = limitsFromEnv();
+  const files = await collectInputFiles(positionals, { exclude: [values.out] });
+  const folders = outputFolders(files.map((file) => file.input));
   await mkdir(values.out, { recursive: true });
   const jobs: ReportJob[] = [];
-  for (const [index, input] of inputs.entries()) {
-    const job = await processOne(input, folders[index] ?? 'image', values.out, preset);
-    console.log(`${job.status === 'SUCCEEDED' ? 'ok    ' : 'FAILED'} ${input}${job.error ? ` (${job.error.code})` : ''}`);
+  for (const [index, file] of files.entries()) {
+    const job = await processOne(file, folders[index] ?? 'image', values.out, preset, limits);
+    console.log(`${job.status === 'SUCCEEDED' ? 'ok    ' : 'FAILED'} ${file.input}${job.error ? ` (${job.error.code})` : ''}`);
     jobs.push(job);
   }
   const report = buildReport(jobs, performance.now() - started);

@@ -35,6 +35,7 @@ import { resetAwsClients } from '../handlers/adapters/clients';
 import { DynamoJobStore, type JobRecord } from '../handlers/adapters/job-store';
 import { S3ObjectStore } from '../handlers/adapters/object-store';
 import { startEmulators, type Emulators } from './emulators';
+import { LocalSystemError } from './local-system-error';
 import type { FaultSpec } from './faults';
 import { loadHandler, loadTaskFunctions, renderLocalDefinition } from './functions';
 import { assignFolders, type InputFile } from './inputs';
@@ -63,10 +64,6 @@ export interface LocalSystemOptions {
 }
 
 /** The system itself failed (not an image): the message says what and why. */
-export class LocalSystemError extends Error {
-  override readonly name = 'LocalSystemError';
-}
-
 /** A notification as read back from the queue subscribed to both topics. */
 export interface ReceivedNotification {
   readonly topic: 'success' | 'error' | 'other';

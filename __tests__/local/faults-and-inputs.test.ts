@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecutionFaults, parseFault, parseFaultList } from '../../local/faults';
-import { assignFolders, collectInputFiles, collectInputs, outputFolders, readableName } from '../../local/inputs';
+import { assignFolders, collectInputFiles, outputFolders, readableName } from '../../local/inputs';
 import { encodeEventKey, objectCreatedEvent } from '../../local/s3-event';
 
 describe('fault specifications', () => {
@@ -58,7 +58,7 @@ describe('inputs and output folders', () => {
     const files = await collectInputFiles([dir, join(dir, 'a', 'cat.jpg')], { exclude: [join(dir, 'out')] });
     expect(files.map((file) => file.input)).toEqual([join(dir, 'a/cat.jpg'), join(dir, 'a/nested/cat.png'), join(dir, 'dog photo.jpeg')]);
     expect(files[0]).toMatchObject({ bytes: 1 });
-    expect(await collectInputs([join(dir, 'a')])).toEqual([join(dir, 'a/cat.jpg'), join(dir, 'a/nested/cat.png')]);
+    expect((await collectInputFiles([join(dir, 'a')])).map((file) => file.input)).toEqual([join(dir, 'a/cat.jpg'), join(dir, 'a/nested/cat.png')]);
   });
 
   it('says what is wrong with a missing input', async () => {

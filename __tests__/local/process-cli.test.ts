@@ -1,6 +1,6 @@
 /** `npm run process`: the one-shot command, run as a person runs it. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,8 @@ import type { Report } from '../../local/report';
 import { EMPTY_FILE, photoLikeJpeg, pixelBombPng, rgbaPng, truncatedJpeg } from '../fixtures/images';
 
 const run = promisify(execFile);
-const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'local/process-cli.ts', ...args]);
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  run(process.execPath, ['--import', 'tsx', 'local/process-cli.ts', ...args], { env: { ...process.env, ...env } });
 
 let dir: string;
 
@@ -52,6 +53,21 @@ it('writes every output and a report, and exits 0 when some inputs fail', async 
   const written = await sharp(join(out, large.path)).metadata();
   expect(written).toMatchObject({ width: 800, height: 1200, format: 'jpeg' });
   expect(written.exif).toBeUndefined();
+});
+
+it('applies the limits from the environment without reading an oversized file, and skips its own output folder', async () => {
+  const folder = join(dir, 'limits');
+  await mkdir(folder);
+  await writeFile(join(folder, 'photo.jpg'), await photoLikeJpeg(300, 200));
+  const out = join(folder, 'out');
+  await cli([folder, '--out', out]);
+
+  const { stdout } = await cli([folder, '--out', out], { MAX_INPUT_BYTES: '1000' });
+  expect(stdout).toContain('1 image(s): 0 succeeded, 1 failed');
+  const report: Report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+  expect(report.jobs).toEqual([
+    expect.objectContaining({ status: 'FAILED', error: { code: 'TOO_LARGE', message: expect.stringContaining('at most 1000 bytes') } }),
+  ]);
 });
 
 it('explains itself with --help and refuses to run without --out', async () => {
