@@ -38,7 +38,8 @@ it(`processes ${PHOTOS + 4} inputs concurrently and loses none`, async () => {
   const result = await runLocalPipeline({
     inputs: [inputDir],
     outDir,
-    concurrency: 8,
+    // Every execution in flight at once: the state machine, emulators and job store under real contention.
+    concurrency: 64,
     retryIntervalMs: 0,
     onStart: (count) => (started = count),
     onJobDone: (job) => done.push(job.status),

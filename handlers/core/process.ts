@@ -1,6 +1,9 @@
 /**
- * The whole job in one process (the one-shot CLI, the benchmark, tests): the same functions the
- * workflow's states run, in the same order, without the storage between them.
+ * The whole job in one process (the one-shot CLI, the benchmark, tests): the same core functions
+ * the workflow's states run, in the same order, without the storage between them. One difference:
+ * here ApplyFilters starts from the already resized rendition, while the workflow's ApplyFilters
+ * runs beside ResizeImage and resizes from the master itself (same sizes, pixels may differ by a
+ * rounding step).
  *   ValidateImage: inspectImage → decodeMaster (the one decode)
  *   ResizeImage:   resizeRenditions (from the raw master)
  *   ApplyFilters:  filterVariants (from the resized renditions)

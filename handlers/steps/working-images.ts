@@ -48,9 +48,5 @@ export async function readWorkingImage(objects: ObjectStore, pointer: RawPointer
       `Expected the working image ${pointer.key} to hold ${expectedBytes} bytes (${pointer.width} × ${pointer.height} × ${pointer.channels}), but it holds ${data.length}.`,
     );
   }
-  const channels = pointer.channels;
-  if (channels !== 3 && channels !== 4) {
-    throw new ImageError('INTERNAL', `Expected a working image with 3 or 4 channels, but ${pointer.key} has ${channels}.`);
-  }
-  return { data, width: pointer.width, height: pointer.height, channels };
+  return { data, width: pointer.width, height: pointer.height, channels: pointer.channels };
 }

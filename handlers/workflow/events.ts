@@ -25,7 +25,7 @@ export interface JobInput {
 export interface RawPointer extends ObjectPointer {
   readonly width: number;
   readonly height: number;
-  readonly channels: 1 | 2 | 3 | 4;
+  readonly channels: 3 | 4;
 }
 
 /** Result of ValidateImage, stored at `$.validation`. */

@@ -3,7 +3,14 @@
  * `validation`, or the error a Catch stored at `error` (`Error` is the code; `Cause` is Lambda's
  * JSON `{errorType, errorMessage}` or plain text from Step Functions itself).
  */
+import { IMAGE_ERROR_CODES, type ImageErrorCode } from '../core/errors';
 import type { JobError, ValidationResult } from './events';
+
+const STABLE_CODES: ReadonlySet<string> = new Set(IMAGE_ERROR_CODES);
+
+function isStableCode(name: string): name is ImageErrorCode {
+  return STABLE_CODES.has(name);
+}
 
 export interface FailedState {
   readonly validation?: ValidationResult;
@@ -15,8 +22,11 @@ export function describeFailure(state: FailedState): JobError {
     return state.validation.error;
   }
   if (state.error) {
-    const code = state.error.Error || 'INTERNAL';
-    return { code, message: causeMessage(state.error.Cause) ?? `The workflow stopped with ${code} and gave no reason.` };
+    const name = state.error.Error || 'INTERNAL';
+    const message = causeMessage(state.error.Cause) ?? `The workflow stopped with ${name} and gave no reason.`;
+    // Job records carry only the stable codes; Step Functions' and Lambda's own errors
+    // (States.Timeout, Lambda.Unknown…) become INTERNAL, keeping their name in the sentence.
+    return isStableCode(name) ? { code: name, message } : { code: 'INTERNAL', message: `${name}: ${message}` };
   }
   return { code: 'INTERNAL', message: 'The workflow reached NotifyError without a validation verdict or a caught error.' };
 }

@@ -14,10 +14,10 @@ describe('describeFailure', () => {
     });
   });
 
-  it('keeps a plain-text cause from Step Functions itself', () => {
+  it('records Step Functions\' own errors as INTERNAL, keeping their name and plain-text cause', () => {
     expect(describeFailure({ error: { Error: 'States.Timeout', Cause: 'Task timed out after 60 seconds.' } })).toEqual({
-      code: 'States.Timeout',
-      message: 'Task timed out after 60 seconds.',
+      code: 'INTERNAL',
+      message: 'States.Timeout: Task timed out after 60 seconds.',
     });
   });
 
