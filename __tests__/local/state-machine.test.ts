@@ -139,12 +139,12 @@ describe('LocalStateMachine over the rendered definition', () => {
     expect(names(outcome)).toContain('NotifyError');
   });
 
-  it('reports a handler that outlives its timeout as Sandbox.Timedout, caught into NotifyError', async () => {
+  it('reports a handler that outlives its timeout as Sandbox.Timedout, caught into NotifyError and recorded as INTERNAL', async () => {
     const slow: Handler = () => new Promise((resolve) => setTimeout(() => resolve({ renditions: [] }), 500));
     const { machine, outcomes } = await machineWith({ timeoutSeconds: 0.1, handlers: { filters: slow } });
     const outcome = await run(machine);
     expect(timing(outcome, 'ApplyFilters')).toMatchObject({ error: 'Sandbox.Timedout', attempts: 1 });
-    expect(outcomes.get(`job-${counter}`)).toEqual({ code: 'Sandbox.Timedout', message: expect.stringContaining('Task timed out after 0.10 seconds') });
+    expect(outcomes.get(`job-${counter}`)).toEqual({ code: 'INTERNAL', message: expect.stringMatching(/^Sandbox\.Timedout: .*Task timed out after 0\.10 seconds/) });
   });
 
   it('fails the execution when NotifyError itself keeps failing (the system failed)', async () => {
