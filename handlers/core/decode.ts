@@ -8,41 +8,22 @@ import { ImageError } from './errors';
 import { INPUT_FORMATS } from './format';
 import type { ImageInfo } from './inspect';
 import type { Limits } from './limits';
-import { largestRenditionWidth, OUTPUT_FORMATS, plannedOutputs, type Preset } from './preset';
+import { largestRenditionWidth, maxOutputSide, type Preset } from './preset';
+import { fitInside } from './geometry';
 import type { RawImage } from './raw-image';
 
-/** The master's width: the widest rendition, or the (oriented) image width when narrower. Never enlarged. */
-export function masterWidth(info: Pick<ImageInfo, 'orientedWidth'>, preset: Preset): number {
-  return Math.min(largestRenditionWidth(preset), info.orientedWidth);
-}
-
-/** Expected size of a rendition of an image `width` × `height` resized to `target` wide (never enlarged). */
-export function renditionSize(width: number, height: number, target: number): { width: number; height: number } {
-  if (target >= width) return { width, height };
-  return { width: target, height: Math.max(1, Math.round((height * target) / width)) };
-}
-
 /**
- * Check, from the header alone, that every output of the preset fits its encoder
- * (WebP ≤ 16383 px, AVIF ≤ 16384 px, JPEG ≤ 65500 px on each side).
- * @throws ImageError `UNSUPPORTED_DIMENSIONS`
+ * The master's size: the widest rendition wide (or the image, when narrower), and short enough
+ * for every encoder of the preset — a long scrolling screenshot is scaled down to fit WebP's
+ * 16383 px rather than rejected. Never enlarged.
  */
-export function checkOutputDimensions(info: Pick<ImageInfo, 'orientedWidth' | 'orientedHeight'>, preset: Preset): void {
-  for (const output of plannedOutputs(preset)) {
-    const size = renditionSize(info.orientedWidth, info.orientedHeight, output.width);
-    const { maxDimension, label } = OUTPUT_FORMATS[output.format];
-    if (size.width > maxDimension || size.height > maxDimension) {
-      throw new ImageError(
-        'UNSUPPORTED_DIMENSIONS',
-        `Expected every output to fit the ${label} limit of ${maxDimension} × ${maxDimension} pixels, but this ${info.orientedWidth} × ${info.orientedHeight} image would make ${output.name} ${size.width} × ${size.height} pixels.`,
-      );
-    }
-  }
+export function masterSize(info: Pick<ImageInfo, 'orientedWidth' | 'orientedHeight'>, preset: Preset): { width: number; height: number } {
+  return fitInside(info.orientedWidth, info.orientedHeight, { width: largestRenditionWidth(preset), height: maxOutputSide(preset) });
 }
 
 /**
  * Decode the upload once into the raw master: first frame only, auto-oriented, shrunk on load to
- * the preset's widest rendition (never enlarged), 8-bit sRGB (embedded ICC profiles, CMYK and
+ * {@link masterSize} (never enlarged), 8-bit sRGB (embedded ICC profiles, CMYK and
  * 16-bit input converted), alpha kept when present.
  *
  * `failOn: 'warning'` makes libvips reject any data the decoder had to repair: truncated files,
@@ -51,13 +32,12 @@ export function checkOutputDimensions(info: Pick<ImageInfo, 'orientedWidth' | 'o
  *
  * @param info from {@link inspectImage} on the same bytes.
  * @throws ImageError `CORRUPT` (damaged data), `TOO_MANY_PIXELS` (if `info` was not from these
- *   bytes), `UNSUPPORTED_DIMENSIONS`.
+ *   bytes).
  */
 export async function decodeMaster(bytes: Buffer, info: ImageInfo, preset: Preset, limits: Limits): Promise<RawImage> {
-  checkOutputDimensions(info, preset);
-  const width = masterWidth(info, preset);
+  const size = masterSize(info, preset);
   let pipeline = sharp(bytes, { failOn: 'warning', limitInputPixels: limits.maxPixels, pages: 1, autoOrient: true });
-  if (width < info.orientedWidth) pipeline = pipeline.resize({ width, withoutEnlargement: true });
+  if (size.width < info.orientedWidth) pipeline = pipeline.resize({ ...size, fit: 'fill' });
   let result: { data: Buffer; info: OutputInfo };
   try {
     result = await pipeline.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });

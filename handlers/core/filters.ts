@@ -13,6 +13,7 @@ import type { Sharp } from 'sharp';
 import { isHexColour } from './colour';
 import { describeValue, formatList } from './describe';
 import { ImageError } from './errors';
+import { fitInside } from './geometry';
 import { rawInput, type RawImage } from './raw-image';
 
 export type FilterSpec =
@@ -196,20 +197,20 @@ export async function rawPass(image: RawImage, configure: (pipeline: Sharp) => S
 }
 
 /**
- * Apply a filter chain to raw pixels, in the order written: one pass per stage. When
- * `width` is given (and smaller than the image), the resize is fused into the first pass.
- * Never enlarges.
+ * Apply a filter chain to raw pixels, in the order written: one pass per stage. When `fit` is
+ * given and the image does not fit it, the resize is fused into the first pass. Never enlarges.
  */
 export async function applyFilters(
   image: RawImage,
   filters: readonly FilterSpec[],
-  options: { readonly width?: number } = {},
+  options: { readonly fit?: { readonly width: number; readonly height: number } } = {},
 ): Promise<RawImage> {
   const [first = [], ...rest] = planFilterStages(filters);
-  const width = options.width !== undefined && options.width < image.width ? options.width : undefined;
+  const size = options.fit ? fitInside(image.width, image.height, options.fit) : undefined;
+  const resize = size && (size.width !== image.width || size.height !== image.height) ? size : undefined;
   let current = image;
-  if (width !== undefined || first.length > 0) {
-    current = await rawPass(current, (p) => applyFilterChain(width === undefined ? p : p.resize({ width }), first));
+  if (resize !== undefined || first.length > 0) {
+    current = await rawPass(current, (p) => applyFilterChain(resize === undefined ? p : p.resize({ ...resize, fit: 'fill' }), first));
   }
   for (const stage of rest) current = await rawPass(current, (p) => applyFilterChain(p, stage));
   return current;

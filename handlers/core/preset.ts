@@ -379,3 +379,13 @@ export function formatsFor(preset: Preset, base: string): readonly OutputFormatS
 export function largestRenditionWidth(preset: Preset): number {
   return Math.max(...preset.renditions.map((r) => r.width));
 }
+
+/** The longest side the outputs of `base` may have: the smallest size limit among its formats. */
+export function maxSideFor(preset: Preset, base: string): number {
+  return Math.min(...formatsFor(preset, base).map((spec) => OUTPUT_FORMATS[spec.format].maxDimension));
+}
+
+/** The longest side any output of the preset may have. */
+export function maxOutputSide(preset: Preset): number {
+  return Math.min(...plannedOutputs(preset).map((output) => OUTPUT_FORMATS[output.format].maxDimension));
+}

@@ -3,7 +3,8 @@
  */
 import { applyFilters, filterLabel, rawPass } from './filters';
 import { ImageError } from './errors';
-import type { Preset } from './preset';
+import { fitInside, type Box } from './geometry';
+import { maxSideFor, type Preset } from './preset';
 import type { RawImage } from './raw-image';
 
 /** An intermediate image named as its outputs will be. */
@@ -17,23 +18,31 @@ export interface RawRendition {
 }
 
 /**
- * The master resized to `width` (Lanczos 3); the master itself (same buffer, no resampling)
- * when it is not wider than that. Never enlarges.
+ * The master resized to fit `box` (Lanczos 3); the master itself (same buffer, no resampling)
+ * when it already fits. Never enlarges.
  */
-export function resizeTo(master: RawImage, width: number): Promise<RawImage> {
-  if (width >= master.width) return Promise.resolve(master);
-  return rawPass(master, (p) => p.resize({ width }));
+export function resizeTo(master: RawImage, box: Box): Promise<RawImage> {
+  const size = fitInside(master.width, master.height, box);
+  if (size.width === master.width && size.height === master.height) return Promise.resolve(master);
+  return rawPass(master, (p) => p.resize({ ...size, fit: 'fill' }));
 }
 
-/** One raw image per preset rendition, in preset order. Equal widths are resized once. */
+/** The box the outputs named `base` fit in: the rendition's width, and the side limit of their formats. */
+function boxFor(preset: Preset, base: string, width: number): Box {
+  return { width, height: maxSideFor(preset, base) };
+}
+
+/** One raw image per preset rendition, in preset order. Equal boxes are resized once. */
 export async function resizeRenditions(master: RawImage, preset: Preset): Promise<RawRendition[]> {
-  const byWidth = new Map<number, Promise<RawImage>>();
+  const bySize = new Map<string, Promise<RawImage>>();
   return Promise.all(
     preset.renditions.map(async (rendition): Promise<RawRendition> => {
-      let image = byWidth.get(rendition.width);
+      const box = boxFor(preset, rendition.name, rendition.width);
+      const key = `${box.width}x${box.height}`;
+      let image = bySize.get(key);
       if (image === undefined) {
-        image = resizeTo(master, rendition.width);
-        byWidth.set(rendition.width, image);
+        image = resizeTo(master, box);
+        bySize.set(key, image);
       }
       return { name: rendition.name, rendition: rendition.name, filter: null, image: await image };
     }),
@@ -58,10 +67,11 @@ export async function filterVariants(
       if (rendition === undefined) {
         throw new ImageError('INTERNAL', `Expected variant ${variant.name} to use a rendition of preset "${preset.name}", but ${JSON.stringify(variant.rendition)} is not one.`);
       }
+      const box = boxFor(preset, variant.name, rendition.width);
       const ready = resized.find((r) => r.filter === null && r.rendition === rendition.name);
       const image = ready
-        ? await applyFilters(ready.image, variant.filters)
-        : await applyFilters(master, variant.filters, { width: rendition.width });
+        ? await applyFilters(ready.image, variant.filters, { fit: box })
+        : await applyFilters(master, variant.filters, { fit: box });
       return { name: variant.name, rendition: rendition.name, filter: variant.filters.map(filterLabel).join('-'), image };
     }),
   );

@@ -1,5 +1,8 @@
 import sharp from 'sharp';
-import { checkOutputDimensions, decodeMaster, masterWidth, renditionSize } from '../../../handlers/core/decode';
+import { decodeMaster, masterSize } from '../../../handlers/core/decode';
+import { encodeRendition } from '../../../handlers/core/encode';
+import { fitInside } from '../../../handlers/core/geometry';
+import { resizeRenditions } from '../../../handlers/core/renditions';
 import { inspectImage, type ImageInfo } from '../../../handlers/core/inspect';
 import { DEFAULT_LIMITS } from '../../../handlers/core/limits';
 import { DEFAULT_PRESET, parsePreset } from '../../../handlers/core/preset';
@@ -114,32 +117,35 @@ describe('decodeMaster', () => {
     await expectImageError(decodeMaster(image, info, DEFAULT_PRESET, { ...DEFAULT_LIMITS, maxPixels: 100 }), 'TOO_MANY_PIXELS');
   });
 
-  it('UNSUPPORTED_DIMENSIONS before decoding a strip too tall for WebP', async () => {
-    const strip = await sharp({ create: { width: 2, height: 20_000, channels: 3, background: '#123456' } }).png().toBuffer();
-    const error = await expectImageError(decode(strip), 'UNSUPPORTED_DIMENSIONS');
-    expect(error.message).toBe(
-      'Expected every output to fit the WebP limit of 16383 × 16383 pixels, but this 2 × 20000 image would make thumb.webp 2 × 20000 pixels.',
-    );
+  it('scales a strip too tall for WebP down to fit, instead of rejecting it', async () => {
+    const strip = await sharp({ create: { width: 400, height: 40_000, channels: 3, background: '#123456' } }).png().toBuffer();
+    const master = await decode(strip);
+    expect(master).toMatchObject({ width: 164, height: 16383 });
+    const renditions = await resizeRenditions(master, DEFAULT_PRESET);
+    for (const rendition of renditions) expect(Math.max(rendition.image.width, rendition.image.height)).toBeLessThanOrEqual(16383);
+    const thumb = await encodeRendition(renditions.find((r) => r.name === 'thumb')!, DEFAULT_PRESET);
+    expect(thumb.map((output) => [output.format, output.width, output.height])).toEqual([
+      ['webp', 164, 16383],
+      ['jpeg', 164, 16383],
+    ]);
   });
 });
 
 describe('sizes', () => {
   const info = (orientedWidth: number, orientedHeight: number) => ({ orientedWidth, orientedHeight }) as Pick<ImageInfo, 'orientedWidth' | 'orientedHeight'>;
 
-  it('masterWidth is the widest rendition, or the image when narrower', () => {
-    expect(masterWidth(info(4000, 3000), DEFAULT_PRESET)).toBe(2048);
-    expect(masterWidth(info(800, 1200), DEFAULT_PRESET)).toBe(800);
+  it('masterSize is the widest rendition, or the image when narrower, and never taller than the encoders allow', () => {
+    expect(masterSize(info(4000, 3000), DEFAULT_PRESET)).toEqual({ width: 2048, height: 1536 });
+    expect(masterSize(info(800, 1200), DEFAULT_PRESET)).toEqual({ width: 800, height: 1200 });
+    expect(masterSize(info(1170, 25_000), DEFAULT_PRESET)).toEqual({ width: 767, height: 16383 });
+    const jpegOnly = parsePreset({ name: 'j', renditions: [{ name: 'a', width: 320 }], formats: [{ format: 'jpeg' }] });
+    expect(masterSize(info(1170, 25_000), jpegOnly)).toEqual({ width: 320, height: 6838 });
   });
 
-  it('renditionSize keeps the aspect ratio and never enlarges', () => {
-    expect(renditionSize(3000, 2000, 320)).toEqual({ width: 320, height: 213 });
-    expect(renditionSize(100, 50, 320)).toEqual({ width: 100, height: 50 });
-    expect(renditionSize(10_000, 1, 320)).toEqual({ width: 320, height: 1 });
-  });
-
-  it('checkOutputDimensions accepts what fits and names the first output that does not', async () => {
-    expect(() => checkOutputDimensions(info(4000, 100_000), parsePreset({ name: 'j', renditions: [{ name: 'a', width: 320 }], formats: [{ format: 'jpeg' }] }))).not.toThrow();
-    const error = await expectImageError(() => checkOutputDimensions(info(100, 70_000), DEFAULT_PRESET), 'UNSUPPORTED_DIMENSIONS');
-    expect(error.message).toContain('thumb.webp 100 × 70000');
+  it('fitInside keeps the aspect ratio and never enlarges', () => {
+    expect(fitInside(3000, 2000, { width: 320, height: 16383 })).toEqual({ width: 320, height: 213 });
+    expect(fitInside(100, 50, { width: 320, height: 16383 })).toEqual({ width: 100, height: 50 });
+    expect(fitInside(10_000, 1, { width: 320, height: 16383 })).toEqual({ width: 320, height: 1 });
+    expect(fitInside(1, 100_000, { width: 320, height: 16383 })).toEqual({ width: 1, height: 16383 });
   });
 });

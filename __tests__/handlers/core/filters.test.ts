@@ -166,11 +166,11 @@ describe('chains', () => {
   });
 
   it('fuse a resize into the first pass, never enlarging', async () => {
-    const smaller = await applyFilters(ramp(), [{ name: 'grayscale' }], { width: 24 });
+    const smaller = await applyFilters(ramp(), [{ name: 'grayscale' }], { fit: { width: 24, height: 16383 } });
     expect([smaller.width, smaller.height]).toEqual([24, 16]);
-    const same = await applyFilters(ramp(), [{ name: 'grayscale' }], { width: 480 });
+    const same = await applyFilters(ramp(), [{ name: 'grayscale' }], { fit: { width: 480, height: 16383 } });
     expect([same.width, same.height]).toEqual([48, 32]);
-    const resizeOnly = await applyFilters(ramp(), [], { width: 12 });
+    const resizeOnly = await applyFilters(ramp(), [], { fit: { width: 12, height: 16383 } });
     expect([resizeOnly.width, resizeOnly.height]).toEqual([12, 8]);
     const input = ramp();
     expect(await applyFilters(input, [])).toBe(input);

@@ -53,9 +53,10 @@ describe('resizeRenditions', () => {
     expect(a?.image).toBe(b?.image);
   });
 
-  it('resizeTo returns the master itself when it is not wider', async () => {
-    expect(await resizeTo(master, 4000)).toBe(master);
-    expect((await resizeTo(master, 100)).width).toBe(100);
+  it('resizeTo returns the master itself when it already fits the box', async () => {
+    expect(await resizeTo(master, { width: 4000, height: 16383 })).toBe(master);
+    expect((await resizeTo(master, { width: 100, height: 16383 })).width).toBe(100);
+    expect((await resizeTo(master, { width: 4000, height: 10 })).height).toBe(10);
   });
 });
 
