@@ -2,7 +2,9 @@
  * Stable error codes. The state machine's Retry/Catch, the job records and the reports
  * match on these strings, so they never change meaning once released.
  */
-export const IMAGE_ERROR_CODES = [
+
+/** Codes that describe the upload itself: a verdict on the image, never worth a retry. */
+const VALIDATION_CODES = [
   /** The upload has zero bytes. */
   'EMPTY',
   /** The bytes are not one of the allow-listed raster formats (detected from magic bytes). */
@@ -16,10 +18,14 @@ export const IMAGE_ERROR_CODES = [
   /** An animated image declares more frames than the configured limit. */
   'TOO_MANY_FRAMES',
   /**
-   * The image is within the limits, but its shape makes an output too large for its format
-   * (e.g. a 20 × 5 000 000 strip: WebP stops at 16383 px, JPEG at 65500 px). Not retried.
+   * An output would be too large for its format (WebP stops at 16383 px). Renditions are fitted
+   * to those limits, so this is the encoder's backstop rather than an expected verdict.
    */
   'UNSUPPORTED_DIMENSIONS',
+] as const;
+
+export const IMAGE_ERROR_CODES = [
+  ...VALIDATION_CODES,
   /** A preset or an option failed validation. */
   'INVALID_PRESET',
   /** A workflow event or request is missing fields or has fields of the wrong type. */
@@ -51,16 +57,7 @@ export function isImageError(value: unknown): value is ImageError {
   return value instanceof ImageError;
 }
 
-/** Codes that describe the upload itself: a verdict on the image, never worth a retry. */
-const VALIDATION_ERROR_CODES: ReadonlySet<ImageErrorCode> = new Set([
-  'EMPTY',
-  'UNSUPPORTED_FORMAT',
-  'CORRUPT',
-  'TOO_MANY_PIXELS',
-  'TOO_LARGE',
-  'TOO_MANY_FRAMES',
-  'UNSUPPORTED_DIMENSIONS',
-]);
+const VALIDATION_ERROR_CODES: ReadonlySet<ImageErrorCode> = new Set(VALIDATION_CODES);
 
 export function isValidationError(value: unknown): value is ImageError {
   return isImageError(value) && VALIDATION_ERROR_CODES.has(value.code);
