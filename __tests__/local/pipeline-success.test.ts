@@ -105,3 +105,23 @@ describe('a duplicated S3 event', () => {
     expect(notifications).toHaveLength(1);
   });
 });
+
+describe('an upload overwritten before its event is processed', () => {
+  it('fails that job with SOURCE_CHANGED and processes the newer upload as its own job', async () => {
+    const key = `${harness.system.resources.uploadsPrefix}race/photo.jpg`;
+    const first = await harness.system.upload(key, await photoLikeJpeg(320, 240, { seed: 4 }));
+    const second = await harness.system.upload(key, await photoLikeJpeg(240, 320, { seed: 5 }));
+    await harness.system.deliver([first]);
+    await harness.system.deliver([second]);
+    await harness.system.stepFunctions.idle();
+
+    const executions = harness.system.stepFunctions.executions().filter((candidate) => candidate.input.includes(JSON.stringify(key)));
+    const jobs = await Promise.all(executions.map((execution) => harness.system.readJob((JSON.parse(execution.input) as { jobId: string }).jobId)));
+    // S3 events carry ETags without their quotes.
+    const bare = (etag: string | undefined) => etag?.replace(/"/g, '');
+    expect(jobs.map((job) => [job?.source.etag, job?.status, job?.error?.code])).toEqual([
+      [bare(first.eTag), 'FAILED', 'SOURCE_CHANGED'],
+      [bare(second.eTag), 'SUCCEEDED', undefined],
+    ]);
+  });
+});

@@ -7,7 +7,6 @@
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -19,13 +18,6 @@ import { toAdapterError } from './aws-errors';
 /** Part size for multipart uploads: 8 MiB, above S3's 5 MiB minimum. */
 const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
 const UPLOAD_PARTS_IN_FLIGHT = 4;
-
-export interface ObjectHead {
-  readonly size: number;
-  readonly etag?: string;
-  readonly versionId?: string;
-  readonly contentType?: string;
-}
 
 export interface PutOptions {
   readonly contentType: string;
@@ -60,22 +52,6 @@ export class S3ObjectStore {
     this.deleteBatchSize = batchSize;
   }
 
-  async head(pointer: ObjectPointer): Promise<ObjectHead> {
-    try {
-      const response = await this.client.send(
-        new HeadObjectCommand({ Bucket: pointer.bucket, Key: pointer.key, VersionId: pointer.versionId }),
-      );
-      return {
-        size: response.ContentLength ?? 0,
-        ...(response.ETag ? { etag: response.ETag } : {}),
-        ...(response.VersionId ? { versionId: response.VersionId } : {}),
-        ...(response.ContentType ? { contentType: response.ContentType } : {}),
-      };
-    } catch (error) {
-      throw toAdapterError('S3 HeadObject', error);
-    }
-  }
-
   /**
    * The object's bytes, in one GetObject (no HEAD first: one request, and no window for the
    * object to change between two). A declared length above `maxBytes` fails with TOO_LARGE
@@ -86,7 +62,13 @@ export class S3ObjectStore {
     const { maxBytes } = options;
     try {
       const response = await this.client.send(
-        new GetObjectCommand({ Bucket: pointer.bucket, Key: pointer.key, VersionId: pointer.versionId }),
+        new GetObjectCommand({
+          Bucket: pointer.bucket,
+          Key: pointer.key,
+          VersionId: pointer.versionId,
+          // Without a version id, the ETag is what keeps a quick overwrite from being read instead.
+          IfMatch: pointer.versionId || !pointer.etag ? undefined : quoted(pointer.etag),
+        }),
       );
       const body = response.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
       const declared = response.ContentLength;
@@ -97,7 +79,7 @@ export class S3ObjectStore {
       if (!body) return Buffer.alloc(0);
       return declared === undefined ? await readUnsized(body, pointer, maxBytes) : await readSized(body, pointer, declared);
     } catch (error) {
-      throw toAdapterError('S3 GetObject', error);
+      throw objectReadError(pointer, error) ?? toAdapterError('S3 GetObject', error);
     }
   }
 
@@ -226,4 +208,22 @@ function deleteFailure(bucket: string, count: number, failure: { Key?: string; C
 
 function describePointer(pointer: ObjectPointer): string {
   return `s3://${pointer.bucket}/${pointer.key}${pointer.versionId ? ` (version ${pointer.versionId})` : ''}`;
+}
+
+/** A missing object, or one replaced since its event, as the stable codes steps and records use. */
+function objectReadError(pointer: ObjectPointer, error: unknown): ImageError | undefined {
+  const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const where = `s3://${pointer.bucket}/${pointer.key}`;
+  if (name === 'NoSuchKey' || name === 'NoSuchVersion' || $metadata?.httpStatusCode === 404) {
+    return new ImageError('OBJECT_MISSING', `Expected ${where}${pointer.versionId ? ` (version ${pointer.versionId})` : ''} to exist, but it is gone.`, { cause: error });
+  }
+  if (name === 'PreconditionFailed' || $metadata?.httpStatusCode === 412) {
+    return new ImageError('SOURCE_CHANGED', `Expected ${where} to be the upload its event announced (ETag ${pointer.etag}), but it has been overwritten since; the newer upload is processed as a job of its own.`, { cause: error });
+  }
+  return undefined;
+}
+
+/** S3 events give ETags bare; HTTP's If-Match wants them quoted. */
+function quoted(etag: string): string {
+  return etag.startsWith('"') ? etag : `"${etag}"`;
 }

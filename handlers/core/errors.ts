@@ -22,6 +22,10 @@ const VALIDATION_CODES = [
    * to those limits, so this is the encoder's backstop rather than an expected verdict.
    */
   'UNSUPPORTED_DIMENSIONS',
+  /** The object a step needs is gone (the upload was deleted before it was processed). */
+  'OBJECT_MISSING',
+  /** The upload was overwritten after its event: the newer upload is a job of its own. */
+  'SOURCE_CHANGED',
 ] as const;
 
 export const IMAGE_ERROR_CODES = [

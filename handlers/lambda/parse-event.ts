@@ -39,10 +39,12 @@ function field<T>(record: unknown, path: string, kind: Kind, optional = false): 
 
 function pointer(record: unknown, path: string) {
   const versionId = field<string | undefined>(record, `${path}.versionId`, 'string', true);
+  const etag = field<string | undefined>(record, `${path}.etag`, 'string', true);
   return {
     bucket: field<string>(record, `${path}.bucket`, 'string'),
     key: field<string>(record, `${path}.key`, 'string'),
     ...(versionId ? { versionId } : {}),
+    ...(etag ? { etag } : {}),
   };
 }
 

@@ -11,12 +11,14 @@ export interface ObjectPointer {
   readonly key: string;
   /** S3 version id, when the bucket is versioned. */
   readonly versionId?: string;
+  /** The ETag the object had when its event was sent; pins the revision where there is no version id. */
+  readonly etag?: string;
 }
 
 /** Execution input, written by start-workflow. */
 export interface JobInput {
   readonly jobId: string;
-  readonly source: ObjectPointer & { readonly etag?: string; readonly size: number };
+  readonly source: ObjectPointer & { readonly size: number };
   /** ISO-8601 time the upload was received. */
   readonly receivedAt: string;
 }

@@ -10,7 +10,17 @@ describe('ImageError', () => {
 
   it('tells verdicts on the image from failures of the system', () => {
     const verdicts = IMAGE_ERROR_CODES.filter((code) => isValidationError(new ImageError(code, '')));
-    expect(verdicts).toEqual(['EMPTY', 'UNSUPPORTED_FORMAT', 'CORRUPT', 'TOO_MANY_PIXELS', 'TOO_LARGE', 'TOO_MANY_FRAMES', 'UNSUPPORTED_DIMENSIONS']);
+    expect(verdicts).toEqual([
+      'EMPTY',
+      'UNSUPPORTED_FORMAT',
+      'CORRUPT',
+      'TOO_MANY_PIXELS',
+      'TOO_LARGE',
+      'TOO_MANY_FRAMES',
+      'UNSUPPORTED_DIMENSIONS',
+      'OBJECT_MISSING',
+      'SOURCE_CHANGED',
+    ]);
     expect(isValidationError(new Error('CORRUPT'))).toBe(false);
   });
 });
