@@ -42,7 +42,9 @@ export async function decodeMaster(bytes: Buffer, info: ImageInfo, preset: Prese
   try {
     result = await pipeline.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (error) {
-    const detail = libvipsDetail(error) || 'the data could not be decoded';
+    // libvips sometimes reports only that a warning was escalated, not the warning itself.
+    const reported = libvipsDetail(error);
+    const detail = !reported || /failOn/i.test(reported) ? 'damaged data that it could only decode by guessing' : reported;
     if (/exceeds pixel limit/i.test(detail)) {
       throw new ImageError('TOO_MANY_PIXELS', `Expected at most ${limits.maxPixels} pixels, but the decoder found more (${detail}).`, { cause: error });
     }
