@@ -34,6 +34,7 @@ import {
 import { resetAwsClients } from '../handlers/adapters/clients';
 import { DynamoJobStore, type JobRecord } from '../handlers/adapters/job-store';
 import { S3ObjectStore } from '../handlers/adapters/object-store';
+import { causeMessage } from '../handlers/workflow/failure';
 import { startEmulators, type Emulators } from './emulators';
 import { LocalSystemError } from './local-system-error';
 import type { FaultSpec } from './faults';
@@ -439,7 +440,7 @@ export class LocalSystem {
     const problems = [...trace.problems];
     const timings = execution ? stateTimings(execution.events) : [];
     if (execution && execution.status !== 'SUCCEEDED') {
-      problems.push(`Execution ${execution.name} ended ${execution.status}${execution.error ? ` with ${execution.error}` : ''}: ${causeText(execution.cause)}`);
+      problems.push(`Execution ${execution.name} ended ${execution.status}${execution.error ? ` with ${execution.error}` : ''}: ${causeMessage(execution.cause) ?? 'no cause given'}`);
     }
     if (execution && !jobId) problems.push(`Execution ${execution.name} has no jobId in its input.`);
     if (jobId && !record) problems.push(`Job ${jobId} has no record in the ${this.resources.jobsTable.name} table.`);
@@ -641,18 +642,7 @@ function findJobId(message: unknown): string | undefined {
   return undefined;
 }
 
-function causeText(cause: string | undefined): string {
-  if (!cause) return 'no cause given';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string };
-    if (parsed.errorMessage) return parsed.errorMessage;
-  } catch {
-    // plain text
-  }
-  return cause;
-}
-
 function describeError(error: unknown): string {
-  if (error instanceof TaskFailure) return `${error.name}: ${causeText(error.message)}`;
+  if (error instanceof TaskFailure) return `${error.name}: ${causeMessage(error.message) ?? 'no cause given'}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -31,11 +31,7 @@ export function presetFromEnv(env: Environment = process.env): Preset {
 
 /** `MAX_INPUT_BYTES`, `MAX_INPUT_PIXELS`, `MAX_INPUT_FRAMES`; each unset one keeps its default. */
 export function limitsFromEnv(env: Environment = process.env): Limits {
-  const read = (name: string) => {
-    const value = env[name];
-    if (value === undefined || value === '') return undefined;
-    return /^\d+$/.test(value) ? Number(value) : value;
-  };
+  const read = (name: string) => (env[name] === '' ? undefined : env[name]);
   return parseLimits({
     maxBytes: read('MAX_INPUT_BYTES'),
     maxPixels: read('MAX_INPUT_PIXELS'),

@@ -4,6 +4,7 @@
  * sentence naming the field, rather than deep inside a step.
  */
 import type { S3Event } from 'aws-lambda';
+import { describeValue } from '../core/describe';
 import { ImageError } from '../core/errors';
 import type { DeriveEvent } from '../steps/derive-renditions';
 import type { NotifyErrorEvent, NotifySuccessEvent } from '../steps/notify';
@@ -13,12 +14,6 @@ import type { IntermediateRendition, JobInput, OutputRecord, RawPointer } from '
 
 type Json = Record<string, unknown>;
 type Kind = 'string' | 'number' | 'object' | 'array' | 'boolean';
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
-}
 
 function is(value: unknown, kind: Kind): boolean {
   if (kind === 'array') return Array.isArray(value);
@@ -32,7 +27,7 @@ function field<T>(record: unknown, path: string, kind: Kind, optional = false): 
   const value = is(record, 'object') ? (record as Json)[name] : undefined;
   if (value === undefined && optional) return undefined as T;
   if (!is(value, kind)) {
-    throw new ImageError('INVALID_INPUT', `Expected ${path} to be ${kind === 'array' || kind === 'object' ? `an ${kind}` : `a ${kind}`}, but received ${value === undefined ? 'nothing' : describe(value)}.`);
+    throw new ImageError('INVALID_INPUT', `Expected ${path} to be ${kind === 'array' || kind === 'object' ? `an ${kind}` : `a ${kind}`}, but received ${describeValue(value)}.`);
   }
   return value as T;
 }

@@ -31,7 +31,8 @@ export function describeFailure(state: FailedState): JobError {
   return { code: 'INTERNAL', message: 'The workflow reached NotifyError without a validation verdict or a caught error.' };
 }
 
-function causeMessage(cause: string | undefined): string | undefined {
+/** The message in a Step Functions error cause: Lambda's JSON `errorMessage`, or the plain text. */
+export function causeMessage(cause: string | undefined): string | undefined {
   if (!cause) return undefined;
   try {
     const parsed: unknown = JSON.parse(cause);

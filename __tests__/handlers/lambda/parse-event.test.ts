@@ -53,7 +53,7 @@ describe('step events', () => {
       jobId: 'j',
       source: { bucket: 'b', key: 'k', size: 3 },
     });
-    expectInvalid(() => parseJobEvent({ jobId: 'j', source: { bucket: 'b', key: 'k', size: '3' } }), 'event.source.size to be a number, but received string "3"');
+    expectInvalid(() => parseJobEvent({ jobId: 'j', source: { bucket: 'b', key: 'k', size: '3' } }), 'event.source.size to be a number, but received "3"');
   });
 
   it('rejects a working image with an impossible channel count', () => {
