@@ -6,8 +6,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ImageError, isImageError } from '../handlers/core/errors';
-import type { Limits } from '../handlers/core/limits';
+import { isImageError } from '../handlers/core/errors';
+import { tooLargeError, type Limits } from '../handlers/core/limits';
 import { DEFAULT_PRESET, parsePreset, type Preset } from '../handlers/core/preset';
 import { processImage } from '../handlers/core/process';
 import { limitsFromEnv } from '../handlers/lambda/image-settings';
@@ -41,9 +41,7 @@ async function loadPreset(path: string | undefined): Promise<Preset> {
 async function processOne(file: InputFile, folder: string, outDir: string, preset: Preset, limits: Limits): Promise<ReportJob> {
   try {
     // Checked from the file's size so an oversized input is never read into memory.
-    if (file.bytes > limits.maxBytes) {
-      throw new ImageError('TOO_LARGE', `Expected at most ${limits.maxBytes} bytes, but the file has ${file.bytes} bytes.`);
-    }
+    if (file.bytes > limits.maxBytes) throw tooLargeError(limits.maxBytes, file.bytes);
     const { outputs, steps } = await processImage(await readFile(file.absolute), { preset, limits });
     await mkdir(join(outDir, folder), { recursive: true });
     const written = await Promise.all(

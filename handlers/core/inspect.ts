@@ -11,10 +11,10 @@
  */
 import sharp from 'sharp';
 import type { Metadata } from 'sharp';
-import { formatBytes, formatMegapixels, libvipsDetail } from './describe';
+import { formatMegapixels, libvipsDetail } from './describe';
 import { ImageError } from './errors';
 import { INPUT_FORMATS, requireSupportedFormat, type ImageFormat } from './format';
-import type { Limits } from './limits';
+import { tooLargeError, type Limits } from './limits';
 
 export interface ImageInfo {
   /** Detected from magic bytes (AVIF is `avif` here, though sharp calls its loader `heif`). */
@@ -89,12 +89,7 @@ export async function inspectImage(bytes: Buffer, limits: Limits): Promise<Image
   if (bytes.length === 0) {
     throw new ImageError('EMPTY', 'Expected an image, but received an empty file (0 bytes).');
   }
-  if (bytes.length > limits.maxBytes) {
-    throw new ImageError(
-      'TOO_LARGE',
-      `Expected at most ${limits.maxBytes} bytes (${formatBytes(limits.maxBytes)}), but received ${bytes.length} bytes (${formatBytes(bytes.length)}).`,
-    );
-  }
+  if (bytes.length > limits.maxBytes) throw tooLargeError(limits.maxBytes, bytes.length);
   const detected = requireSupportedFormat(bytes);
 
   let metadata: Metadata;

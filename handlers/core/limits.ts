@@ -3,7 +3,7 @@
  * oversized uploads. Parsed once (from config, the environment or a CLI flag) into a
  * typed, validated object; defaults live here and nowhere else.
  */
-import { describeValue } from './describe';
+import { describeValue, formatBytes } from './describe';
 import { ImageError } from './errors';
 
 export interface Limits {
@@ -74,4 +74,12 @@ export function parseLimits(partial: Partial<Record<keyof Limits, unknown>>): Li
     maxPixels: resolve('maxPixels'),
     maxFrames: resolve('maxFrames'),
   });
+}
+
+/** The one TOO_LARGE sentence, whoever finds out first (the event, the file system, the bytes). */
+export function tooLargeError(maxBytes: number, bytes: number): ImageError {
+  return new ImageError(
+    'TOO_LARGE',
+    `Expected at most ${maxBytes} bytes (${formatBytes(maxBytes)}), but received ${bytes} bytes (${formatBytes(bytes)}).`,
+  );
 }

@@ -5,9 +5,9 @@
  * state machine's Choice routes it); anything else is thrown for Retry/Catch.
  */
 import { decodeMaster } from '../core/decode';
-import { ImageError, isValidationError } from '../core/errors';
+import { isValidationError } from '../core/errors';
 import { inspectImage } from '../core/inspect';
-import type { Limits } from '../core/limits';
+import { tooLargeError, type Limits } from '../core/limits';
 import type { Preset } from '../core/preset';
 import type { JobInput, ValidationResult } from '../workflow/events';
 import type { JobStore, ObjectStore } from './ports';
@@ -27,12 +27,7 @@ export async function validateUpload(
 ): Promise<ValidationResult> {
   await deps.jobs.advance(job.jobId, 'VALIDATING');
   try {
-    if (job.source.size > deps.limits.maxBytes) {
-      throw new ImageError(
-        'TOO_LARGE',
-        `Expected at most ${deps.limits.maxBytes} bytes, but the upload has ${job.source.size} bytes.`,
-      );
-    }
+    if (job.source.size > deps.limits.maxBytes) throw tooLargeError(deps.limits.maxBytes, job.source.size);
     const bytes = await deps.objects.getBytes(job.source, { maxBytes: deps.limits.maxBytes });
     const info = await inspectImage(bytes, deps.limits);
     const master = await decodeMaster(bytes, info, deps.preset, deps.limits);
