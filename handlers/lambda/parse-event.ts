@@ -77,9 +77,9 @@ function decodeS3Key(key: string): string {
 export function parseS3Event(event: unknown): UploadRecord[] {
   const records = field<S3Event['Records']>(event, 'event.Records', 'array');
   return records
-    .filter((record) => typeof record?.eventName === 'string' && record.eventName.startsWith('ObjectCreated:'))
-    .map((record, index) => {
-      const at = `event.Records[${index}]`;
+    .map((record, index) => ({ record, at: `event.Records[${index}]` }))
+    .filter(({ record }) => typeof record?.eventName === 'string' && record.eventName.startsWith('ObjectCreated:'))
+    .map(({ record, at }) => {
       const s3 = field<Json>(record, `${at}.s3`, 'object');
       const object = field<Json>(s3, `${at}.s3.object`, 'object');
       const etag = field<string | undefined>(object, `${at}.s3.object.eTag`, 'string', true);

@@ -42,6 +42,8 @@ describe('parseS3Event', () => {
   it('names the missing field', () => {
     expectInvalid(() => parseS3Event({}), 'event.Records');
     expectInvalid(() => parseS3Event({ Records: [s3Record({ s3: { bucket: { name: 'b' }, object: { key: 'k' } } })] }), 'event.Records[0].s3.object.size');
+    const removal = s3Record({ eventName: 'ObjectRemoved:Delete' });
+    expectInvalid(() => parseS3Event({ Records: [removal, s3Record({ eventTime: 7 })] }), 'event.Records[1].eventTime');
   });
 });
 
