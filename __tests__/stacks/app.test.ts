@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { synth } from '../../main';
+import { synth } from '../../stacks/app';
 import { ConfigError } from '../../stacks/config';
 import { ROOT } from './support';
 
