@@ -7,36 +7,21 @@
  * outcome back from the emulated services (job table, processed bucket, notification queue).
  */
 import { createReadStream } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
-} from '@aws-sdk/client-dynamodb';
-import {
-  CreateBucketCommand,
-  HeadObjectCommand,
-  PutBucketLifecycleConfigurationCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { resetAwsClients } from '../handlers/adapters/clients';
 import { DynamoJobStore, type JobRecord } from '../handlers/adapters/job-store';
 import { S3ObjectStore } from '../handlers/adapters/object-store';
 import { causeMessage } from '../handlers/workflow/failure';
 import { startEmulators, type Emulators } from './emulators';
 import { LocalSystemError } from './local-system-error';
+import { prepareOutDir } from './out-dir';
+import { createClients, createResources, type Clients } from './provision';
 import type { FaultSpec } from './faults';
 import { loadHandler, loadTaskFunctions, renderLocalDefinition } from './functions';
 import { assignFolders, type InputFile } from './inputs';
@@ -104,15 +89,6 @@ export interface ProcessOptions {
   /** Called as each input's job reaches its end (or fails to). */
   readonly onJobDone?: (job: { input: string; status: 'SUCCEEDED' | 'FAILED' | 'ERROR'; code?: string }) => void;
 }
-
-interface Clients {
-  readonly s3: S3Client;
-  readonly dynamodb: DynamoDBClient;
-  readonly sns: SNSClient;
-  readonly sqs: SQSClient;
-}
-
-const NOTIFICATION_QUEUE_SUFFIX = 'notifications';
 
 /** Inputs larger than one part are uploaded in parts. */
 const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
@@ -547,56 +523,6 @@ export class LocalSystem {
   }
 }
 
-function createClients(environment: Readonly<Record<string, string>>, region: string): Clients {
-  const credentials = { accessKeyId: environment.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: environment.AWS_SECRET_ACCESS_KEY ?? 'local' };
-  const base = { region, credentials };
-  return {
-    s3: new S3Client({ ...base, endpoint: environment.AWS_ENDPOINT_URL_S3 }),
-    dynamodb: new DynamoDBClient({ ...base, endpoint: environment.AWS_ENDPOINT_URL_DYNAMODB } satisfies DynamoDBClientConfig),
-    sns: new SNSClient({ ...base, endpoint: environment.AWS_ENDPOINT_URL_SNS }),
-    sqs: new SQSClient({ ...base, endpoint: environment.AWS_ENDPOINT_URL_SQS }),
-  };
-}
-
-/** Creates the stack's buckets, table and topics, and a queue subscribed to both topics. */
-async function createResources(clients: Clients, resources: LocalResources) {
-  for (const bucket of [resources.rawBucket, resources.processedBucket]) {
-    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  }
-  await clients.s3.send(
-    new PutBucketLifecycleConfigurationCommand({
-      Bucket: resources.processedBucket,
-      LifecycleConfiguration: {
-        Rules: [
-          {
-            ID: 'expire-work',
-            Status: 'Enabled',
-            Filter: { Prefix: resources.workPrefix },
-            Expiration: { Days: resources.workExpirationDays },
-          },
-        ],
-      },
-    }),
-  );
-  await clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: resources.jobsTable.name,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: resources.jobsTable.partitionKey, KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: resources.jobsTable.partitionKey, AttributeType: 'S' }],
-    }),
-  );
-  const { TopicArn: successTopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: resources.successTopic }));
-  const { TopicArn: errorTopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: resources.errorTopic }));
-  const { QueueUrl: queueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: `${resources.stackName}-${NOTIFICATION_QUEUE_SUFFIX}` }));
-  if (!successTopicArn || !errorTopicArn || !queueUrl) throw new LocalSystemError('Creating the topics or the notification queue returned no ARN/URL.');
-  const { Attributes = {} } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-  for (const topicArn of [successTopicArn, errorTopicArn]) {
-    await clients.sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes.QueueArn }));
-  }
-  return { successTopicArn, errorTopicArn, queueUrl };
-}
-
 /** Sets variables on process.env (the functions read their settings there); returns the undo. */
 function applyEnvironment(environment: Readonly<Record<string, string>>): () => void {
   const previous = new Map(Object.keys(environment).map((name) => [name, process.env[name]]));
@@ -607,27 +533,6 @@ function applyEnvironment(environment: Readonly<Record<string, string>>): () => 
       else process.env[name] = value;
     }
   };
-}
-
-/**
- * Makes room in the output folder: the files a previous run recorded in its report.json are
- * removed, then their folders if that left them empty. Nothing else is touched, so a stray or
- * foreign report.json can never delete a person's files; remaining names are avoided.
- */
-async function prepareOutDir(outDir: string): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  let previous: Report | undefined;
-  try {
-    previous = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as Report;
-  } catch {
-    // No previous report (or not ours): nothing to clean.
-  }
-  const paths = (previous?.jobs ?? []).flatMap((job) => job.outputs.map((output) => output.path));
-  const inside = paths.filter((path) => typeof path === 'string' && !path.split(/[\\/]/).includes('..') && !isAbsolute(path));
-  await Promise.all(inside.map((path) => rm(join(outDir, path), { force: true })));
-  const folders = new Set(inside.map((path) => dirname(path)).filter((folder) => folder !== '.'));
-  await Promise.all([...folders].map((folder) => rmdir(join(outDir, folder)).catch(() => undefined)));
-  return [...(await readdir(outDir)), 'report.json'];
 }
 
 function findJobId(message: unknown): string | undefined {
