@@ -27,7 +27,7 @@ const EXPECTED_GRANTS: Record<EntrypointName, Record<string, string[]>> = {
     'sqs:SendMessage': ['${aws_sqs_queue.functions_start_workflow_failures.arn}'],
     'states:StartExecution': ['${aws_sfn_state_machine.workflow_state_machine.arn}'],
   },
-  validate: { ...ADVANCE, 's3:GetObject': [`${RAW}/uploads/*`], 's3:GetObjectVersion': [`${RAW}/uploads/*`], ...WRITE_WORK },
+  validate: { ...ADVANCE, 's3:GetObject': [`${RAW}/uploads/*`], 's3:GetObjectVersion': [`${RAW}/uploads/*`], 's3:ListBucket': [RAW], ...WRITE_WORK },
   resize: { ...ADVANCE, 's3:GetObject': [WORK], ...WRITE_WORK },
   filters: { ...ADVANCE, 's3:GetObject': [WORK], ...WRITE_WORK },
   optimize: { ...ADVANCE, 's3:GetObject': [WORK], 's3:AbortMultipartUpload': [`${PROCESSED}/*`], 's3:PutObject': [`${PROCESSED}/*`] },
