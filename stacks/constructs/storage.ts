@@ -223,15 +223,10 @@ export class ImageStorage extends Construct {
       Action: ['s3:GetObject', 's3:GetObjectVersion'],
       Resource: `${this.rawBucket.arn}/${this.uploadsPrefix}*`,
     });
-    // Without ListBucket, S3 answers a missing key with 403, not 404: the job would fail as
-    // INTERNAL instead of OBJECT_MISSING. Limited to the uploads prefix.
-    grantee.addToRolePolicy({
-      Sid: 'ListUploads',
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: this.rawBucket.arn,
-      Condition: { StringLike: { 's3:prefix': `${this.uploadsPrefix}*` } },
-    });
+    // Without ListBucket on the bucket, S3 answers a missing key with 403, not 404, and the job
+    // would fail as INTERNAL instead of OBJECT_MISSING. S3 checks it for the bucket as a whole (no
+    // prefix in that check), and the raw bucket holds only uploads this function may read anyway.
+    grantee.addToRolePolicy({ Sid: 'ListUploads', Effect: 'Allow', Action: 's3:ListBucket', Resource: this.rawBucket.arn });
     this.grantKms(grantee, ['kms:Decrypt']);
   }
 
