@@ -359,8 +359,9 @@ const BASE_SETTINGS = {
       expected: '* or an origin such as https://app.example.com',
     }),
     {
-      description: 'Origins browsers may upload from (CORS on the raw bucket; uploads still need a presigned URL).',
-      default: ['*'],
+      description:
+        'Origins browsers may upload from (CORS on the raw bucket; uploads still need a presigned URL). Empty: no CORS rule. Production names its origins explicitly.',
+      default: (stage) => (isProd(stage) ? [] : ['*']),
     },
   ),
 

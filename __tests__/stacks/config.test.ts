@@ -35,10 +35,10 @@ describe('stage settings', () => {
     expect(stages.every((stage) => Object.values(stage.origins).every((origin) => origin === 'default'))).toBe(true);
   });
 
-  it('protects data and keeps logs longer in prod only', () => {
+  it('protects data, keeps logs longer and allows no browser origin by default in prod only', () => {
     const [dev, prod] = loadStageConfigs({ env: {} });
-    expect(dev!.settings).toMatchObject({ protectData: false, logRetentionDays: 30 });
-    expect(prod!.settings).toMatchObject({ protectData: true, logRetentionDays: 365 });
+    expect(dev!.settings).toMatchObject({ protectData: false, logRetentionDays: 30, corsAllowedOrigins: ['*'] });
+    expect(prod!.settings).toMatchObject({ protectData: true, logRetentionDays: 365, corsAllowedOrigins: [] });
   });
 
   it('takes the input limits from handlers/core/limits.ts', () => {

@@ -46,7 +46,7 @@ export interface ImageStorageProps {
   readonly noncurrentVersionExpirationDays?: number;
   /** Days before incomplete multipart uploads are aborted (both buckets). @default 7 */
   readonly abortIncompleteMultipartUploadDays?: number;
-  /** Origins allowed to upload from a browser. @default ['*'] */
+  /** Origins allowed to upload from a browser; empty means no CORS rule. @default ['*'] (`prod`: none) */
   readonly corsAllowedOrigins?: readonly string[];
   /** Lets `destroy` delete non-empty buckets. @default false */
   readonly forceDestroy?: boolean;
@@ -183,19 +183,22 @@ export class ImageStorage extends Construct {
     this.rawBucket = raw.bucket;
     this.processedBucket = processed.bucket;
 
-    new S3BucketCorsConfiguration(this, 'raw_cors', {
-      bucket: this.rawBucket.id,
-      corsRule: [
-        {
-          id: 'browser-uploads',
-          allowedMethods: ['POST', 'PUT'],
-          allowedOrigins: [...(props.corsAllowedOrigins ?? DEFAULTS.corsAllowedOrigins)],
-          allowedHeaders: ['*'],
-          exposeHeaders: ['ETag'],
-          maxAgeSeconds: 3000,
-        },
-      ],
-    });
+    const corsOrigins = props.corsAllowedOrigins ?? DEFAULTS.corsAllowedOrigins;
+    if (corsOrigins.length > 0) {
+      new S3BucketCorsConfiguration(this, 'raw_cors', {
+        bucket: this.rawBucket.id,
+        corsRule: [
+          {
+            id: 'browser-uploads',
+            allowedMethods: ['POST', 'PUT'],
+            allowedOrigins: [...corsOrigins],
+            allowedHeaders: ['*'],
+            exposeHeaders: ['ETag'],
+            maxAgeSeconds: 3000,
+          },
+        ],
+      });
+    }
   }
 
   /** Sends ObjectCreated events under the uploads prefix to `target`, which only S3 for this bucket and account may invoke. */

@@ -122,6 +122,10 @@ describe('ImageStorage', () => {
     ]);
   });
 
+  it('sets no CORS rule when no origin is allowed', () => {
+    expect(Object.keys(resources(parse(synth({ corsAllowedOrigins: [] })), 'aws_s3_bucket_cors_configuration'))).toEqual([]);
+  });
+
   it('notifies start-workflow of uploads under the prefix, with an invoke permission scoped to the bucket and account', () => {
     const synthesized = synth({ uploadsPrefix: 'incoming/' }, (storage) =>
       storage.notifyOnUpload({ functionName: 'image-processor-dev-start-workflow', arn: 'arn:aws:lambda:us-east-1:123456789012:function:start' }),
