@@ -90,6 +90,7 @@ export class ImageProcessorStack extends TerraformStack {
       keyAlias: names.topicsKeyAlias,
       accountId,
       partition: partition.partition,
+      region: settings.region,
       keyDeletionWindowDays: settings.protectData ? 30 : 7,
       ...(settings.successNotificationEmail ? { successEmail: settings.successNotificationEmail } : {}),
       ...(settings.errorNotificationEmail ? { errorEmail: settings.errorNotificationEmail } : {}),

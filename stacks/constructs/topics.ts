@@ -16,6 +16,8 @@ export interface NotificationTopicsProps {
   readonly keyAlias: string;
   readonly accountId: string;
   readonly partition: string;
+  /** The topics' region: publishers may use the key only through SNS there. */
+  readonly region: string;
   /** Subscribed to the success topic. @default no subscription */
   readonly successEmail?: string;
   /** Subscribed to the error topic. @default no subscription */
@@ -68,9 +70,11 @@ export class NotificationTopics extends Construct {
   readonly successTopic: SnsTopic;
   readonly errorTopic: SnsTopic;
   private readonly keyGrantees = new Set<Grantable>();
+  private readonly region: string;
 
   constructor(scope: Construct, id: string, props: NotificationTopicsProps) {
     super(scope, id);
+    this.region = props.region;
     this.key = new KmsKey(this, 'key', {
       description: 'Encrypts the image processor success and error topics',
       enableKeyRotation: true,
@@ -117,6 +121,8 @@ export class NotificationTopics extends Construct {
         Effect: 'Allow',
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: this.key.arn,
+        // Only SNS, publishing on the function's behalf, may use the key: not the function directly.
+        Condition: { StringEquals: { 'kms:ViaService': `sns.${this.region}.amazonaws.com` } },
       });
     }
   }

@@ -161,7 +161,7 @@ describe('ImagePipeline', () => {
     const stack = new TerraformStack(Testing.app(), 'stack');
     const storage = new ImageStorage(stack, 'storage', { rawBucketName: 'raw', processedBucketName: 'processed', accountId: '123456789012' });
     const table = new JobsTable(stack, 'jobs', { tableName: 'jobs' });
-    const topics = new NotificationTopics(stack, 'topics', { successTopicName: 's', errorTopicName: 'e', keyAlias: 'alias/t', accountId: '123456789012', partition: 'aws' });
+    const topics = new NotificationTopics(stack, 'topics', { successTopicName: 's', errorTopicName: 'e', keyAlias: 'alias/t', accountId: '123456789012', partition: 'aws', region: 'eu-west-1' });
     new ImagePipeline(stack, 'functions', { namePrefix: 'p', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
     expect(() => Testing.synth(stack, true)).toThrow(/start-workflow needs the state machine/);
 

@@ -14,6 +14,7 @@ const BASE: NotificationTopicsProps = {
   keyAlias: 'alias/image-processor-dev-topics',
   accountId: '123456789012',
   partition: 'aws',
+  region: 'eu-west-1',
 };
 
 describe('NotificationTopics', () => {
@@ -55,7 +56,13 @@ describe('NotificationTopics', () => {
     ) as TerraformJson;
     expect(statements(only(json, 'aws_iam_role_policy').policy)).toEqual([
       { Sid: 'PublishError', Effect: 'Allow', Action: 'sns:Publish', Resource: expect.stringMatching(/topics_error.*\.arn/) },
-      { Sid: 'EncryptNotifications', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: expect.stringMatching(/aws_kms_key\..*\.arn/) },
+      {
+        Sid: 'EncryptNotifications',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: expect.stringMatching(/aws_kms_key\..*\.arn/),
+        Condition: { StringEquals: { 'kms:ViaService': 'sns.eu-west-1.amazonaws.com' } },
+      },
     ]);
   });
 });
