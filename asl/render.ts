@@ -3,7 +3,7 @@
  * replaced with the ARN (or, locally, the handler name) of its function.
  */
 import definition from './image-pipeline.asl.json';
-import type { TaskEntrypointName } from '../handlers/lambda/entrypoints';
+import type { TaskEntrypointName } from '../handlers/runtime/manifest';
 
 /** The substitution variable each Task entrypoint fills in the definition. */
 export const FUNCTION_SUBSTITUTIONS: Readonly<Record<TaskEntrypointName, string>> = {

@@ -4,20 +4,20 @@
  * declares.
  */
 import { renderDefinition } from '../asl/render';
-import type { EntrypointName, TaskEntrypointName } from '../handlers/lambda/entrypoints';
+import type { EntrypointName, TaskEntrypointName } from '../handlers/runtime/manifest';
 import { localFunctionArn, type LocalFunction } from './lambda-context';
 import type { Handler } from './lambda-invoke';
 import type { TaskFunction } from './state-machine';
 
 /** Each entrypoint's module, imported on first use (the same files esbuild bundles per function). */
 const MODULES: Readonly<Record<EntrypointName, () => Promise<{ handler: Handler }>>> = {
-  'start-workflow': () => import('../handlers/lambda/start-workflow'),
-  validate: () => import('../handlers/lambda/validate'),
-  resize: () => import('../handlers/lambda/resize'),
-  filters: () => import('../handlers/lambda/filters'),
-  optimize: () => import('../handlers/lambda/optimize'),
-  'notify-success': () => import('../handlers/lambda/notify-success'),
-  'notify-error': () => import('../handlers/lambda/notify-error'),
+  'start-workflow': () => import('../handlers/entrypoints/lambda/start-workflow'),
+  validate: () => import('../handlers/entrypoints/lambda/validate'),
+  resize: () => import('../handlers/entrypoints/lambda/resize'),
+  filters: () => import('../handlers/entrypoints/lambda/filters'),
+  optimize: () => import('../handlers/entrypoints/lambda/optimize'),
+  'notify-success': () => import('../handlers/entrypoints/lambda/notify-success'),
+  'notify-error': () => import('../handlers/entrypoints/lambda/notify-error'),
 };
 
 export const TASK_ENTRYPOINTS: readonly TaskEntrypointName[] = ['validate', 'resize', 'filters', 'optimize', 'notify-success', 'notify-error'];
@@ -25,7 +25,7 @@ export const TASK_ENTRYPOINTS: readonly TaskEntrypointName[] = ['validate', 'res
 export async function loadHandler(entrypoint: EntrypointName): Promise<Handler> {
   const module = await MODULES[entrypoint]();
   if (typeof module.handler !== 'function') {
-    throw new Error(`Expected handlers/lambda/${entrypoint}.ts to export a handler function, but it exports ${typeof module.handler}.`);
+    throw new Error(`Expected handlers/entrypoints/lambda/${entrypoint}.ts to export a handler function, but it exports ${typeof module.handler}.`);
   }
   return module.handler;
 }

@@ -1,6 +1,6 @@
 /** Reading a preset given on the command line, checked up front so a bad preset stops a run before any image. */
 import { readFile } from 'node:fs/promises';
-import { isImageError } from '../handlers/core/errors';
+import { isCodedError } from '../handlers/core/errors';
 import { parsePreset } from '../handlers/core/preset';
 import { LocalSystemError } from './local-system-error';
 
@@ -30,7 +30,7 @@ function checkPreset(json: unknown, what: string): void {
   try {
     parsePreset(json);
   } catch (error) {
-    if (isImageError(error)) throw new LocalSystemError(`${what[0]!.toUpperCase()}${what.slice(1)} is not a valid preset: ${error.message}`);
+    if (isCodedError(error)) throw new LocalSystemError(`${what[0]!.toUpperCase()}${what.slice(1)} is not a valid preset: ${error.message}`);
     throw error;
   }
 }

@@ -6,11 +6,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isImageError } from '../handlers/core/errors';
+import { isCodedError } from '../handlers/core/errors';
 import { tooLargeError, type Limits } from '../handlers/core/limits';
 import { DEFAULT_PRESET, parsePreset, type Preset } from '../handlers/core/preset';
 import { processImage } from '../handlers/core/process';
-import { limitsFromEnv } from '../handlers/lambda/image-settings';
+import { limitsFromEnv } from '../handlers/runtime/image-settings';
 import { collectInputFiles, outputFolders, type InputFile } from './inputs';
 import { loadPresetJson } from './preset-file';
 import { buildReport, formatSummary, writeReport, type ReportJob } from './report';
@@ -54,7 +54,7 @@ async function processOne(file: InputFile, folder: string, outDir: string, prese
     );
     return { input: file.input, status: 'SUCCEEDED', outputs: written, states: steps };
   } catch (error) {
-    const { code, message } = isImageError(error)
+    const { code, message } = isCodedError(error)
       ? error
       : { code: 'INTERNAL', message: `Processing failed unexpectedly: ${error instanceof Error ? error.message : String(error)}` };
     return { input: file.input, status: 'FAILED', error: { code, message }, outputs: [], states: [] };

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENTRYPOINTS, type EntrypointName } from '../handlers/lambda/entrypoints';
+import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
 import {
   ConfigError,
   ENV_PREFIX,

@@ -18,7 +18,7 @@
  * `TF_STATE_REGION` (S3) or `TF_CLOUD_ORGANIZATION` (HCP Terraform); see {@link loadBackendConfig}.
  */
 import { DEFAULT_LIMITS } from '../handlers/core/limits';
-import { ENTRYPOINTS, type EntrypointName } from '../handlers/lambda/entrypoints';
+import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -219,7 +219,7 @@ export const FUNCTION_DEFAULTS: Readonly<Record<EntrypointName, { readonly memor
   'notify-error': { memoryMb: 256, timeoutSeconds: 30 },
 };
 
-/** The variables the handlers read (handlers/lambda/runtime-config.ts and dependencies.ts). */
+/** The variables the handlers read (handlers/entrypoints/lambda/runtime-config.ts and dependencies.ts). */
 export type RuntimeVariable =
   | 'PROCESSED_BUCKET'
   | 'WORK_PREFIX'

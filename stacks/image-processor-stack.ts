@@ -7,7 +7,7 @@ import type { Construct, Node } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ENTRYPOINTS, type EntrypointName } from '../handlers/lambda/entrypoints';
+import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
 import { configureBackend } from './backend';
 import { memorySettingName, resourceNames, timeoutSettingName, type BackendConfig, type StageConfig } from './config';
 import { JobsTable } from './constructs/jobs-table';

@@ -5,8 +5,8 @@
  */
 import aslValidator from 'asl-validator';
 import { renderDefinition } from '../../asl/render';
-import { IMAGE_ERROR_CODES } from '../../handlers/core/errors';
-import type { TaskEntrypointName } from '../../handlers/lambda/entrypoints';
+import { ERROR_CODES } from '../../handlers/core/errors';
+import type { TaskEntrypointName } from '../../handlers/runtime/manifest';
 import type { Handler } from '../../local/lambda-invoke';
 import { loadTaskFunctions, renderLocalDefinition, TASK_ENTRYPOINTS } from '../../local/functions';
 import { LocalStateMachine, walkStates } from '../../local/state-machine';
@@ -36,7 +36,7 @@ const renderings: [string, string][] = [
 ];
 
 /** Codes that describe the image or the request: retrying cannot change the answer. */
-const STABLE_CODES = IMAGE_ERROR_CODES.filter((code) => code !== 'TRANSIENT');
+const STABLE_CODES = ERROR_CODES.filter((code) => code !== 'TRANSIENT');
 
 describe.each(renderings)('the %s definition', (_label, rendered) => {
   const definition = JSON.parse(rendered) as Definition;

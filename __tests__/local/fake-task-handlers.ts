@@ -4,8 +4,8 @@
  * events and contexts it received.
  */
 import type { Context } from 'aws-lambda';
-import { ImageError } from '../../handlers/core/errors';
-import type { TaskEntrypointName } from '../../handlers/lambda/entrypoints';
+import { CodedError } from '../../handlers/core/errors';
+import type { TaskEntrypointName } from '../../handlers/runtime/manifest';
 import { describeFailure, type FailedState } from '../../handlers/workflow/failure';
 import type { LocalFunction } from '../../local/lambda-context';
 import type { Handler } from '../../local/lambda-invoke';
@@ -80,15 +80,15 @@ export function fakeHandlers(options: { invalid?: (key: string) => boolean; slow
   return { handlers, calls, outcomes };
 }
 
-/** Replaces one handler by one that throws `new ImageError(code, message)` (or any Error). */
+/** Replaces one handler by one that throws `new CodedError(code, message)` (or any Error). */
 export function throwing(error: Error): Handler {
   return async () => {
     throw error;
   };
 }
 
-export function imageError(code: ConstructorParameters<typeof ImageError>[0], message = `failed with ${code}`): ImageError {
-  return new ImageError(code, message);
+export function imageError(code: ConstructorParameters<typeof CodedError>[0], message = `failed with ${code}`): CodedError {
+  return new CodedError(code, message);
 }
 
 /** The local functions of the default stage with every timeout replaced. */

@@ -2,7 +2,7 @@
  * The real rendered definition run by aws-local-stepfunctions with stand-in handlers: Task → handler
  * mapping, Lambda-shaped invocation, error names reaching Retry/Catch, fault injection, timings.
  */
-import type { TaskEntrypointName } from '../../handlers/lambda/entrypoints';
+import type { TaskEntrypointName } from '../../handlers/runtime/manifest';
 import { parseFault, type FaultSpec } from '../../local/faults';
 import type { Handler } from '../../local/lambda-invoke';
 import { loadTaskFunctions, renderLocalDefinition } from '../../local/functions';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS } from '../../handlers/core/limits';
-import { ENTRYPOINTS } from '../../handlers/lambda/entrypoints';
+import { ENTRYPOINTS } from '../../handlers/runtime/manifest';
 import {
   ConfigError,
   defaultSettings,

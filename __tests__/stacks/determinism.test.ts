@@ -8,7 +8,7 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { synth } from '../../stacks/app';
-import { ENTRYPOINTS } from '../../handlers/lambda/entrypoints';
+import { ENTRYPOINTS } from '../../handlers/runtime/manifest';
 import { buildLambdaArtifacts, lambdaArtifacts, type LambdaArtifacts } from '../../stacks/packaging/artifacts';
 import { ROOT } from './support';
 
@@ -94,7 +94,7 @@ describe('determinism', () => {
 
     it('rebuilds exactly the zip whose sources changed', async () => {
       const before = hashes(await buildLambdaArtifacts({ root: checkout }));
-      appendFileSync(join(checkout, 'handlers', 'lambda', 'notify-success.ts'), '\n// changed\n');
+      appendFileSync(join(checkout, 'handlers', 'entrypoints', 'lambda', 'notify-success.ts'), '\n// changed\n');
       const after = hashes(await buildLambdaArtifacts({ root: checkout }));
       const changed = ENTRYPOINTS.filter((name) => before.functions[name] !== after.functions[name]);
       expect(changed).toEqual(['notify-success']);

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
-import { ENTRYPOINTS, type EntrypointName } from '../../handlers/lambda/entrypoints';
+import { ENTRYPOINTS, type EntrypointName } from '../../handlers/runtime/manifest';
 import { loadStageConfigs, type BackendConfig, type StageConfig } from '../../stacks/config';
 import type { FunctionPackage, LayerPackage } from '../../stacks/constructs/pipeline';
 import { ImageProcessorStack } from '../../stacks/image-processor-stack';

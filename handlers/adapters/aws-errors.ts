@@ -2,13 +2,13 @@
  * The one place that decides whether an AWS failure is worth retrying. The state machine's
  * Retry blocks match on the stable code `TRANSIENT`, so every adapter routes its SDK errors
  * through `toAdapterError`: throttling, 5xx and network failures become
- * `ImageError('TRANSIENT')` (with the SDK error as `cause`); everything else — a missing
+ * `CodedError('TRANSIENT')` (with the SDK error as `cause`); everything else — a missing
  * object, a denied call, a failed condition — is returned unchanged for the caller to handle
  * or to surface as it is. The lists mirror the SDK's own retry classification
  * (@smithy/core retry constants), so "retryable" means what the SDK's retry strategy means.
  */
 import { types } from 'node:util';
-import { ImageError, isImageError } from '../core/errors';
+import { CodedError, isCodedError } from '../core/errors';
 
 const THROTTLING_NAMES: ReadonlySet<string> = new Set([
   'BandwidthLimitExceeded',
@@ -71,17 +71,17 @@ export function isRetryableAwsError(error: unknown): boolean {
 
 /**
  * Maps an error thrown while performing `operation` (e.g. "S3 GetObject") to what the adapter
- * throws: a TRANSIENT ImageError when retryable, otherwise the error itself. ImageErrors pass
- * through untouched; a thrown non-Error value becomes an INTERNAL ImageError so callers always
+ * throws: a TRANSIENT CodedError when retryable, otherwise the error itself. CodedErrors pass
+ * through untouched; a thrown non-Error value becomes an INTERNAL CodedError so callers always
  * get an Error.
  */
 export function toAdapterError(operation: string, error: unknown): Error {
-  if (isImageError(error)) return error;
+  if (isCodedError(error)) return error;
   if (isRetryableAwsError(error)) {
-    return new ImageError('TRANSIENT', `Expected ${operation} to succeed, but it failed with a temporary error${attemptsText(error)} (${describe(error)}); a retry may succeed.`, { cause: error });
+    return new CodedError('TRANSIENT', `Expected ${operation} to succeed, but it failed with a temporary error${attemptsText(error)} (${describe(error)}); a retry may succeed.`, { cause: error });
   }
   if (isError(error)) return error;
-  return new ImageError('INTERNAL', `Expected ${operation} to fail with an Error, but it threw ${describe(error)}.`, { cause: error });
+  return new CodedError('INTERNAL', `Expected ${operation} to fail with an Error, but it threw ${describe(error)}.`, { cause: error });
 }
 
 function attemptsText(error: unknown): string {

@@ -11,7 +11,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { ImageError } from '../core/errors';
+import { CodedError } from '../core/errors';
 import type { ObjectPointer } from '../workflow/events';
 import { toAdapterError } from './aws-errors';
 
@@ -47,7 +47,7 @@ export class S3ObjectStore {
   ) {
     const batchSize = options.deleteBatchSize ?? MAX_DELETE_BATCH_SIZE;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_DELETE_BATCH_SIZE) {
-      throw new ImageError('INTERNAL', `Expected deleteBatchSize to be a whole number from 1 to ${MAX_DELETE_BATCH_SIZE}, but received ${batchSize}.`);
+      throw new CodedError('INTERNAL', `Expected deleteBatchSize to be a whole number from 1 to ${MAX_DELETE_BATCH_SIZE}, but received ${batchSize}.`);
     }
     this.deleteBatchSize = batchSize;
   }
@@ -133,7 +133,7 @@ export class S3ObjectStore {
    */
   async deletePrefix(bucket: string, prefix: string): Promise<number> {
     if (prefix === '') {
-      throw new ImageError('INTERNAL', `Expected a non-empty prefix to delete in bucket ${bucket}, but received an empty one (it would delete the whole bucket).`);
+      throw new CodedError('INTERNAL', `Expected a non-empty prefix to delete in bucket ${bucket}, but received an empty one (it would delete the whole bucket).`);
     }
     let deleted = 0;
     try {
@@ -170,13 +170,13 @@ async function readSized(body: AsyncIterable<Uint8Array>, pointer: ObjectPointer
   for await (const chunk of body) {
     // Leaving the loop by throwing destroys the stream, which aborts the download.
     if (offset + chunk.byteLength > declared) {
-      throw new ImageError('TRANSIENT', `Expected ${describePointer(pointer)} to hold the ${declared} bytes S3 declared, but more arrived; a retry may succeed.`);
+      throw new CodedError('TRANSIENT', `Expected ${describePointer(pointer)} to hold the ${declared} bytes S3 declared, but more arrived; a retry may succeed.`);
     }
     buffer.set(chunk, offset);
     offset += chunk.byteLength;
   }
   if (offset < declared) {
-    throw new ImageError('TRANSIENT', `Expected ${describePointer(pointer)} to hold the ${declared} bytes S3 declared, but the download ended after ${offset}; a retry may succeed.`);
+    throw new CodedError('TRANSIENT', `Expected ${describePointer(pointer)} to hold the ${declared} bytes S3 declared, but the download ended after ${offset}; a retry may succeed.`);
   }
   return buffer;
 }
@@ -193,8 +193,8 @@ async function readUnsized(body: AsyncIterable<Uint8Array>, pointer: ObjectPoint
   return Buffer.concat(chunks, total);
 }
 
-function tooLarge(pointer: ObjectPointer, maxBytes: number, actual: string): ImageError {
-  return new ImageError('TOO_LARGE', `Expected ${describePointer(pointer)} to be at most ${maxBytes} bytes, but it ${actual}.`);
+function tooLarge(pointer: ObjectPointer, maxBytes: number, actual: string): CodedError {
+  return new CodedError('TOO_LARGE', `Expected ${describePointer(pointer)} to be at most ${maxBytes} bytes, but it ${actual}.`);
 }
 
 /** One DeleteObjects entry's failure, named by its S3 code so toAdapterError can classify it. */
@@ -211,14 +211,14 @@ function describePointer(pointer: ObjectPointer): string {
 }
 
 /** A missing object, or one replaced since its event, as the stable codes steps and records use. */
-function objectReadError(pointer: ObjectPointer, error: unknown): ImageError | undefined {
+function objectReadError(pointer: ObjectPointer, error: unknown): CodedError | undefined {
   const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
   const where = `s3://${pointer.bucket}/${pointer.key}`;
   if (name === 'NoSuchKey' || name === 'NoSuchVersion' || $metadata?.httpStatusCode === 404) {
-    return new ImageError('OBJECT_MISSING', `Expected ${where}${pointer.versionId ? ` (version ${pointer.versionId})` : ''} to exist, but it is gone.`, { cause: error });
+    return new CodedError('OBJECT_MISSING', `Expected ${where}${pointer.versionId ? ` (version ${pointer.versionId})` : ''} to exist, but it is gone.`, { cause: error });
   }
   if (name === 'PreconditionFailed' || $metadata?.httpStatusCode === 412) {
-    return new ImageError('SOURCE_CHANGED', `Expected ${where} to be the upload its event announced (ETag ${pointer.etag}), but it has been overwritten since; the newer upload is processed as a job of its own.`, { cause: error });
+    return new CodedError('SOURCE_CHANGED', `Expected ${where} to be the upload its event announced (ETag ${pointer.etag}), but it has been overwritten since; the newer upload is processed as a job of its own.`, { cause: error });
   }
   return undefined;
 }

@@ -6,7 +6,7 @@
  * input returns that execution instead; both cases leave exactly one execution.)
  */
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { ImageError } from '../core/errors';
+import { CodedError } from '../core/errors';
 import { toAdapterError } from './aws-errors';
 
 export class StepFunctionsStarter {
@@ -41,7 +41,7 @@ const STATE_MACHINE_ARN = /^(arn:[^:]+:states:[^:]*:[^:]*):stateMachine:([^:]+)(
 export function executionArnFor(stateMachineArn: string, name: string): string {
   const match = STATE_MACHINE_ARN.exec(stateMachineArn);
   if (!match) {
-    throw new ImageError(
+    throw new CodedError(
       'INTERNAL',
       `Expected a state machine ARN like arn:aws:states:<region>:<account>:stateMachine:<name>, but received "${stateMachineArn}".`,
     );

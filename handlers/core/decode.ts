@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import type { OutputInfo } from 'sharp';
 import { libvipsDetail } from './describe';
-import { ImageError } from './errors';
+import { CodedError } from './errors';
 import { INPUT_FORMATS } from './format';
 import type { ImageInfo } from './inspect';
 import type { Limits } from './limits';
@@ -31,7 +31,7 @@ export function masterSize(info: Pick<ImageInfo, 'orientedWidth' | 'orientedHeig
  * corrupt-data warnings pass silently and a grey-smeared image would be published.
  *
  * @param info from {@link inspectImage} on the same bytes.
- * @throws ImageError `CORRUPT` (damaged data), `TOO_MANY_PIXELS` (if `info` was not from these
+ * @throws CodedError `CORRUPT` (damaged data), `TOO_MANY_PIXELS` (if `info` was not from these
  *   bytes).
  */
 export async function decodeMaster(bytes: Buffer, info: ImageInfo, preset: Preset, limits: Limits): Promise<RawImage> {
@@ -46,14 +46,14 @@ export async function decodeMaster(bytes: Buffer, info: ImageInfo, preset: Prese
     const reported = libvipsDetail(error);
     const detail = !reported || /failOn/i.test(reported) ? 'damaged data that it could only decode by guessing' : reported;
     if (/exceeds pixel limit/i.test(detail)) {
-      throw new ImageError('TOO_MANY_PIXELS', `Expected at most ${limits.maxPixels} pixels, but the decoder found more (${detail}).`, { cause: error });
+      throw new CodedError('TOO_MANY_PIXELS', `Expected at most ${limits.maxPixels} pixels, but the decoder found more (${detail}).`, { cause: error });
     }
     const label = INPUT_FORMATS[info.format].label;
-    throw new ImageError('CORRUPT', `Expected intact ${label} image data, but the decoder reported: ${detail}.`, { cause: error });
+    throw new CodedError('CORRUPT', `Expected intact ${label} image data, but the decoder reported: ${detail}.`, { cause: error });
   }
   const { channels } = result.info;
   if (channels !== 3 && channels !== 4) {
-    throw new ImageError('INTERNAL', `Expected the decoded image to have 3 or 4 channels, but it has ${channels}.`);
+    throw new CodedError('INTERNAL', `Expected the decoded image to have 3 or 4 channels, but it has ${channels}.`);
   }
   return { data: result.data, width: result.info.width, height: result.info.height, channels };
 }

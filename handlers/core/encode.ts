@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import { parseHexColour } from './colour';
-import { ImageError } from './errors';
+import { CodedError } from './errors';
 import { formatsFor, OUTPUT_FORMATS, type OutputFormatSpec, type Preset } from './preset';
 import { rawInput, type RawImage } from './raw-image';
 import type { RawRendition } from './renditions';
@@ -45,7 +45,7 @@ function configure(pipeline: Sharp, image: RawImage, spec: OutputFormatSpec, fla
 /**
  * Encode one raw image in one format. JPEG flattens alpha onto `flattenBackground`;
  * WebP, PNG and AVIF keep it.
- * @throws ImageError `UNSUPPORTED_DIMENSIONS` when the image exceeds the format's size limit.
+ * @throws CodedError `UNSUPPORTED_DIMENSIONS` when the image exceeds the format's size limit.
  */
 export async function encodeImage(
   image: RawImage,
@@ -54,7 +54,7 @@ export async function encodeImage(
 ): Promise<{ data: Buffer; width: number; height: number }> {
   const { maxDimension, label } = OUTPUT_FORMATS[spec.format];
   if (image.width > maxDimension || image.height > maxDimension) {
-    throw new ImageError(
+    throw new CodedError(
       'UNSUPPORTED_DIMENSIONS',
       `Expected at most ${maxDimension} × ${maxDimension} pixels for ${label}, but the image is ${image.width} × ${image.height}.`,
     );

@@ -28,7 +28,7 @@ const VALIDATION_CODES = [
   'SOURCE_CHANGED',
 ] as const;
 
-export const IMAGE_ERROR_CODES = [
+export const ERROR_CODES = [
   ...VALIDATION_CODES,
   /** A preset or an option failed validation. */
   'INVALID_PRESET',
@@ -40,29 +40,29 @@ export const IMAGE_ERROR_CODES = [
   'INTERNAL',
 ] as const;
 
-export type ImageErrorCode = (typeof IMAGE_ERROR_CODES)[number];
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
  * An error with a stable code and a sentence a person understands.
  * `name` equals the code because Lambda reports `errorType` from the error's name,
  * and that is what Step Functions' `ErrorEquals` matches on.
  */
-export class ImageError extends Error {
-  readonly code: ImageErrorCode;
+export class CodedError extends Error {
+  readonly code: ErrorCode;
 
-  constructor(code: ImageErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = code;
   }
 }
 
-export function isImageError(value: unknown): value is ImageError {
-  return value instanceof ImageError;
+export function isCodedError(value: unknown): value is CodedError {
+  return value instanceof CodedError;
 }
 
-const VALIDATION_ERROR_CODES: ReadonlySet<ImageErrorCode> = new Set(VALIDATION_CODES);
+const VALIDATION_ERROR_CODES: ReadonlySet<ErrorCode> = new Set(VALIDATION_CODES);
 
-export function isValidationError(value: unknown): value is ImageError {
-  return isImageError(value) && VALIDATION_ERROR_CODES.has(value.code);
+export function isValidationError(value: unknown): value is CodedError {
+  return isCodedError(value) && VALIDATION_ERROR_CODES.has(value.code);
 }

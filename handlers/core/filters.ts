@@ -12,7 +12,7 @@ import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import { isHexColour } from './colour';
 import { describeValue, formatList } from './describe';
-import { ImageError } from './errors';
+import { CodedError } from './errors';
 import { fitInside } from './geometry';
 import { rawInput, type RawImage } from './raw-image';
 
@@ -103,11 +103,11 @@ export function filterLabel(spec: FilterSpec): string {
 /**
  * Validate one filter from JSON.
  * @param path JSON path used in messages, e.g. `$.variants[0].filters[1]`.
- * @throws ImageError `INVALID_PRESET`
+ * @throws CodedError `INVALID_PRESET`
  */
 export function parseFilter(value: unknown, path: string): FilterSpec {
   const fail = (at: string, expected: string, received: unknown): never => {
-    throw new ImageError('INVALID_PRESET', `Invalid preset at ${at}: expected ${expected}, but received ${describeValue(received)}.`);
+    throw new CodedError('INVALID_PRESET', `Invalid preset at ${at}: expected ${expected}, but received ${describeValue(received)}.`);
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail(path, 'a filter object such as {"name":"grayscale"}', value);
@@ -177,11 +177,11 @@ export function planFilterStages(filters: readonly FilterSpec[]): FilterSpec[][]
 
 /**
  * Apply a chain of filters to a sharp pipeline in one pass.
- * @throws ImageError `INTERNAL` if the chain needs more than one pass (see {@link planFilterStages}).
+ * @throws CodedError `INTERNAL` if the chain needs more than one pass (see {@link planFilterStages}).
  */
 export function applyFilterChain(pipeline: Sharp, filters: readonly FilterSpec[]): Sharp {
   if (planFilterStages(filters).length > 1) {
-    throw new ImageError('INTERNAL', `Expected a filter chain sharp can apply in one pass, but received ${filters.map(filterLabel).join(' → ')}; use applyFilters.`);
+    throw new CodedError('INTERNAL', `Expected a filter chain sharp can apply in one pass, but received ${filters.map(filterLabel).join(' → ')}; use applyFilters.`);
   }
   return filters.reduce(applyFilter, pipeline);
 }
@@ -191,7 +191,7 @@ export async function rawPass(image: RawImage, configure: (pipeline: Sharp) => S
   const pipeline = configure(sharp(image.data, { raw: rawInput(image), limitInputPixels: false }));
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 3 && info.channels !== 4) {
-    throw new ImageError('INTERNAL', `Expected 3 or 4 channels from an image operation, but received ${info.channels}.`);
+    throw new CodedError('INTERNAL', `Expected 3 or 4 channels from an image operation, but received ${info.channels}.`);
   }
   return { data, width: info.width, height: info.height, channels: info.channels };
 }

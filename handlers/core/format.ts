@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { formatList, hexPreview } from './describe';
-import { ImageError } from './errors';
+import { CodedError } from './errors';
 
 /** Input formats the processor can accept. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif' | 'heif';
@@ -192,7 +192,7 @@ export function detectFormat(bytes: Uint8Array): DetectedFormat | null {
 
 /**
  * The accepted format of the data.
- * @throws ImageError `UNSUPPORTED_FORMAT` with a sentence naming the accepted formats and what was received.
+ * @throws CodedError `UNSUPPORTED_FORMAT` with a sentence naming the accepted formats and what was received.
  */
 export function requireSupportedFormat(bytes: Uint8Array): DetectedFormat {
   const sniffed = sniffFormat(bytes);
@@ -200,13 +200,13 @@ export function requireSupportedFormat(bytes: Uint8Array): DetectedFormat {
   if (sniffed.kind === 'image') {
     const info = INPUT_FORMATS[sniffed.format];
     if (info.accepted) return { format: sniffed.format, label: sniffed.label, mediaType: sniffed.mediaType };
-    throw new ImageError('UNSUPPORTED_FORMAT', `${expected}, but received a ${info.label} image: ${info.refusal ?? 'it is not accepted'}.`);
+    throw new CodedError('UNSUPPORTED_FORMAT', `${expected}, but received a ${info.label} image: ${info.refusal ?? 'it is not accepted'}.`);
   }
   if (sniffed.kind === 'rejected') {
     const reason = sniffed.reason === undefined ? '' : ` (${sniffed.reason})`;
-    throw new ImageError('UNSUPPORTED_FORMAT', `${expected}, but received ${sniffed.label}${reason}.`);
+    throw new CodedError('UNSUPPORTED_FORMAT', `${expected}, but received ${sniffed.label}${reason}.`);
   }
-  throw new ImageError(
+  throw new CodedError(
     'UNSUPPORTED_FORMAT',
     `${expected}, but the first bytes (${hexPreview(bytes)}) match none of them.`,
   );

@@ -12,7 +12,7 @@
 import sharp from 'sharp';
 import type { Metadata } from 'sharp';
 import { formatMegapixels, libvipsDetail } from './describe';
-import { ImageError } from './errors';
+import { CodedError } from './errors';
 import { INPUT_FORMATS, requireSupportedFormat, type ImageFormat } from './format';
 import { tooLargeError, type Limits } from './limits';
 
@@ -83,11 +83,11 @@ export function jpegStructureProblem(bytes: Buffer): string | null {
 
 /**
  * Check an upload against the limits and read its header. Never decodes pixel data.
- * @throws ImageError EMPTY | TOO_LARGE | UNSUPPORTED_FORMAT | CORRUPT | TOO_MANY_PIXELS | TOO_MANY_FRAMES
+ * @throws CodedError EMPTY | TOO_LARGE | UNSUPPORTED_FORMAT | CORRUPT | TOO_MANY_PIXELS | TOO_MANY_FRAMES
  */
 export async function inspectImage(bytes: Buffer, limits: Limits): Promise<ImageInfo> {
   if (bytes.length === 0) {
-    throw new ImageError('EMPTY', 'Expected an image, but received an empty file (0 bytes).');
+    throw new CodedError('EMPTY', 'Expected an image, but received an empty file (0 bytes).');
   }
   if (bytes.length > limits.maxBytes) throw tooLargeError(limits.maxBytes, bytes.length);
   const detected = requireSupportedFormat(bytes);
@@ -99,7 +99,7 @@ export async function inspectImage(bytes: Buffer, limits: Limits): Promise<Image
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
     const detail = libvipsDetail(error);
-    throw new ImageError(
+    throw new CodedError(
       'CORRUPT',
       `Expected a readable ${detected.label} header, but it could not be parsed${detail ? ` (${detail})` : ''}.`,
       { cause: error },
@@ -107,34 +107,34 @@ export async function inspectImage(bytes: Buffer, limits: Limits): Promise<Image
   }
   const { width, height } = metadata;
   if (!(width > 0 && height > 0)) {
-    throw new ImageError('CORRUPT', `Expected the ${detected.label} header to declare a size, but it declares ${width} × ${height}.`);
+    throw new CodedError('CORRUPT', `Expected the ${detected.label} header to declare a size, but it declares ${width} × ${height}.`);
   }
   if (metadata.format !== INPUT_FORMATS[detected.format].sharpFormat) {
-    throw new ImageError(
+    throw new CodedError(
       'UNSUPPORTED_FORMAT',
       `Expected the data to decode as ${detected.label}, as its first bytes say, but the decoder identifies it as ${String(metadata.format)}.`,
     );
   }
   const pixels = width * height;
   if (pixels > limits.maxPixels) {
-    throw new ImageError(
+    throw new CodedError(
       'TOO_MANY_PIXELS',
       `Expected at most ${limits.maxPixels} pixels (${formatMegapixels(limits.maxPixels)}), but the ${detected.label} header declares ${width} × ${height} = ${pixels} pixels.`,
     );
   }
   const pages = metadata.pages ?? 1;
   if (pages > limits.maxFrames) {
-    throw new ImageError('TOO_MANY_FRAMES', `Expected at most ${limits.maxFrames} frames, but the ${detected.label} declares ${pages}.`);
+    throw new CodedError('TOO_MANY_FRAMES', `Expected at most ${limits.maxFrames} frames, but the ${detected.label} declares ${pages}.`);
   }
   if (metadata.channels > MAX_CHANNELS) {
-    throw new ImageError(
+    throw new CodedError(
       'UNSUPPORTED_FORMAT',
       `Expected at most ${MAX_CHANNELS} channels (RGB or CMYK, with alpha), but the ${detected.label} declares ${metadata.channels}.`,
     );
   }
   if (detected.format === 'jpeg') {
     const problem = jpegStructureProblem(bytes);
-    if (problem !== null) throw new ImageError('CORRUPT', `Expected a complete JPEG, but received ${problem}.`);
+    if (problem !== null) throw new CodedError('CORRUPT', `Expected a complete JPEG, but received ${problem}.`);
   }
   const orientation = metadata.orientation;
   return {

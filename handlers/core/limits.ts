@@ -4,7 +4,7 @@
  * typed, validated object; defaults live here and nowhere else.
  */
 import { describeValue, formatBytes } from './describe';
-import { ImageError } from './errors';
+import { CodedError } from './errors';
 
 export interface Limits {
   /**
@@ -40,18 +40,18 @@ const LIMIT_KEYS = ['maxBytes', 'maxPixels', 'maxFrames'] as const satisfies rea
  * because limits often come from environment variables or command-line flags.
  * `undefined` means "use the default". Unknown keys are rejected (they are usually typos).
  *
- * @throws ImageError `INVALID_INPUT` naming the field, what was expected and what was received.
+ * @throws CodedError `INVALID_INPUT` naming the field, what was expected and what was received.
  */
 export function parseLimits(partial: Partial<Record<keyof Limits, unknown>>): Limits {
   if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
-    throw new ImageError(
+    throw new CodedError(
       'INVALID_INPUT',
       `Expected limits to be an object with ${LIMIT_KEYS.join(', ')}, but received ${describeValue(partial)}.`,
     );
   }
   for (const key of Object.keys(partial)) {
     if (!(LIMIT_KEYS as readonly string[]).includes(key)) {
-      throw new ImageError(
+      throw new CodedError(
         'INVALID_INPUT',
         `Expected limit names to be one of ${LIMIT_KEYS.join(', ')}, but received ${JSON.stringify(key)}.`,
       );
@@ -62,7 +62,7 @@ export function parseLimits(partial: Partial<Record<keyof Limits, unknown>>): Li
     if (raw === undefined) return DEFAULT_LIMITS[key];
     const value = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-      throw new ImageError(
+      throw new CodedError(
         'INVALID_INPUT',
         `Expected ${key} to be a positive integer, but received ${describeValue(raw)}.`,
       );
@@ -77,8 +77,8 @@ export function parseLimits(partial: Partial<Record<keyof Limits, unknown>>): Li
 }
 
 /** The one TOO_LARGE sentence, whoever finds out first (the event, the file system, the bytes). */
-export function tooLargeError(maxBytes: number, bytes: number): ImageError {
-  return new ImageError(
+export function tooLargeError(maxBytes: number, bytes: number): CodedError {
+  return new CodedError(
     'TOO_LARGE',
     `Expected at most ${maxBytes} bytes (${formatBytes(maxBytes)}), but received ${bytes} bytes (${formatBytes(bytes)}).`,
   );

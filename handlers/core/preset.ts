@@ -20,7 +20,7 @@
  */
 import { isHexColour } from './colour';
 import { describeValue, formatList } from './describe';
-import { ImageError } from './errors';
+import { CodedError } from './errors';
 import { filterLabel, parseFilter, type FilterSpec } from './filters';
 
 /** A width every output of the preset is resized to (when the image is wider). */
@@ -151,7 +151,7 @@ export const DEFAULT_PRESET_JSON = Object.freeze({
 // Validation toolkit: every failure names the JSON path, what was expected and what was received.
 
 function fail(path: string, expected: string, received: unknown): never {
-  throw new ImageError('INVALID_PRESET', `Invalid preset at ${path}: expected ${expected}, but received ${describeValue(received)}.`);
+  throw new CodedError('INVALID_PRESET', `Invalid preset at ${path}: expected ${expected}, but received ${describeValue(received)}.`);
 }
 
 function object(value: unknown, path: string, what: string, keys: readonly string[]): Record<string, unknown> {
@@ -250,7 +250,7 @@ function extensionOf(format: OutputFormat): string {
 
 /**
  * Validate a preset from JSON (already parsed) and apply its defaults.
- * @throws ImageError `INVALID_PRESET` naming the JSON path, what was expected and what was received.
+ * @throws CodedError `INVALID_PRESET` naming the JSON path, what was expected and what was received.
  */
 export function parsePreset(json: unknown): Preset {
   const root = object(json, '$', 'a preset object', ['name', 'renditions', 'formats', 'variants', 'flattenBackground']);
@@ -297,7 +297,7 @@ export function parsePreset(json: unknown): Preset {
       const file = `${base}.${extensionOf(spec.format)}`;
       const earlier = outputs.get(file);
       if (earlier !== undefined) {
-        throw new ImageError(
+        throw new CodedError(
           'INVALID_PRESET',
           `Invalid preset at ${formatPath(k)}: expected output names to be unique, but "${file}" is already produced by ${earlier}.`,
         );
@@ -370,7 +370,7 @@ export function formatsFor(preset: Preset, base: string): readonly OutputFormatS
   if (preset.renditions.some((r) => r.name === base)) return preset.formats;
   const variant = preset.variants.find((v) => v.name === base);
   if (variant === undefined) {
-    throw new ImageError('INTERNAL', `Expected an output base name of preset "${preset.name}", but received ${JSON.stringify(base)}.`);
+    throw new CodedError('INTERNAL', `Expected an output base name of preset "${preset.name}", but received ${JSON.stringify(base)}.`);
   }
   return variant.formats;
 }

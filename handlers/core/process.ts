@@ -36,7 +36,7 @@ export interface ProcessResult {
 
 /**
  * Validate, decode once, derive and encode every output of the preset.
- * @throws ImageError with the code of the first failed check (see {@link inspectImage}, {@link decodeMaster}).
+ * @throws CodedError with the code of the first failed check (see {@link inspectImage}, {@link decodeMaster}).
  */
 export async function processImage(bytes: Buffer, options: ProcessOptions): Promise<ProcessResult> {
   const { preset, limits } = options;

@@ -2,7 +2,7 @@
  * Renditions and filter variants, derived from the raw master (never from the original file).
  */
 import { applyFilters, filterLabel, rawPass } from './filters';
-import { ImageError } from './errors';
+import { CodedError } from './errors';
 import { fitInside, type Box } from './geometry';
 import { maxSideFor, type Preset } from './preset';
 import type { RawImage } from './raw-image';
@@ -65,7 +65,7 @@ export async function filterVariants(
     preset.variants.map(async (variant): Promise<RawRendition> => {
       const rendition = preset.renditions.find((r) => r.name === variant.rendition);
       if (rendition === undefined) {
-        throw new ImageError('INTERNAL', `Expected variant ${variant.name} to use a rendition of preset "${preset.name}", but ${JSON.stringify(variant.rendition)} is not one.`);
+        throw new CodedError('INTERNAL', `Expected variant ${variant.name} to use a rendition of preset "${preset.name}", but ${JSON.stringify(variant.rendition)} is not one.`);
       }
       const box = boxFor(preset, variant.name, rendition.width);
       const ready = resized.find((r) => r.filter === null && r.rendition === rendition.name);

@@ -4,7 +4,7 @@
  * hears of an outcome the job record does not show. A retried step publishes again:
  * notifications are at-least-once.
  */
-import { ImageError } from '../core/errors';
+import { CodedError } from '../core/errors';
 import { describeFailure, type FailedState } from '../workflow/failure';
 import type { ObjectPointer, OutputRecord } from '../workflow/events';
 import type { JobStore, Notifier, ObjectStore } from './ports';
@@ -23,7 +23,7 @@ export async function notifySuccess(
   await deps.objects.deletePrefix(deps.work.bucket, workPrefixFor(deps.work, event.jobId));
   const { applied, current } = await deps.jobs.advance(event.jobId, 'SUCCEEDED', { outputs: event.outputs });
   if (!applied) {
-    throw new ImageError('INTERNAL', `Expected job ${event.jobId} to be able to succeed, but it is already ${current ?? 'missing'}.`);
+    throw new CodedError('INTERNAL', `Expected job ${event.jobId} to be able to succeed, but it is already ${current ?? 'missing'}.`);
   }
   await deps.notifier.jobSucceeded(event);
 }
@@ -50,7 +50,7 @@ export async function notifyError(
   const { applied, current } = await deps.jobs.advance(event.jobId, 'FAILED', { error });
   if (!applied) {
     if (current === 'SUCCEEDED') await deps.objects.deletePrefix(deps.work.bucket, scratch);
-    throw new ImageError(
+    throw new CodedError(
       'INTERNAL',
       current === 'SUCCEEDED'
         ? `Job ${event.jobId} had already succeeded when the workflow failed with ${error.code} (${error.message}); its outputs are kept, but its success notification may not have been published.`

@@ -3,7 +3,7 @@
  * prefix. Raw pixels cost no decode to read and no encode to write, which is what lets the
  * steps share one decode of the original.
  */
-import { ImageError } from '../core/errors';
+import { CodedError } from '../core/errors';
 import type { RawImage } from '../core/raw-image';
 import type { RawPointer } from '../workflow/events';
 import type { ObjectStore } from './ports';
@@ -43,7 +43,7 @@ export async function readWorkingImage(objects: ObjectStore, pointer: RawPointer
   const expectedBytes = pointer.width * pointer.height * pointer.channels;
   const data = await objects.getBytes(pointer, { maxBytes: expectedBytes });
   if (data.length !== expectedBytes) {
-    throw new ImageError(
+    throw new CodedError(
       'INTERNAL',
       `Expected the working image ${pointer.key} to hold ${expectedBytes} bytes (${pointer.width} × ${pointer.height} × ${pointer.channels}), but it holds ${data.length}.`,
     );

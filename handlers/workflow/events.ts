@@ -3,7 +3,7 @@
  * (bucket, key, version) and job context, never image bytes, so an execution's
  * state stays far below Step Functions' 256 KB limit whatever the image size.
  */
-import type { ImageErrorCode } from '../core/errors';
+import type { ErrorCode } from '../core/errors';
 
 /** Where an object lives. */
 export interface ObjectPointer {
@@ -67,6 +67,6 @@ export interface OutputRecord {
 }
 
 export interface JobError {
-  readonly code: ImageErrorCode | string;
+  readonly code: ErrorCode | string;
   readonly message: string;
 }

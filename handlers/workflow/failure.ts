@@ -3,12 +3,12 @@
  * `validation`, or the error a Catch stored at `error` (`Error` is the code; `Cause` is Lambda's
  * JSON `{errorType, errorMessage}` or plain text from Step Functions itself).
  */
-import { IMAGE_ERROR_CODES, type ImageErrorCode } from '../core/errors';
+import { ERROR_CODES, type ErrorCode } from '../core/errors';
 import type { JobError, ValidationResult } from './events';
 
-const STABLE_CODES: ReadonlySet<string> = new Set(IMAGE_ERROR_CODES);
+const STABLE_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
-function isStableCode(name: string): name is ImageErrorCode {
+function isStableCode(name: string): name is ErrorCode {
   return STABLE_CODES.has(name);
 }
 

@@ -1,5 +1,5 @@
 /**
- * One Lambda function per entrypoint (handlers/lambda/entrypoints.ts), each with its own role
+ * One Lambda function per entrypoint (handlers/runtime/manifest.ts), each with its own role
  * granted only what its handler does, the sharp layer for the functions whose bundle needs it,
  * and the asynchronous failure path of start-workflow (retries, then an encrypted SQS queue).
  *
@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { ENTRYPOINTS, type EntrypointName, type TaskEntrypointName } from '../../handlers/lambda/entrypoints';
+import { ENTRYPOINTS, type EntrypointName, type TaskEntrypointName } from '../../handlers/runtime/manifest';
 import { defaultSettings, FUNCTION_DEFAULTS, FUNCTION_ENVIRONMENT, type RuntimeVariable } from '../config';
 import type { JobsTable } from './jobs-table';
 import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, PipelineFunction, type FunctionCode } from './pipeline-function';

@@ -9,7 +9,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { renderDefinition } from '../../asl/render';
-import type { TaskEntrypointName } from '../../handlers/lambda/entrypoints';
+import type { TaskEntrypointName } from '../../handlers/runtime/manifest';
 import { defaultSettings } from '../config';
 import { assumeRolePolicy, policyDocument, RESOURCE_STAR_ACTIONS, type Grantable } from './iam';
 

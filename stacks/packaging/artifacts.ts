@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { version as esbuildVersion } from 'esbuild';
-import { ENTRYPOINTS, type EntrypointName } from '../../handlers/lambda/entrypoints';
+import { ENTRYPOINTS, type EntrypointName } from '../../handlers/runtime/manifest';
 import { BUNDLE_OPTIONS, bundleEntrypoints } from './bundle';
 import { buildSharpLayer, type SharpLayer } from './sharp-layer';
 import { readZip, writeZip, type ZipArtifact } from './zip';

@@ -2,12 +2,12 @@
  * Bundles each Lambda entrypoint with esbuild: one minified CommonJS file per function with a
  * linked source map, sharp left external (it travels in the layer). The output depends only on the
  * sources, never on the checkout directory: source map paths are rewritten relative to the
- * repository root (`handlers/lambda/validate.ts`, `node_modules/@aws-sdk/...`).
+ * repository root (`handlers/entrypoints/lambda/validate.ts`, `node_modules/@aws-sdk/...`).
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import type { EntrypointName } from '../../handlers/lambda/entrypoints';
+import type { EntrypointName } from '../../handlers/runtime/manifest';
 
 /** Packages that are not bundled: each must come from a layer or the runtime. */
 export const EXTERNAL_PACKAGES = ['sharp'] as const;
@@ -30,7 +30,7 @@ export interface BundleOptions {
 
 /** The file of each entrypoint, relative to the repository root. */
 export function entrypointSource(name: EntrypointName): string {
-  return `handlers/lambda/${name}.ts`;
+  return `handlers/entrypoints/lambda/${name}.ts`;
 }
 
 const toPosix = (path: string) => path.split(sep).join('/');
@@ -61,7 +61,7 @@ export async function bundleEntrypoints({ root, entrypoints }: BundleOptions): P
   const missing = entrypoints.filter((name) => !existsSync(join(root, entrypointSource(name))));
   if (missing.length > 0) {
     throw new Error(
-      `Expected every Lambda entrypoint to exist as handlers/lambda/<name>.ts exporting \`handler\`, but ${missing
+      `Expected every Lambda entrypoint to exist as handlers/entrypoints/lambda/<name>.ts exporting \`handler\`, but ${missing
         .map((name) => entrypointSource(name))
         .join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing in ${root}.`,
     );

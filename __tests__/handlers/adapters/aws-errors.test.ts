@@ -1,4 +1,4 @@
-import { ImageError } from '../../../handlers/core/errors';
+import { CodedError } from '../../../handlers/core/errors';
 import { isRetryableAwsError, toAdapterError } from '../../../handlers/adapters/aws-errors';
 
 /** Shaped like the SDK's service exceptions: name, message, $metadata, optional $retryable. */
@@ -33,7 +33,7 @@ describe('toAdapterError', () => {
   ])('maps %s to TRANSIENT with the original as cause', (_label, original) => {
     expect(isRetryableAwsError(original)).toBe(true);
     const mapped = toAdapterError('S3 GetObject', original);
-    expect(mapped).toBeInstanceOf(ImageError);
+    expect(mapped).toBeInstanceOf(CodedError);
     expect(mapped).toMatchObject({ code: 'TRANSIENT', name: 'TRANSIENT', cause: original });
     expect(mapped.message).toMatch(/^Expected S3 GetObject to succeed, but it failed with a temporary error .*; a retry may succeed\.$/);
     expect(mapped.message).toContain(original.message);
@@ -57,12 +57,12 @@ describe('toAdapterError', () => {
     expect(toAdapterError('DynamoDB UpdateItem', original)).toBe(original);
   });
 
-  it('passes ImageErrors through, even retryable-looking ones', () => {
-    const original = new ImageError('TOO_LARGE', 'too big');
+  it('passes CodedErrors through, even retryable-looking ones', () => {
+    const original = new CodedError('TOO_LARGE', 'too big');
     expect(toAdapterError('S3 GetObject', original)).toBe(original);
   });
 
-  it('turns a thrown non-Error value into an INTERNAL ImageError', () => {
+  it('turns a thrown non-Error value into an INTERNAL CodedError', () => {
     const mapped = toAdapterError('S3 PutObject', { weird: true });
     expect(mapped).toMatchObject({ code: 'INTERNAL', cause: { weird: true } });
     expect(mapped.message).toBe('Expected S3 PutObject to fail with an Error, but it threw {"weird":true}.');

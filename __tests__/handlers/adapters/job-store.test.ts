@@ -1,5 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ImageError } from '../../../handlers/core/errors';
+import { CodedError } from '../../../handlers/core/errors';
 import { JOB_STATUSES, statusRank, type JobStatus } from '../../../handlers/core/job-status';
 import { DynamoJobStore } from '../../../handlers/adapters/job-store';
 import type { JobInput, OutputRecord } from '../../../handlers/workflow/events';
@@ -111,7 +111,7 @@ describe('DynamoJobStore', () => {
   it('keeps a terminal job terminal, allowing only an identical repeat', async () => {
     const job = newJob();
     await store.create(job);
-    const error = new ImageError('CORRUPT', 'The JPEG data ends before the image does.');
+    const error = new CodedError('CORRUPT', 'The JPEG data ends before the image does.');
     await expect(store.advance(job.jobId, 'FAILED', { error })).resolves.toEqual({ applied: true });
 
     await expect(store.advance(job.jobId, 'SUCCEEDED', { outputs: [OUTPUT] })).resolves.toEqual({ applied: false, current: 'FAILED' });

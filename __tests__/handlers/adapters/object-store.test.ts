@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ImageError } from '../../../handlers/core/errors';
+import { CodedError } from '../../../handlers/core/errors';
 import { S3ObjectStore } from '../../../handlers/adapters/object-store';
 import { useEmulators } from '../../support/emulators';
 import { startFixedResponseServer } from '../../support/fixed-response-server';
@@ -117,7 +117,7 @@ describe('S3ObjectStore', () => {
 
     const failure = await store.getBytes({ bucket: BUCKET, key: 'uploads/big.tif' }, { maxBytes: 1024 * 1024 }).catch((error: unknown) => error);
 
-    expect(failure).toBeInstanceOf(ImageError);
+    expect(failure).toBeInstanceOf(CodedError);
     expect(failure).toMatchObject({
       code: 'TOO_LARGE',
       message: `Expected s3://${BUCKET}/uploads/big.tif to be at most 1048576 bytes, but it declares 2097152 bytes.`,
@@ -167,7 +167,7 @@ describe('S3ObjectStore', () => {
 
   it('accepts a delete batch size from 1 to 1000 only', () => {
     expect(() => new S3ObjectStore(client, { deleteBatchSize: 1001 })).toThrow('Expected deleteBatchSize to be a whole number from 1 to 1000, but received 1001.');
-    expect(() => new S3ObjectStore(client, { deleteBatchSize: 0 })).toThrow(ImageError);
+    expect(() => new S3ObjectStore(client, { deleteBatchSize: 0 })).toThrow(CodedError);
   });
 
   it('refuses to delete with an empty prefix', async () => {
@@ -186,7 +186,7 @@ describe('S3ObjectStore', () => {
       const failure = await new S3ObjectStore(throttled)
         .put({ bucket: BUCKET, key: 'out/b.webp' }, Buffer.from('b'), { contentType: 'image/webp' })
         .catch((error: unknown) => error);
-      expect(failure).toBeInstanceOf(ImageError);
+      expect(failure).toBeInstanceOf(CodedError);
       expect(failure).toMatchObject({
         code: 'TRANSIENT',
         message: 'Expected S3 PutObject to succeed, but it failed with a temporary error (SlowDown: Please reduce your request rate.); a retry may succeed.',

@@ -4,7 +4,7 @@
  * endpoint: request serialization, error parsing and the adapter's mapping all run for real.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { ImageError } from '../../../handlers/core/errors';
+import { CodedError } from '../../../handlers/core/errors';
 import { StepFunctionsStarter, executionArnFor } from '../../../handlers/adapters/workflow-starter';
 import { applyEnvironment } from '../../support/emulators';
 import { startJsonProtocolServer, type JsonProtocolServer, type JsonRequest, type JsonResponse } from '../../support/json-protocol-server';
@@ -78,7 +78,7 @@ describe('StepFunctionsStarter', () => {
 
   it('maps throttling to TRANSIENT', async () => {
     const failure = await starter.start('throttle-me', {}).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(ImageError);
+    expect(failure).toBeInstanceOf(CodedError);
     expect(failure).toMatchObject({
       code: 'TRANSIENT',
       message: 'Expected Step Functions StartExecution to succeed, but it failed with a temporary error (ThrottlingException: Rate exceeded); a retry may succeed.',
@@ -87,7 +87,7 @@ describe('StepFunctionsStarter', () => {
 
   it('leaves other refusals as the SDK reported them', async () => {
     const failure = await starter.start('bad name', {}).catch((error: unknown) => error);
-    expect(failure).not.toBeInstanceOf(ImageError);
+    expect(failure).not.toBeInstanceOf(CodedError);
     expect(failure).toMatchObject({ name: 'InvalidName', $metadata: { httpStatusCode: 400 } });
   });
 });

@@ -6,7 +6,7 @@ import { resizeRenditions } from '../../../handlers/core/renditions';
 import { inspectImage, type ImageInfo } from '../../../handlers/core/inspect';
 import { DEFAULT_LIMITS } from '../../../handlers/core/limits';
 import { DEFAULT_PRESET, parsePreset } from '../../../handlers/core/preset';
-import { expectImageError } from '../../fixtures/expect-error';
+import { expectCodedError } from '../../fixtures/expect-error';
 import { regionMean } from '../../fixtures/image-stats';
 import {
   animatedGif,
@@ -95,7 +95,7 @@ describe('decodeMaster', () => {
   it('CORRUPT for garbage in the middle of the scan data, which the header checks cannot see', async () => {
     const damaged = garbageInScanJpeg(photo);
     await expect(inspectImage(damaged, DEFAULT_LIMITS)).resolves.toBeDefined();
-    const error = await expectImageError(decode(damaged), 'CORRUPT');
+    const error = await expectCodedError(decode(damaged), 'CORRUPT');
     expect(error.message).toMatch(/^Expected intact JPEG image data, but the decoder reported: Corrupt JPEG data/);
   });
 
@@ -107,14 +107,14 @@ describe('decodeMaster', () => {
 
   it('CORRUPT for truncated data even when handed the intact file’s header facts', async () => {
     const info = await inspectImage(photo, DEFAULT_LIMITS);
-    const error = await expectImageError(decodeMaster(truncatedJpeg(photo), info, DEFAULT_PRESET, DEFAULT_LIMITS), 'CORRUPT');
+    const error = await expectCodedError(decodeMaster(truncatedJpeg(photo), info, DEFAULT_PRESET, DEFAULT_LIMITS), 'CORRUPT');
     expect(error.message).toContain('premature end');
   });
 
   it('lets libvips enforce maxPixels too (TOO_MANY_PIXELS if header facts and bytes disagree)', async () => {
     const image = await solid('png', 40, 30);
     const info = await inspectImage(image, DEFAULT_LIMITS);
-    await expectImageError(decodeMaster(image, info, DEFAULT_PRESET, { ...DEFAULT_LIMITS, maxPixels: 100 }), 'TOO_MANY_PIXELS');
+    await expectCodedError(decodeMaster(image, info, DEFAULT_PRESET, { ...DEFAULT_LIMITS, maxPixels: 100 }), 'TOO_MANY_PIXELS');
   });
 
   it('scales a strip too tall for WebP down to fit, instead of rejecting it', async () => {

@@ -3,7 +3,7 @@ import { encodeImage, encodeRendition } from '../../../handlers/core/encode';
 import { DEFAULT_PRESET, DEFAULT_PRESET_JSON, parsePreset } from '../../../handlers/core/preset';
 import type { RawImage } from '../../../handlers/core/raw-image';
 import type { RawRendition } from '../../../handlers/core/renditions';
-import { expectImageError } from '../../fixtures/expect-error';
+import { expectCodedError } from '../../fixtures/expect-error';
 import { decode, regionMean } from '../../fixtures/image-stats';
 import { photoLikeRaw } from '../../fixtures/images';
 
@@ -107,7 +107,7 @@ describe('encodeRendition', () => {
 describe('encodeImage', () => {
   it('UNSUPPORTED_DIMENSIONS for an image taller than WebP allows', async () => {
     const strip: RawImage = { data: Buffer.alloc(16_384 * 3), width: 1, height: 16_384, channels: 3 };
-    const error = await expectImageError(encodeImage(strip, { format: 'webp', quality: 80, effort: 4, lossless: false }, '#ffffff'), 'UNSUPPORTED_DIMENSIONS');
+    const error = await expectCodedError(encodeImage(strip, { format: 'webp', quality: 80, effort: 4, lossless: false }, '#ffffff'), 'UNSUPPORTED_DIMENSIONS');
     expect(error.message).toBe('Expected at most 16383 × 16383 pixels for WebP, but the image is 1 × 16384.');
     await expect(encodeImage(strip, { format: 'jpeg', quality: 80, mozjpeg: true }, '#ffffff')).resolves.toEqual(
       expect.objectContaining({ width: 1, height: 16_384 }),

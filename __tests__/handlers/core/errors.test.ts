@@ -1,15 +1,15 @@
-import { IMAGE_ERROR_CODES, ImageError, isImageError, isValidationError } from '../../../handlers/core/errors';
+import { ERROR_CODES, CodedError, isCodedError, isValidationError } from '../../../handlers/core/errors';
 
-describe('ImageError', () => {
+describe('CodedError', () => {
   it('carries its code as its name, which is what Lambda reports and the state machine matches', () => {
-    const error = new ImageError('CORRUPT', 'Expected intact JPEG data, but it ends early.');
+    const error = new CodedError('CORRUPT', 'Expected intact JPEG data, but it ends early.');
     expect(error).toMatchObject({ name: 'CORRUPT', code: 'CORRUPT', message: 'Expected intact JPEG data, but it ends early.' });
-    expect(isImageError(error)).toBe(true);
-    expect(isImageError(new Error('x'))).toBe(false);
+    expect(isCodedError(error)).toBe(true);
+    expect(isCodedError(new Error('x'))).toBe(false);
   });
 
   it('tells verdicts on the image from failures of the system', () => {
-    const verdicts = IMAGE_ERROR_CODES.filter((code) => isValidationError(new ImageError(code, '')));
+    const verdicts = ERROR_CODES.filter((code) => isValidationError(new CodedError(code, '')));
     expect(verdicts).toEqual([
       'EMPTY',
       'UNSUPPORTED_FORMAT',

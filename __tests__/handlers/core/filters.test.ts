@@ -10,7 +10,7 @@ import {
   type FilterSpec,
 } from '../../../handlers/core/filters';
 import type { RawImage } from '../../../handlers/core/raw-image';
-import { expectImageError } from '../../fixtures/expect-error';
+import { expectCodedError } from '../../fixtures/expect-error';
 import { pixels } from '../../fixtures/image-stats';
 
 /** 48 × 32 colour ramp: red grows left to right, green top to bottom, blue constant. */
@@ -161,7 +161,7 @@ describe('chains', () => {
 
   it('applyFilterChain refuses a chain that one pipeline would reorder', async () => {
     const pipeline = sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } });
-    await expectImageError(() => applyFilterChain(pipeline, [{ name: 'negate' }, { name: 'blur', sigma: 1 }]), 'INTERNAL');
+    await expectCodedError(() => applyFilterChain(pipeline, [{ name: 'negate' }, { name: 'blur', sigma: 1 }]), 'INTERNAL');
     expect(applyFilter(pipeline, { name: 'negate' })).toBe(pipeline);
   });
 
@@ -194,7 +194,7 @@ describe('parseFilter', () => {
     ['grayscale', '$.f: expected a filter object such as {"name":"grayscale"}, but received "grayscale".'],
     [{ name: 'blur', sigma: 2, radius: 3 }, '$.f.radius: expected only "name" and "sigma" for the "blur" filter, but received 3.'],
   ])('rejects %j', async (json, message) => {
-    const error = await expectImageError(() => parseFilter(json, '$.f'), 'INVALID_PRESET');
+    const error = await expectCodedError(() => parseFilter(json, '$.f'), 'INVALID_PRESET');
     expect(error.message).toContain(message);
   });
 

@@ -7,7 +7,7 @@ import {
   requireSupportedFormat,
   sniffFormat,
 } from '../../../handlers/core/format';
-import { expectImageError } from '../../fixtures/expect-error';
+import { expectCodedError } from '../../fixtures/expect-error';
 import { HEIC_HEADER, HTML_FILE, SVG_WITH_EXTERNAL_ENTITY, TEXT_FILE, solid } from '../../fixtures/images';
 
 describe('detectFormat', () => {
@@ -87,7 +87,7 @@ describe('HEIC and the prebuilt sharp', () => {
   });
 
   it('refuses HEIC with a sentence that says why and what to do', async () => {
-    const error = await expectImageError(() => requireSupportedFormat(HEIC_HEADER), 'UNSUPPORTED_FORMAT');
+    const error = await expectCodedError(() => requireSupportedFormat(HEIC_HEADER), 'UNSUPPORTED_FORMAT');
     expect(error.message).toContain('HEIC');
     expect(error.message).toContain('cannot decode HEVC');
     expect(error.message).toContain('JPEG');
@@ -97,18 +97,18 @@ describe('HEIC and the prebuilt sharp', () => {
 describe('requireSupportedFormat', () => {
   it('names the accepted formats (the allow-list) in every refusal', async () => {
     expect(acceptedFormatsPhrase()).toBe('JPEG, PNG, WebP, GIF, TIFF or AVIF');
-    const error = await expectImageError(() => requireSupportedFormat(TEXT_FILE), 'UNSUPPORTED_FORMAT');
+    const error = await expectCodedError(() => requireSupportedFormat(TEXT_FILE), 'UNSUPPORTED_FORMAT');
     expect(error.message).toBe('Expected a JPEG, PNG, WebP, GIF, TIFF or AVIF image, but received plain text.');
   });
 
   it('says SVG is never parsed', async () => {
-    const error = await expectImageError(() => requireSupportedFormat(SVG_WITH_EXTERNAL_ENTITY), 'UNSUPPORTED_FORMAT');
+    const error = await expectCodedError(() => requireSupportedFormat(SVG_WITH_EXTERNAL_ENTITY), 'UNSUPPORTED_FORMAT');
     expect(error.message).toContain('SVG');
     expect(error.message).toContain('never parsed');
   });
 
   it('shows the first bytes of unknown data', async () => {
-    const error = await expectImageError(
+    const error = await expectCodedError(
       () => requireSupportedFormat(Buffer.from([0x00, 0x13, 0x37, 0x99, 0xfe, 0x01, 0x02, 0x03, 0x04])),
       'UNSUPPORTED_FORMAT',
     );

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { inspectImage, jpegStructureProblem } from '../../../handlers/core/inspect';
 import { DEFAULT_LIMITS } from '../../../handlers/core/limits';
-import { expectImageError } from '../../fixtures/expect-error';
+import { expectCodedError } from '../../fixtures/expect-error';
 import {
   EMPTY_FILE,
   HEIC_HEADER,
@@ -78,13 +78,13 @@ describe('inspectImage: header facts', () => {
 
 describe('inspectImage: checks in order, before any decode', () => {
   it('EMPTY for zero bytes', async () => {
-    const error = await expectImageError(inspectImage(EMPTY_FILE, DEFAULT_LIMITS), 'EMPTY');
+    const error = await expectCodedError(inspectImage(EMPTY_FILE, DEFAULT_LIMITS), 'EMPTY');
     expect(error.message).toBe('Expected an image, but received an empty file (0 bytes).');
   });
 
   it('TOO_LARGE above maxBytes, checked before the format', async () => {
     const limits = { ...DEFAULT_LIMITS, maxBytes: 10 };
-    const error = await expectImageError(inspectImage(TEXT_FILE, limits), 'TOO_LARGE');
+    const error = await expectCodedError(inspectImage(TEXT_FILE, limits), 'TOO_LARGE');
     expect(error.message).toBe(`Expected at most 10 bytes (10 bytes), but received ${TEXT_FILE.length} bytes (${TEXT_FILE.length} bytes).`);
     await expect(inspectImage(await solid('png'), { ...DEFAULT_LIMITS, maxBytes: (await solid('png')).length })).resolves.toBeDefined();
   });
@@ -95,7 +95,7 @@ describe('inspectImage: checks in order, before any decode', () => {
     ['SVG with an external entity', SVG_WITH_EXTERNAL_ENTITY],
     ['HEIC', HEIC_HEADER],
   ])('UNSUPPORTED_FORMAT for %s, without handing the bytes to any parser', async (_label, bytes) => {
-    await expectImageError(inspectImage(bytes, DEFAULT_LIMITS), 'UNSUPPORTED_FORMAT');
+    await expectCodedError(inspectImage(bytes, DEFAULT_LIMITS), 'UNSUPPORTED_FORMAT');
     expect(sharpCalls).not.toHaveBeenCalled();
   });
 
@@ -103,7 +103,7 @@ describe('inspectImage: checks in order, before any decode', () => {
     const bomb = pixelBombPng();
     expect(bomb.length).toBeGreaterThan(100_000);
     expect(bomb.length).toBeLessThan(1_000_000);
-    const error = await expectImageError(inspectImage(bomb, DEFAULT_LIMITS), 'TOO_MANY_PIXELS');
+    const error = await expectCodedError(inspectImage(bomb, DEFAULT_LIMITS), 'TOO_MANY_PIXELS');
     expect(error.message).toBe(
       'Expected at most 100000000 pixels (100 MP), but the PNG header declares 50000 × 50000 = 2500000000 pixels.',
     );
@@ -114,31 +114,31 @@ describe('inspectImage: checks in order, before any decode', () => {
   it('applies maxPixels exactly at the boundary', async () => {
     const image = await solid('png', 40, 30);
     await expect(inspectImage(image, { ...DEFAULT_LIMITS, maxPixels: 1200 })).resolves.toBeDefined();
-    const error = await expectImageError(inspectImage(image, { ...DEFAULT_LIMITS, maxPixels: 1199 }), 'TOO_MANY_PIXELS');
+    const error = await expectCodedError(inspectImage(image, { ...DEFAULT_LIMITS, maxPixels: 1199 }), 'TOO_MANY_PIXELS');
     expect(error.message).toContain('40 × 30 = 1200 pixels');
   });
 
   it('TOO_MANY_FRAMES when an animation declares more frames than maxFrames', async () => {
     const gif = await animatedGif();
     await expect(inspectImage(gif, { ...DEFAULT_LIMITS, maxFrames: 3 })).resolves.toBeDefined();
-    const error = await expectImageError(inspectImage(gif, { ...DEFAULT_LIMITS, maxFrames: 2 }), 'TOO_MANY_FRAMES');
+    const error = await expectCodedError(inspectImage(gif, { ...DEFAULT_LIMITS, maxFrames: 2 }), 'TOO_MANY_FRAMES');
     expect(error.message).toBe('Expected at most 2 frames, but the GIF declares 3.');
   });
 
   it('CORRUPT when the header cannot be read', async () => {
     const png = await solid('png');
     const mangled = Buffer.concat([png.subarray(0, 12), Buffer.alloc(40, 0x5a)]);
-    const error = await expectImageError(inspectImage(mangled, DEFAULT_LIMITS), 'CORRUPT');
+    const error = await expectCodedError(inspectImage(mangled, DEFAULT_LIMITS), 'CORRUPT');
     expect(error.message).toMatch(/^Expected a readable PNG header, but it could not be parsed/);
   });
 
   it('CORRUPT for a truncated JPEG, from its structure', async () => {
-    const error = await expectImageError(inspectImage(truncatedJpeg(photo), DEFAULT_LIMITS), 'CORRUPT');
+    const error = await expectCodedError(inspectImage(truncatedJpeg(photo), DEFAULT_LIMITS), 'CORRUPT');
     expect(error.message).toContain('truncated');
   });
 
   it('CORRUPT for a header-only JPEG', async () => {
-    const error = await expectImageError(inspectImage(headerOnlyJpeg(photo), DEFAULT_LIMITS), 'CORRUPT');
+    const error = await expectCodedError(inspectImage(headerOnlyJpeg(photo), DEFAULT_LIMITS), 'CORRUPT');
     expect(error.message).toContain('only the header');
   });
 });

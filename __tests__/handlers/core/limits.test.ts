@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, parseLimits } from '../../../handlers/core/limits';
-import { expectImageError } from '../../fixtures/expect-error';
+import { expectCodedError } from '../../fixtures/expect-error';
 
 describe('DEFAULT_LIMITS', () => {
   it('is 50 MiB, 100 megapixels and 1000 frames', () => {
@@ -36,14 +36,14 @@ describe('parseLimits', () => {
     ['a boolean', true, 'true'],
     ['an object', {}, 'an object'],
   ])('rejects %s with a sentence naming the field, the expectation and the value', async (_label, value, shown) => {
-    const error = await expectImageError(() => parseLimits({ maxPixels: value }), 'INVALID_INPUT');
+    const error = await expectCodedError(() => parseLimits({ maxPixels: value }), 'INVALID_INPUT');
     expect(error.message).toContain('maxPixels');
     expect(error.message).toContain('positive integer');
     expect(error.message).toContain(shown);
   });
 
   it('rejects unknown names, which are usually typos', async () => {
-    const error = await expectImageError(
+    const error = await expectCodedError(
       () => parseLimits({ maxPixel: 5 } as unknown as Partial<Record<'maxPixels', unknown>>),
       'INVALID_INPUT',
     );
@@ -52,7 +52,7 @@ describe('parseLimits', () => {
   });
 
   it('rejects something that is not an object', async () => {
-    await expectImageError(() => parseLimits(null as unknown as Record<string, unknown>), 'INVALID_INPUT');
-    await expectImageError(() => parseLimits([] as unknown as Record<string, unknown>), 'INVALID_INPUT');
+    await expectCodedError(() => parseLimits(null as unknown as Record<string, unknown>), 'INVALID_INPUT');
+    await expectCodedError(() => parseLimits([] as unknown as Record<string, unknown>), 'INVALID_INPUT');
   });
 });

@@ -6,7 +6,7 @@ import {
   parsePreset,
   plannedOutputs,
 } from '../../../handlers/core/preset';
-import { expectImageError } from '../../fixtures/expect-error';
+import { expectCodedError } from '../../fixtures/expect-error';
 
 /** A valid preset as JSON, modified by `change` (a deep copy of the default). */
 function presetJson(change: (json: Record<string, any>) => void = () => {}): unknown {
@@ -16,7 +16,7 @@ function presetJson(change: (json: Record<string, any>) => void = () => {}): unk
 }
 
 async function invalid(json: unknown): Promise<string> {
-  const error = await expectImageError(() => parsePreset(json), 'INVALID_PRESET');
+  const error = await expectCodedError(() => parsePreset(json), 'INVALID_PRESET');
   return error.message;
 }
 
@@ -251,6 +251,6 @@ describe('parsePreset', () => {
 
 describe('formatsFor', () => {
   it('refuses a base name the preset does not produce', async () => {
-    await expectImageError(() => formatsFor(DEFAULT_PRESET, 'huge'), 'INTERNAL');
+    await expectCodedError(() => formatsFor(DEFAULT_PRESET, 'huge'), 'INTERNAL');
   });
 });

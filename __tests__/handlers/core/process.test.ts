@@ -1,10 +1,10 @@
 import sharp from 'sharp';
 import { decodeMaster } from '../../../handlers/core/decode';
-import type { ImageErrorCode } from '../../../handlers/core/errors';
+import type { ErrorCode } from '../../../handlers/core/errors';
 import { DEFAULT_LIMITS } from '../../../handlers/core/limits';
 import { DEFAULT_PRESET } from '../../../handlers/core/preset';
 import { processImage, type ProcessResult } from '../../../handlers/core/process';
-import { expectImageError } from '../../fixtures/expect-error';
+import { expectCodedError } from '../../fixtures/expect-error';
 import { countPixels, decode, regionMean } from '../../fixtures/image-stats';
 import {
   EMPTY_FILE,
@@ -174,7 +174,7 @@ describe('processImage on hostile input', () => {
     photo = await photoLikeJpeg(800, 600);
   });
 
-  const rejectedBeforeDecode: [string, () => Buffer, ImageErrorCode, Partial<typeof DEFAULT_LIMITS>][] = [
+  const rejectedBeforeDecode: [string, () => Buffer, ErrorCode, Partial<typeof DEFAULT_LIMITS>][] = [
     ['an empty file', () => EMPTY_FILE, 'EMPTY', {}],
     ['text named .jpg', () => TEXT_FILE, 'UNSUPPORTED_FORMAT', {}],
     ['HTML named .jpg', () => HTML_FILE, 'UNSUPPORTED_FORMAT', {}],
@@ -187,12 +187,12 @@ describe('processImage on hostile input', () => {
   ];
 
   it.each(rejectedBeforeDecode)('%s: rejected by the cheap checks, never decoded', async (_label, bytes, code, limits) => {
-    await expectImageError(run(bytes(), { ...DEFAULT_LIMITS, ...limits }), code);
+    await expectCodedError(run(bytes(), { ...DEFAULT_LIMITS, ...limits }), code);
     expect(decodeCalls).not.toHaveBeenCalled();
   });
 
   it('a JPEG with garbage in the middle of its scan data: CORRUPT, from the one decode', async () => {
-    await expectImageError(run(garbageInScanJpeg(photo)), 'CORRUPT');
+    await expectCodedError(run(garbageInScanJpeg(photo)), 'CORRUPT');
     expect(decodeCalls).toHaveBeenCalledTimes(1);
   });
 

@@ -4,7 +4,7 @@
  * together in __tests__/local.
  */
 import { canTransition, type JobStatus } from '../../../handlers/core/job-status';
-import { ImageError } from '../../../handlers/core/errors';
+import { CodedError } from '../../../handlers/core/errors';
 import type { JobStore, Notifier, ObjectStore, WorkflowStarter } from '../../../handlers/steps/ports';
 import type { JobError, JobInput, ObjectPointer, OutputRecord } from '../../../handlers/workflow/events';
 
@@ -16,7 +16,7 @@ export class MemoryObjectStore implements ObjectStore {
     this.reads += 1;
     const object = this.objects.get(`${pointer.bucket}/${pointer.key}`);
     if (!object) throw new Error(`no object ${pointer.bucket}/${pointer.key}`);
-    if (object.body.length > options.maxBytes) throw new ImageError('TOO_LARGE', 'too large');
+    if (object.body.length > options.maxBytes) throw new CodedError('TOO_LARGE', 'too large');
     return object.body;
   }
 

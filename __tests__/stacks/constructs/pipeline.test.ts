@@ -3,7 +3,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { ENTRYPOINTS, type EntrypointName } from '../../../handlers/lambda/entrypoints';
+import { ENTRYPOINTS, type EntrypointName } from '../../../handlers/runtime/manifest';
 import { JobsTable } from '../../../stacks/constructs/jobs-table';
 import { FUNCTION_ENVIRONMENT, ImagePipeline } from '../../../stacks/constructs/pipeline';
 import { ImageStorage } from '../../../stacks/constructs/storage';

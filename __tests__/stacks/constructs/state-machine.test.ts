@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import type { TaskEntrypointName } from '../../../handlers/lambda/entrypoints';
+import type { TaskEntrypointName } from '../../../handlers/runtime/manifest';
 import { ImageStateMachine, type ImageStateMachineProps } from '../../../stacks/constructs/state-machine';
 import { list, only, statements, type TerraformJson } from '../support';
 

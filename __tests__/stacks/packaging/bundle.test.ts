@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENTRYPOINTS } from '../../../handlers/lambda/entrypoints';
+import { ENTRYPOINTS } from '../../../handlers/runtime/manifest';
 import { FUNCTION_ENVIRONMENT, IMAGE_ENTRYPOINTS, type RuntimeVariable } from '../../../stacks/config';
 import { lambdaArtifacts, type LambdaArtifacts } from '../../../stacks/packaging/artifacts';
 import { readStoredZip, ROOT } from '../support';
@@ -34,7 +34,7 @@ describe('function bundles', () => {
       }
       const map = JSON.parse(entries.get('index.js.map')!.toString('utf8')) as { sources: string[]; sourcesContent: string[]; sourceRoot?: string };
       expect(map.sourceRoot).toBeUndefined();
-      expect(map.sources).toContain(`handlers/lambda/${name}.ts`);
+      expect(map.sources).toContain(`handlers/entrypoints/lambda/${name}.ts`);
       expect(map.sources.filter((source) => source.startsWith('/') || source.startsWith('..') || !existsSync(join(ROOT, source)))).toEqual([]);
       expect(map.sourcesContent).toHaveLength(map.sources.length);
     }

@@ -1,10 +1,10 @@
 /** OptimizeImage: encodes the intermediates into the web-ready outputs. */
-import { optimizeImage } from '../steps/optimize';
-import { jobStore, objectStore } from './dependencies';
+import { optimizeImage } from '../../steps/optimize';
+import { jobStore, objectStore } from '../dependencies';
 import { lambdaHandler } from './lambda-handler';
 import { parseOptimizeEvent } from './parse-event';
-import { presetFromEnv } from './image-settings';
-import { requireEnv, workArea } from './runtime-config';
+import { presetFromEnv } from '../../runtime/image-settings';
+import { requireEnv, workArea } from '../../runtime/runtime-config';
 
 export const handler = lambdaHandler('optimize', (event) =>
   optimizeImage(parseOptimizeEvent(event), {

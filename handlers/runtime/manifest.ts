@@ -1,5 +1,5 @@
 /**
- * Every Lambda entrypoint, by name. Each lives in `handlers/lambda/<name>.ts` and exports `handler`.
+ * Every Lambda entrypoint, by name. Each lives in `handlers/entrypoints/lambda/<name>.ts` and exports `handler`.
  * The infrastructure bundles one function per name; the local runner imports the same modules.
  */
 export const ENTRYPOINTS = [

@@ -4,13 +4,13 @@
  * sentence naming the field, rather than deep inside a step.
  */
 import type { S3Event } from 'aws-lambda';
-import { describeValue } from '../core/describe';
-import { ImageError } from '../core/errors';
-import type { DeriveEvent } from '../steps/derive-renditions';
-import type { NotifyErrorEvent, NotifySuccessEvent } from '../steps/notify';
-import type { OptimizeEvent } from '../steps/optimize';
-import type { UploadRecord } from '../steps/start-workflow';
-import type { IntermediateRendition, JobInput, OutputRecord, RawPointer } from '../workflow/events';
+import { describeValue } from '../../core/describe';
+import { CodedError } from '../../core/errors';
+import type { DeriveEvent } from '../../steps/derive-renditions';
+import type { NotifyErrorEvent, NotifySuccessEvent } from '../../steps/notify';
+import type { OptimizeEvent } from '../../steps/optimize';
+import type { UploadRecord } from '../../steps/start-workflow';
+import type { IntermediateRendition, JobInput, OutputRecord, RawPointer } from '../../workflow/events';
 
 type Json = Record<string, unknown>;
 type Kind = 'string' | 'number' | 'object' | 'array' | 'boolean';
@@ -27,7 +27,7 @@ function field<T>(record: unknown, path: string, kind: Kind, optional = false): 
   const value = is(record, 'object') ? (record as Json)[name] : undefined;
   if (value === undefined && optional) return undefined as T;
   if (!is(value, kind)) {
-    throw new ImageError('INVALID_INPUT', `Expected ${path} to be ${kind === 'array' || kind === 'object' ? `an ${kind}` : `a ${kind}`}, but received ${describeValue(value)}.`);
+    throw new CodedError('INVALID_INPUT', `Expected ${path} to be ${kind === 'array' || kind === 'object' ? `an ${kind}` : `a ${kind}`}, but received ${describeValue(value)}.`);
   }
   return value as T;
 }
@@ -46,7 +46,7 @@ function pointer(record: unknown, path: string) {
 function rawPointer(record: unknown, path: string): RawPointer {
   const channels = field<number>(record, `${path}.channels`, 'number');
   if (channels !== 3 && channels !== 4) {
-    throw new ImageError('INVALID_INPUT', `Expected ${path}.channels to be 3 or 4, but received ${channels}.`);
+    throw new CodedError('INVALID_INPUT', `Expected ${path}.channels to be 3 or 4, but received ${channels}.`);
   }
   return {
     ...pointer(record, path),

@@ -5,7 +5,7 @@
  * own codes pass through untouched.
  */
 import type { Context } from 'aws-lambda';
-import { ImageError, isImageError } from '../core/errors';
+import { CodedError, isCodedError } from '../../core/errors';
 
 export type LambdaHandler<Event, Result> = (event: Event, context: Context) => Promise<Result>;
 
@@ -17,9 +17,9 @@ export function lambdaHandler<Result>(
     try {
       return await run(event);
     } catch (error) {
-      const coded = isImageError(error)
+      const coded = isCodedError(error)
         ? error
-        : new ImageError('INTERNAL', `${functionName} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+        : new CodedError('INTERNAL', `${functionName} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`, { cause: error });
       console.error(
         JSON.stringify({
           level: 'error',

@@ -3,7 +3,7 @@
  * runner sets the same way). The image settings (preset, limits) are in `image-settings.ts`,
  * apart, so that functions which never touch pixels do not bundle sharp.
  */
-import { ImageError } from '../core/errors';
+import { CodedError } from '../core/errors';
 import type { WorkArea } from '../steps/working-images';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -14,7 +14,7 @@ const DEFAULT_UPLOADS_PREFIX = 'uploads/';
 export function requireEnv(name: string, env: Environment = process.env): string {
   const value = env[name];
   if (!value) {
-    throw new ImageError('INTERNAL', `Expected the environment variable ${name} to be set, but it is ${value === '' ? 'empty' : 'missing'}.`);
+    throw new CodedError('INTERNAL', `Expected the environment variable ${name} to be set, but it is ${value === '' ? 'empty' : 'missing'}.`);
   }
   return value;
 }
@@ -32,7 +32,7 @@ export function jobTtlDays(env: Environment = process.env): number | undefined {
   if (value === undefined || value === '') return undefined;
   const days = Number(value);
   if (!Number.isInteger(days) || days < 1) {
-    throw new ImageError('INTERNAL', `Expected JOB_TTL_DAYS to be a whole number of days of at least 1, but it is "${value}".`);
+    throw new CodedError('INTERNAL', `Expected JOB_TTL_DAYS to be a whole number of days of at least 1, but it is "${value}".`);
   }
   return days;
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_LIMITS } from '../../../handlers/core/limits';
 import { DEFAULT_PRESET } from '../../../handlers/core/preset';
-import { limitsFromEnv, presetFromEnv } from '../../../handlers/lambda/image-settings';
+import { limitsFromEnv, presetFromEnv } from '../../../handlers/runtime/image-settings';
 
 describe('presetFromEnv', () => {
   it('falls back to the default preset', () => {

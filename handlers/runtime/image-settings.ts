@@ -4,7 +4,7 @@
  * once per distinct value, so a warm Lambda pays nothing and a process that changes its
  * environment still sees the change.
  */
-import { ImageError } from '../core/errors';
+import { CodedError } from '../core/errors';
 import { parseLimits, type Limits } from '../core/limits';
 import { DEFAULT_PRESET, parsePreset, type Preset } from '../core/preset';
 import type { Environment } from './runtime-config';
@@ -21,7 +21,7 @@ export function presetFromEnv(env: Environment = process.env): Preset {
     try {
       parsed = JSON.parse(json);
     } catch (error) {
-      throw new ImageError('INVALID_PRESET', `Expected IMAGE_PRESET to hold a JSON preset, but it does not parse: ${(error as Error).message}`);
+      throw new CodedError('INVALID_PRESET', `Expected IMAGE_PRESET to hold a JSON preset, but it does not parse: ${(error as Error).message}`);
     }
     preset = parsePreset(parsed);
     presets.set(json, preset);

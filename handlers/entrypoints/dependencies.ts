@@ -8,7 +8,7 @@ import { DynamoJobStore } from '../adapters/job-store';
 import { SnsNotifier } from '../adapters/notifier';
 import { S3ObjectStore } from '../adapters/object-store';
 import { StepFunctionsStarter } from '../adapters/workflow-starter';
-import { jobTtlDays, requireEnv } from './runtime-config';
+import { jobTtlDays, requireEnv } from '../runtime/runtime-config';
 
 export function objectStore(): S3ObjectStore {
   return new S3ObjectStore(createAwsClients().s3);

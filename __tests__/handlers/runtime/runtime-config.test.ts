@@ -1,4 +1,4 @@
-import { jobTtlDays, requireEnv, uploadsPrefix, workArea } from '../../../handlers/lambda/runtime-config';
+import { jobTtlDays, requireEnv, uploadsPrefix, workArea } from '../../../handlers/runtime/runtime-config';
 
 describe('runtime settings', () => {
   it('says which variable is missing or empty', () => {

@@ -1,11 +1,11 @@
-import { ImageError } from '../../../handlers/core/errors';
+import { CodedError } from '../../../../handlers/core/errors';
 import {
   parseDeriveEvent,
   parseJobEvent,
   parseNotifyErrorEvent,
   parseOptimizeEvent,
   parseS3Event,
-} from '../../../handlers/lambda/parse-event';
+} from '../../../../handlers/entrypoints/lambda/parse-event';
 
 function s3Record(overrides: Record<string, unknown> = {}) {
   return {
@@ -20,9 +20,9 @@ function expectInvalid(run: () => unknown, fragment: string) {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(ImageError);
-    expect((error as ImageError).code).toBe('INVALID_INPUT');
-    expect((error as ImageError).message).toContain(fragment);
+    expect(error).toBeInstanceOf(CodedError);
+    expect((error as CodedError).code).toBe('INVALID_INPUT');
+    expect((error as CodedError).message).toContain(fragment);
     return;
   }
   throw new Error('expected INVALID_INPUT');
