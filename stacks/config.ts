@@ -18,6 +18,7 @@
  * `TF_STATE_REGION` (S3) or `TF_CLOUD_ORGANIZATION` (HCP Terraform); see {@link loadBackendConfig}.
  */
 import { DEFAULT_LIMITS } from '../handlers/core/limits';
+import { didYouMean } from '../handlers/core/suggest';
 import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -575,7 +576,7 @@ export function loadStageConfigs(sources: ConfigSources = {}): StageConfig[] {
   const known = new Set<string>(SETTING_NAMES);
   const unknownKeys = (object: Record<string, unknown>, where: string) => {
     for (const key of Object.keys(object)) {
-      if (!known.has(key)) problems.push(`${where} sets ${JSON.stringify(key)}, which is not a setting${suggestion(key, SETTING_NAMES)}. The settings are listed in docs/infrastructure.md.`);
+      if (!known.has(key)) problems.push(`${where} sets ${JSON.stringify(key)}, which is not a setting${didYouMean(key, SETTING_NAMES)}. The settings are listed in docs/infrastructure.md.`);
     }
   };
   unknownKeys(contextSettings, 'context settings');
@@ -672,26 +673,6 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   const json = JSON.stringify(value);
   return json === undefined ? String(value) : json.length > 120 ? `${json.slice(0, 117)}...` : json;
-}
-
-function suggestion(name: string, candidates: readonly string[]): string {
-  const lower = name.toLowerCase();
-  const close = candidates.find((candidate) => candidate.toLowerCase() === lower || editDistance(candidate.toLowerCase(), lower) <= 2);
-  return close ? ` (did you mean ${close}?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0]!;
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j]!;
-      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length]!;
 }
 
 // ---------------------------------------------------------------------------------------------
