@@ -3,7 +3,7 @@
  * cdktf.json's `app`). Everything it builds is in stacks/.
  */
 import { synth } from './stacks/app';
-import { ConfigError } from './stacks/config';
+import { ConfigError } from './stacks/config/errors';
 
 const started = Date.now();
 synth().then(

@@ -1,33 +1,25 @@
 /**
  * The Lambda functions as the local runner serves them: the same handler modules the
- * infrastructure bundles, each under a local ARN, with the name, timeout and memory the stack
- * declares.
+ * infrastructure bundles (each entrypoint's file, from the manifest), each under a local ARN, with
+ * the name, timeout and memory the stack declares.
  */
+import { join } from 'node:path';
 import { renderDefinition } from '../asl/render';
-import type { EntrypointName, TaskEntrypointName } from '../handlers/runtime/manifest';
+import { entrypointSource, TASK_ENTRYPOINTS, type EntrypointName, type TaskEntrypointName } from '../handlers/runtime/manifest';
 import { localFunctionArn, type LocalFunction } from './lambda-context';
 import type { Handler } from './lambda-invoke';
 import type { TaskFunction } from './state-machine';
 
-/** Each entrypoint's module, imported on first use (the same files esbuild bundles per function). */
-const MODULES: Readonly<Record<EntrypointName, () => Promise<{ handler: Handler }>>> = {
-  'start-workflow': () => import('../handlers/entrypoints/lambda/start-workflow'),
-  validate: () => import('../handlers/entrypoints/lambda/validate'),
-  resize: () => import('../handlers/entrypoints/lambda/resize'),
-  filters: () => import('../handlers/entrypoints/lambda/filters'),
-  optimize: () => import('../handlers/entrypoints/lambda/optimize'),
-  'notify-success': () => import('../handlers/entrypoints/lambda/notify-success'),
-  'notify-error': () => import('../handlers/entrypoints/lambda/notify-error'),
-};
+const REPOSITORY_ROOT = join(__dirname, '..');
 
-export const TASK_ENTRYPOINTS: readonly TaskEntrypointName[] = ['validate', 'resize', 'filters', 'optimize', 'notify-success', 'notify-error'];
-
+/** The entrypoint's module, imported on first use (the same file esbuild bundles for its function). */
 export async function loadHandler(entrypoint: EntrypointName): Promise<Handler> {
-  const module = await MODULES[entrypoint]();
+  const source = entrypointSource(entrypoint);
+  const module = (await import(join(REPOSITORY_ROOT, source))) as { handler?: unknown };
   if (typeof module.handler !== 'function') {
-    throw new Error(`Expected handlers/entrypoints/lambda/${entrypoint}.ts to export a handler function, but it exports ${typeof module.handler}.`);
+    throw new Error(`Expected ${source} to export a handler function, but it exports ${typeof module.handler}.`);
   }
-  return module.handler;
+  return module.handler as Handler;
 }
 
 export type FunctionSettings = Readonly<Record<EntrypointName, LocalFunction>>;

@@ -10,7 +10,8 @@ import { isCodedError } from '../handlers/core/errors';
 import { tooLargeError, type Limits } from '../handlers/core/limits';
 import { DEFAULT_PRESET, parsePreset, type Preset } from '../handlers/core/preset';
 import { processImage } from '../handlers/core/process';
-import { limitsFromEnv } from '../handlers/runtime/image-settings';
+import { readRuntimeSettings } from '../handlers/runtime/env';
+import { limitsFrom } from '../handlers/runtime/image-settings';
 import { collectInputFiles, outputFolders, type InputFile } from './inputs';
 import { loadPresetJson } from './preset-file';
 import { buildReport, formatSummary, writeReport, type ReportJob } from './report';
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   const preset = await loadPreset(values.preset);
-  const limits = limitsFromEnv();
+  const limits = limitsFrom(readRuntimeSettings(['maxInputBytes', 'maxInputPixels', 'maxInputFrames']));
   const files = await collectInputFiles(positionals, { exclude: [values.out] });
   const folders = outputFolders(files.map((file) => file.input));
   await mkdir(values.out, { recursive: true });

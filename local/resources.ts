@@ -1,26 +1,20 @@
 /**
  * The names and settings of everything the local runner creates, from the stack config
- * (stacks/config.ts) for the `local` stage: the same resolution as a deployed stage (defaults,
+ * (stacks/config/) for the `local` stage: the same resolution as a deployed stage (defaults,
  * cdktf.json context `settings`, `IMAGE_PROCESSOR_<SETTING>` and `IMAGE_PROCESSOR_LOCAL_<SETTING>`
  * variables), the same naming functions. `localResources` is the one mapping from that config
  * onto what the emulators need.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { JOBS_TABLE_SCHEMA } from '../handlers/adapters/job-table';
+import { writeRuntimeEnv, type AllRuntimeInputs } from '../handlers/runtime/env';
 import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
-import {
-  ConfigError,
-  ENV_PREFIX,
-  JOBS_TABLE_SCHEMA,
-  STAGES_VARIABLE,
-  environmentName,
-  loadStageConfigs,
-  memorySettingName,
-  resourceNames,
-  SETTING_NAMES,
-  timeoutSettingName,
-  type Settings,
-} from '../stacks/config';
+import { ConfigError } from '../stacks/config/errors';
+import { memorySettingName, timeoutSettingName } from '../stacks/config/functions';
+import { resourceNames } from '../stacks/config/names';
+import { loadStageConfigs } from '../stacks/config/resolve';
+import { ENV_PREFIX, environmentName, SETTING_NAMES, STAGES_VARIABLE, type Settings } from '../stacks/config/settings';
 import { LOCAL_REGION } from './emulators';
 import { LOCAL_ACCOUNT_ID, type LocalFunction } from './lambda-context';
 
@@ -45,8 +39,30 @@ export interface LocalResources {
   readonly stateMachineName: string;
   readonly workflowType: string;
   readonly functions: Readonly<Record<EntrypointName, LocalFunction>>;
-  /** The settings the functions read from their environment, as the stack sets them. */
-  readonly functionEnvironment: Readonly<Record<string, string>>;
+  /** The functions' runtime settings the stack config decides; the ARNs come when the topics and the state machine exist. */
+  readonly runtimeInputs: Omit<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
+}
+
+/** Created at run time, on the emulators. */
+export type LocalArns = Pick<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
+
+/**
+ * Every function's variables, written as the stack writes them. The functions share one process
+ * (and so one environment), which is sound because each variable holds the same value for every
+ * function that reads it.
+ */
+export function functionEnvironment(resources: LocalResources, arns: LocalArns): Record<string, string> {
+  const inputs: AllRuntimeInputs = { ...resources.runtimeInputs, ...arns };
+  const merged: Record<string, string> = {};
+  for (const name of ENTRYPOINTS) {
+    for (const [variable, value] of Object.entries(writeRuntimeEnv(name, inputs))) {
+      if (merged[variable] !== undefined && merged[variable] !== value) {
+        throw new Error(`Expected every function to get the same ${variable}, but ${name} gets ${JSON.stringify(value)} and another ${JSON.stringify(merged[variable])}.`);
+      }
+      merged[variable] = value;
+    }
+  }
+  return merged;
 }
 
 /** The cdktf context (`settings`, `stages`) from cdktf.json, as `cdktf synth` hands it to the app. */
@@ -85,16 +101,17 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
   }
   const names = resourceNames({ stackName });
   const region = LOCAL_REGION;
+  const processedBucket = settings.processedBucketName || names.defaultBucketName('processed', LOCAL_ACCOUNT_ID, region);
   return {
     stage,
     region,
     stackName,
     rawBucket: settings.rawBucketName || names.defaultBucketName('raw', LOCAL_ACCOUNT_ID, region),
-    processedBucket: settings.processedBucketName || names.defaultBucketName('processed', LOCAL_ACCOUNT_ID, region),
+    processedBucket,
     uploadsPrefix: settings.uploadsPrefix,
     workPrefix: settings.workPrefix,
     workExpirationDays: settings.workExpirationDays,
-    jobsTable: { name: names.jobsTable, ...JOBS_TABLE_SCHEMA },
+    jobsTable: { name: names.jobsTable, partitionKey: JOBS_TABLE_SCHEMA.partitionKey, ttlAttribute: JOBS_TABLE_SCHEMA.ttlAttribute },
     jobTtlDays: settings.jobTtlDays,
     successTopic: names.successTopic,
     errorTopic: names.errorTopic,
@@ -111,11 +128,16 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
         },
       ]),
     ) as Record<EntrypointName, LocalFunction>,
-    functionEnvironment: {
-      MAX_INPUT_BYTES: String(settings.maxInputBytes),
-      MAX_INPUT_PIXELS: String(settings.maxInputPixels),
-      MAX_INPUT_FRAMES: String(settings.maxInputFrames),
-      ...(settings.imagePreset ? { IMAGE_PRESET: settings.imagePreset } : {}),
+    runtimeInputs: {
+      processedBucket,
+      workPrefix: settings.workPrefix,
+      uploadsPrefix: settings.uploadsPrefix,
+      jobsTable: names.jobsTable,
+      jobTtlDays: settings.jobTtlDays,
+      imagePreset: settings.imagePreset,
+      maxInputBytes: settings.maxInputBytes,
+      maxInputPixels: settings.maxInputPixels,
+      maxInputFrames: settings.maxInputFrames,
     },
   };
 }

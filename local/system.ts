@@ -29,7 +29,7 @@ import { invokeLambda, TaskFailure } from './lambda-invoke';
 import { LOCAL_ACCOUNT_ID } from './lambda-context';
 import { createLimiter } from './limit';
 import { buildReport, writeReport, type Report, type ReportJob, type ReportOutput } from './report';
-import { localResources, type LocalResources } from './resources';
+import { functionEnvironment, localResources, type LocalResources } from './resources';
 import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { LocalStateMachine, stateTimings, type StateTiming } from './state-machine';
 import { StepFunctionsServer, type ExecutionRecord } from './step-functions-server';
@@ -169,16 +169,10 @@ export class LocalSystem {
       const environment: Record<string, string> = {
         ...emulators.environment,
         AWS_ENDPOINT_URL_SFN: server.url,
-        PROCESSED_BUCKET: resources.processedBucket,
-        WORK_PREFIX: resources.workPrefix,
-        UPLOADS_PREFIX: resources.uploadsPrefix,
-        JOBS_TABLE: resources.jobsTable.name,
-        JOB_TTL_DAYS: String(resources.jobTtlDays),
-        SUCCESS_TOPIC_ARN: created.successTopicArn,
-        ERROR_TOPIC_ARN: created.errorTopicArn,
-        STATE_MACHINE_ARN: stateMachineArn,
-        ...resources.functionEnvironment,
-        ...(options.preset === undefined ? {} : { IMAGE_PRESET: JSON.stringify(options.preset) }),
+        ...functionEnvironment(
+          options.preset === undefined ? resources : { ...resources, runtimeInputs: { ...resources.runtimeInputs, imagePreset: JSON.stringify(options.preset) } },
+          { successTopicArn: created.successTopicArn, errorTopicArn: created.errorTopicArn, stateMachineArn },
+        ),
         ...options.environment,
       };
       restoreEnvironment = applyEnvironment(environment);

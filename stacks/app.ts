@@ -1,11 +1,13 @@
 /**
- * Builds the cdktf app: one `image-processor-<stage>` stack per configured stage (config.ts),
+ * Builds the cdktf app: one `image-processor-<stage>` stack per configured stage (stacks/config/),
  * written to cdktf.out/stacks/<stack>/cdk.tf.json. `main.ts` runs it; tests call it directly.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
-import { ConfigError, loadBackendConfig, loadStageConfigs } from './config';
+import { loadBackendConfig } from './config/backend';
+import { ConfigError } from './config/errors';
+import { loadStageConfigs } from './config/resolve';
 import { ImageProcessorStack } from './image-processor-stack';
 import { lambdaArtifacts, REPOSITORY_ROOT } from './packaging/artifacts';
 

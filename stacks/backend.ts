@@ -8,7 +8,7 @@
  */
 import { posix, relative, resolve, sep } from 'node:path';
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from 'cdktf';
-import type { BackendConfig } from './config';
+import type { BackendConfig } from './config/backend';
 
 export interface BackendContext {
   readonly stackName: string;

@@ -9,12 +9,15 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
 import { configureBackend } from './backend';
-import { memorySettingName, resourceNames, timeoutSettingName, type BackendConfig, type StageConfig } from './config';
-import { JobsTable } from './constructs/jobs-table';
-import { ImagePipeline, type FunctionPackage, type LayerPackage } from './constructs/pipeline';
-import { ImageStateMachine } from './constructs/state-machine';
-import { ImageStorage } from './constructs/storage';
-import { NotificationTopics } from './constructs/topics';
+import type { BackendConfig } from './config/backend';
+import { memorySettingName, timeoutSettingName } from './config/functions';
+import { resourceNames } from './config/names';
+import type { StageConfig } from './config/resolve';
+import { JobsTable } from './constructs/pipeline/jobs-table';
+import { ImagePipeline, type FunctionPackage, type SharpLayerArtifact } from './constructs/pipeline/pipeline';
+import { ImageStateMachine } from './constructs/pipeline/state-machine';
+import { NotificationTopics } from './constructs/pipeline/topics';
+import { ImageStorage } from './constructs/storage/storage';
 
 /** S3-native state locking (`use_lockfile`) is generally available from Terraform 1.11 (experimental in 1.10). */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.11.0';
@@ -24,7 +27,7 @@ export interface ImageProcessorStackProps {
   readonly backend: BackendConfig;
   readonly artifacts: {
     readonly functions: Readonly<Record<EntrypointName, FunctionPackage>>;
-    readonly sharpLayer: LayerPackage;
+    readonly sharpLayer: SharpLayerArtifact;
   };
   /** Where local state files live (the directory holding cdktf.json). */
   readonly projectRoot: string;

@@ -6,9 +6,9 @@
 import aslValidator from 'asl-validator';
 import { renderDefinition } from '../../asl/render';
 import { ERROR_CODES } from '../../handlers/core/errors';
-import type { TaskEntrypointName } from '../../handlers/runtime/manifest';
+import { TASK_ENTRYPOINTS, type TaskEntrypointName } from '../../handlers/runtime/manifest';
 import type { Handler } from '../../local/lambda-invoke';
-import { loadTaskFunctions, renderLocalDefinition, TASK_ENTRYPOINTS } from '../../local/functions';
+import { loadTaskFunctions, renderLocalDefinition } from '../../local/functions';
 import { LocalStateMachine, walkStates } from '../../local/state-machine';
 import { STATE_PAYLOAD_LIMIT_BYTES } from '../../local/step-functions-server';
 import { functionsWithTimeout } from '../local/fake-task-handlers';

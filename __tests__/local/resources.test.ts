@@ -1,6 +1,7 @@
 /** The local resources come from the stack config for the `local` stage: same names, same settings. */
-import { FUNCTION_DEFAULTS, resourceNames } from '../../stacks/config';
-import { localResources } from '../../local/resources';
+import { MANIFEST } from '../../handlers/runtime/manifest';
+import { resourceNames } from '../../stacks/config/names';
+import { functionEnvironment, localResources } from '../../local/resources';
 
 describe('localResources', () => {
   it('names everything as the stack does for the local stage', () => {
@@ -20,8 +21,8 @@ describe('localResources', () => {
     expect(resources.functions.validate).toEqual({
       functionName: names.functionName('validate'),
       region: 'us-east-1',
-      timeoutSeconds: FUNCTION_DEFAULTS.validate.timeoutSeconds,
-      memoryMb: FUNCTION_DEFAULTS.validate.memoryMb,
+      timeoutSeconds: MANIFEST.validate.timeoutSeconds,
+      memoryMb: MANIFEST.validate.memoryMb,
     });
   });
 
@@ -35,7 +36,25 @@ describe('localResources', () => {
     });
     expect(resources.uploadsPrefix).toBe('incoming/');
     expect(resources.functions.optimize.timeoutSeconds).toBe(45);
-    expect(resources.functionEnvironment.MAX_INPUT_BYTES).toBe('1000');
+    expect(resources.runtimeInputs.maxInputBytes).toBe(1000);
+  });
+
+  it('gives the functions the variables the stack writes, one value per variable', () => {
+    const resources = localResources('local', {});
+    const arns = { successTopicArn: 'arn:success', errorTopicArn: 'arn:error', stateMachineArn: 'arn:machine' };
+    expect(functionEnvironment(resources, arns)).toEqual({
+      PROCESSED_BUCKET: resources.processedBucket,
+      WORK_PREFIX: '_work/',
+      UPLOADS_PREFIX: 'uploads/',
+      JOBS_TABLE: resources.jobsTable.name,
+      JOB_TTL_DAYS: '30',
+      SUCCESS_TOPIC_ARN: 'arn:success',
+      ERROR_TOPIC_ARN: 'arn:error',
+      STATE_MACHINE_ARN: 'arn:machine',
+      MAX_INPUT_BYTES: '52428800',
+      MAX_INPUT_PIXELS: '100000000',
+      MAX_INPUT_FRAMES: '1000',
+    });
   });
 
   it('says which setting is wrong', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { synth } from '../../stacks/app';
-import { ConfigError } from '../../stacks/config';
+import { ConfigError } from '../../stacks/config/errors';
 import { ROOT } from './support';
 
 const OUT = join(ROOT, '.build', `test-main-${process.pid}`);

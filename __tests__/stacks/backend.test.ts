@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { configureBackend } from '../../stacks/backend';
-import type { BackendConfig } from '../../stacks/config';
+import type { BackendConfig } from '../../stacks/config/backend';
 import { ROOT, synthJson, testStack } from './support';
 
 function backendOf(backend: BackendConfig, outdir = join(ROOT, 'cdktf.out')) {

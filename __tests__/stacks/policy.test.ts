@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { synth } from '../../stacks/app';
-import { LOG_RETENTION_DAYS } from '../../stacks/config';
-import { RESOURCE_STAR_ACTIONS } from '../../stacks/constructs/iam';
+import { LOG_RETENTION_DAYS } from '../../stacks/config/shapes';
+import { RESOURCE_STAR_ACTIONS } from '../../stacks/constructs/shared/iam';
 import { list, readJson, readStoredZip, resources, ROOT, statements, type Statement, type TerraformJson } from './support';
 
 const VARIANTS: Record<string, Record<string, string>> = {

@@ -7,9 +7,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
-import { ENTRYPOINTS, type EntrypointName } from '../../handlers/runtime/manifest';
-import { loadStageConfigs, type BackendConfig, type StageConfig } from '../../stacks/config';
-import type { FunctionPackage, LayerPackage } from '../../stacks/constructs/pipeline';
+import { ENTRYPOINTS, MANIFEST, type EntrypointName } from '../../handlers/runtime/manifest';
+import type { BackendConfig } from '../../stacks/config/backend';
+import { loadStageConfigs, type StageConfig } from '../../stacks/config/resolve';
+import type { FunctionPackage, SharpLayerArtifact } from '../../stacks/constructs/pipeline/pipeline';
 import { ImageProcessorStack } from '../../stacks/image-processor-stack';
 import { REPOSITORY_ROOT } from '../../stacks/packaging/artifacts';
 import { writeZip } from '../../stacks/packaging/zip';
@@ -39,7 +40,7 @@ export const ROOT = REPOSITORY_ROOT;
 
 export interface StubArtifacts {
   readonly functions: Record<EntrypointName, FunctionPackage>;
-  readonly sharpLayer: LayerPackage;
+  readonly sharpLayer: SharpLayerArtifact;
 }
 
 let stubs: Promise<StubArtifacts> | undefined;
@@ -51,7 +52,7 @@ export function stubArtifacts(): Promise<StubArtifacts> {
     const functions = {} as Record<EntrypointName, FunctionPackage>;
     for (const name of ENTRYPOINTS) {
       const zip = await writeZip(join(directory, `${name}.zip`), [{ name: 'index.js', data: Buffer.from(`exports.handler = async () => ${JSON.stringify(name)};\n`) }]);
-      functions[name] = { ...zip, handler: 'index.handler', externals: ['validate', 'resize', 'filters', 'optimize'].includes(name) ? ['sharp'] : [] };
+      functions[name] = { ...zip, handler: 'index.handler', externals: MANIFEST[name].needsSharp ? ['sharp'] : [] };
     }
     const layer = await writeZip(join(directory, 'layer.zip'), [{ name: 'nodejs/node_modules/sharp/package.json', data: Buffer.from('{"name":"sharp","version":"0.0.0"}') }]);
     return {

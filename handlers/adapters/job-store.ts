@@ -16,6 +16,9 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { statusesAllowedBefore, type JobStatus } from '../core/job-status';
 import type { JobError, JobInput, OutputRecord } from '../workflow/events';
 import { toAdapterError } from './aws-errors';
+import { JOBS_TABLE_SCHEMA } from './job-table';
+
+const { partitionKey } = JOBS_TABLE_SCHEMA;
 
 export interface JobHistoryEntry {
   readonly status: JobStatus;
@@ -92,7 +95,7 @@ export class DynamoJobStore {
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall(record, MARSHALL_OPTIONS),
-          ConditionExpression: 'attribute_not_exists(jobId)',
+          ConditionExpression: `attribute_not_exists(${partitionKey})`,
         }),
       );
       return { created: true };
@@ -136,7 +139,7 @@ export class DynamoJobStore {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: marshall({ jobId }),
+          Key: marshall({ [partitionKey]: jobId }),
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: `#status IN (${allowed.map((_, index) => `:from${index}`).join(', ')})`,
           ExpressionAttributeNames: names,
@@ -157,7 +160,7 @@ export class DynamoJobStore {
   async get(jobId: string): Promise<JobRecord | undefined> {
     try {
       const response = await this.client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: marshall({ jobId }), ConsistentRead: true }),
+        new GetItemCommand({ TableName: this.tableName, Key: marshall({ [partitionKey]: jobId }), ConsistentRead: true }),
       );
       return response.Item ? (unmarshall(response.Item) as JobRecord) : undefined;
     } catch (error) {

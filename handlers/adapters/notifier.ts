@@ -6,6 +6,7 @@
  * Delivery is at least once: a retried step publishes again, so consumers dedupe on `jobId`.
  */
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import { CodedError } from '../core/errors';
 import type { JobError, ObjectPointer, OutputRecord } from '../workflow/events';
 import { toAdapterError } from './aws-errors';
 
@@ -31,9 +32,10 @@ export interface ImageFailedMessage {
 
 export type JobNotification = ImageProcessedMessage | ImageFailedMessage;
 
+/** Each function publishes to one topic only, so it is given only that topic's ARN. */
 export interface NotifierTopics {
-  readonly successTopicArn: string;
-  readonly errorTopicArn: string;
+  readonly successTopicArn?: string;
+  readonly errorTopicArn?: string;
 }
 
 /** SNS subjects: at most 100 printable ASCII characters, no line breaks. */
@@ -53,7 +55,7 @@ export class SnsNotifier {
       outputs: event.outputs,
       at: new Date().toISOString(),
     };
-    return this.publish(this.topics.successTopicArn, message, `Image processed: ${fileName(event.source)}`, {
+    return this.publish(topicArn(this.topics.successTopicArn, 'success'), message, `Image processed: ${fileName(event.source)}`, {
       status: text('SUCCEEDED'),
     });
   }
@@ -67,7 +69,7 @@ export class SnsNotifier {
       error,
       at: new Date().toISOString(),
     };
-    return this.publish(this.topics.errorTopicArn, message, `Image failed (${error.code}): ${fileName(event.source)}`, {
+    return this.publish(topicArn(this.topics.errorTopicArn, 'error'), message, `Image failed (${error.code}): ${fileName(event.source)}`, {
       status: text('FAILED'),
       errorCode: text(error.code),
     });
@@ -93,6 +95,11 @@ export class SnsNotifier {
       throw toAdapterError('SNS Publish', error);
     }
   }
+}
+
+function topicArn(arn: string | undefined, kind: 'success' | 'error'): string {
+  if (!arn) throw new CodedError('INTERNAL', `Expected this notifier to have the ${kind} topic's ARN, but it was built without it.`);
+  return arn;
 }
 
 function text(value: string): MessageAttributeValue {

@@ -1,19 +1,18 @@
 /**
- * The image settings of the functions that touch pixels: the preset (`IMAGE_PRESET`, JSON) and
- * the input limits (`MAX_INPUT_BYTES`, `MAX_INPUT_PIXELS`, `MAX_INPUT_FRAMES`). A preset is parsed
- * once per distinct value, so a warm Lambda pays nothing and a process that changes its
- * environment still sees the change.
+ * The image settings of the entrypoints that touch pixels: the preset (JSON text from
+ * `IMAGE_PRESET`) and the input limits. Kept apart from env.ts because the preset parser is only
+ * for image steps: the other functions' bundles stay without it. A preset is parsed once per
+ * distinct text, so a warm Lambda pays nothing and a process whose environment changes still
+ * sees the change.
  */
 import { CodedError } from '../core/errors';
 import { parseLimits, type Limits } from '../core/limits';
 import { DEFAULT_PRESET, parsePreset, type Preset } from '../core/preset';
-import type { Environment } from './runtime-config';
 
 const presets = new Map<string, Preset>();
 
-/** `IMAGE_PRESET` holds a preset as JSON; without it the default preset applies. */
-export function presetFromEnv(env: Environment = process.env): Preset {
-  const json = env.IMAGE_PRESET;
+/** The preset `json` holds; the default preset when there is none. */
+export function presetFromJson(json: string | undefined): Preset {
   if (!json) return DEFAULT_PRESET;
   let preset = presets.get(json);
   if (!preset) {
@@ -29,12 +28,11 @@ export function presetFromEnv(env: Environment = process.env): Preset {
   return preset;
 }
 
-/** `MAX_INPUT_BYTES`, `MAX_INPUT_PIXELS`, `MAX_INPUT_FRAMES`; each unset one keeps its default. */
-export function limitsFromEnv(env: Environment = process.env): Limits {
-  const read = (name: string) => (env[name] === '' ? undefined : env[name]);
-  return parseLimits({
-    maxBytes: read('MAX_INPUT_BYTES'),
-    maxPixels: read('MAX_INPUT_PIXELS'),
-    maxFrames: read('MAX_INPUT_FRAMES'),
-  });
+/** The input limits, each unset one at its default. */
+export function limitsFrom(settings: {
+  readonly maxInputBytes: number | undefined;
+  readonly maxInputPixels: number | undefined;
+  readonly maxInputFrames: number | undefined;
+}): Limits {
+  return parseLimits({ maxBytes: settings.maxInputBytes, maxPixels: settings.maxInputPixels, maxFrames: settings.maxInputFrames });
 }

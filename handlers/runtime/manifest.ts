@@ -1,18 +1,133 @@
 /**
- * Every Lambda entrypoint, by name. Each lives in `handlers/entrypoints/lambda/<name>.ts` and exports `handler`.
- * The infrastructure bundles one function per name; the local runner imports the same modules.
+ * Every entrypoint, described once. The stack builds each function, its role and its policy from
+ * this description; the local runner builds its functions and their environment from it; the
+ * state machine definition names its Task resources after it. Adding an entrypoint is one entry
+ * here and one thin file under `handlers/entrypoints/<kind>/<name>.ts` (docs/architecture.md).
  */
-export const ENTRYPOINTS = [
-  'start-workflow',
-  'validate',
-  'resize',
-  'filters',
-  'optimize',
-  'notify-success',
-  'notify-error',
-] as const;
+import type { RuntimeSetting } from './env';
 
-export type EntrypointName = (typeof ENTRYPOINTS)[number];
+/** Where an entrypoint runs. Only Lambda functions exist so far; the worker and the API join next. */
+export type EntrypointKind = 'lambda';
+
+/** What invokes a Lambda entrypoint. */
+export type Trigger =
+  /** S3 ObjectCreated under the uploads prefix, asynchronously (retries, then a dead-letter queue). */
+  | 'upload'
+  /** A Task state of the image pipeline's state machine, synchronously. */
+  | 'task';
+
+/**
+ * What an entrypoint may touch, as data: each key a resource of the stack, each value the
+ * operations on it. The stack grants them in the order the keys are written, so a policy reads in
+ * the order of its entry here.
+ */
+export interface AccessNeeds {
+  /** Uploads under the raw bucket's uploads prefix. */
+  readonly uploads?: readonly 'read'[];
+  /** The scratch prefix of the processed bucket (working images and intermediates). */
+  readonly work?: readonly ('read' | 'write' | 'delete' | 'list')[];
+  /** The processed bucket as a whole: outputs, and a failed job's leftovers. */
+  readonly outputs?: readonly ('write' | 'list' | 'delete')[];
+  /** Job records: `create` inserts, `advance` moves a job forward. */
+  readonly jobs?: readonly ('create' | 'advance')[];
+  /** The notification topics it publishes to. */
+  readonly topics?: readonly ('success' | 'error')[];
+  /** Calls on the image pipeline's state machine. */
+  readonly stateMachine?: readonly 'start'[];
+}
+
+export interface EntrypointDescription {
+  readonly kind: EntrypointKind;
+  readonly trigger: Trigger;
+  /** One line for people: the function's description in AWS. */
+  readonly description: string;
+  /** Default memory; a setting (`<name>MemoryMb`) may change it. */
+  readonly memoryMb: number;
+  /** Default timeout; a setting (`<name>TimeoutSeconds`) may change it. */
+  readonly timeoutSeconds: number;
+  /** Decodes or encodes images: bundled without sharp, which comes from the layer, and given at least 1536 MB. */
+  readonly needsSharp: boolean;
+  /** The runtime settings it reads (handlers/runtime/env.ts); the stack sets exactly these. */
+  readonly environment: readonly RuntimeSetting[];
+  readonly access: AccessNeeds;
+}
+
+const IMAGE_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 2048, timeoutSeconds: 120, needsSharp: true } as const;
+const NOTIFY_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 256, timeoutSeconds: 30, needsSharp: false } as const;
+const STEP_SETTINGS = ['processedBucket', 'workPrefix', 'jobsTable'] as const;
+
+export const MANIFEST = {
+  'start-workflow': {
+    kind: 'lambda',
+    trigger: 'upload',
+    description: 'Starts one idempotently named workflow execution per uploaded object',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    needsSharp: false,
+    environment: ['jobsTable', 'jobTtlDays', 'stateMachineArn', 'uploadsPrefix'],
+    access: { jobs: ['create'], stateMachine: ['start'] },
+  },
+  validate: {
+    ...IMAGE_STEP,
+    description: 'ValidateImage: checks the upload and writes the raw working image',
+    environment: [...STEP_SETTINGS, 'imagePreset', 'maxInputBytes', 'maxInputPixels', 'maxInputFrames'],
+    access: { uploads: ['read'], work: ['write'], jobs: ['advance'] },
+  },
+  resize: {
+    ...IMAGE_STEP,
+    description: 'ResizeImage: derives the renditions from the working image',
+    environment: [...STEP_SETTINGS, 'imagePreset'],
+    access: { work: ['read', 'write'], jobs: ['advance'] },
+  },
+  filters: {
+    ...IMAGE_STEP,
+    description: 'ApplyFilters: derives the filtered variants from the working image',
+    environment: [...STEP_SETTINGS, 'imagePreset'],
+    access: { work: ['read', 'write'], jobs: ['advance'] },
+  },
+  optimize: {
+    ...IMAGE_STEP,
+    description: 'OptimizeImage: encodes the outputs into the processed bucket',
+    memoryMb: 3008,
+    timeoutSeconds: 300,
+    environment: [...STEP_SETTINGS, 'imagePreset'],
+    access: { work: ['read'], outputs: ['write'], jobs: ['advance'] },
+  },
+  // The terminal steps remove the job's scratch objects (so OptimizeImage stays safe to retry).
+  'notify-success': {
+    ...NOTIFY_STEP,
+    description: 'NotifySuccess: records SUCCEEDED and publishes to the success topic',
+    environment: [...STEP_SETTINGS, 'successTopicArn'],
+    access: { work: ['delete', 'list'], jobs: ['advance'], topics: ['success'] },
+  },
+  'notify-error': {
+    ...NOTIFY_STEP,
+    description: 'NotifyError: records FAILED, removes partial outputs, publishes to the error topic',
+    environment: [...STEP_SETTINGS, 'errorTopicArn'],
+    access: { jobs: ['advance'], topics: ['error'], outputs: ['list', 'delete'] },
+  },
+} as const satisfies Readonly<Record<string, EntrypointDescription>>;
+
+export type EntrypointName = keyof typeof MANIFEST;
+
+/** Every entrypoint, in manifest order. */
+export const ENTRYPOINTS = Object.freeze(Object.keys(MANIFEST) as EntrypointName[]);
 
 /** The entrypoints the state machine invokes as Task states. */
-export type TaskEntrypointName = Exclude<EntrypointName, 'start-workflow'>;
+export type TaskEntrypointName = { [N in EntrypointName]: (typeof MANIFEST)[N]['trigger'] extends 'task' ? N : never }[EntrypointName];
+
+export const TASK_ENTRYPOINTS = Object.freeze(
+  ENTRYPOINTS.filter((name): name is TaskEntrypointName => MANIFEST[name].trigger === 'task'),
+);
+
+/** The runtime settings an entrypoint reads. */
+export type EnvironmentOf<N extends EntrypointName> = (typeof MANIFEST)[N]['environment'][number];
+
+export function describeEntrypoint(name: EntrypointName): EntrypointDescription {
+  return MANIFEST[name];
+}
+
+/** The entrypoint's module, relative to the repository root; it exports `handler`. */
+export function entrypointSource(name: EntrypointName): string {
+  return `handlers/entrypoints/${MANIFEST[name].kind}/${name}.ts`;
+}

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import type { EntrypointName } from '../../handlers/runtime/manifest';
+import { entrypointSource, type EntrypointName } from '../../handlers/runtime/manifest';
 
 /** Packages that are not bundled: each must come from a layer or the runtime. */
 export const EXTERNAL_PACKAGES = ['sharp'] as const;
@@ -26,11 +26,6 @@ export interface BundleOptions {
   /** The repository root holding `handlers/` and `node_modules/`. */
   readonly root: string;
   readonly entrypoints: readonly EntrypointName[];
-}
-
-/** The file of each entrypoint, relative to the repository root. */
-export function entrypointSource(name: EntrypointName): string {
-  return `handlers/entrypoints/lambda/${name}.ts`;
 }
 
 const toPosix = (path: string) => path.split(sep).join('/');
@@ -61,7 +56,7 @@ export async function bundleEntrypoints({ root, entrypoints }: BundleOptions): P
   const missing = entrypoints.filter((name) => !existsSync(join(root, entrypointSource(name))));
   if (missing.length > 0) {
     throw new Error(
-      `Expected every Lambda entrypoint to exist as handlers/entrypoints/lambda/<name>.ts exporting \`handler\`, but ${missing
+      `Expected every Lambda entrypoint to exist as the file its manifest entry names (handlers/entrypoints/lambda/<name>.ts) exporting \`handler\`, but ${missing
         .map((name) => entrypointSource(name))
         .join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing in ${root}.`,
     );

@@ -37,7 +37,7 @@ export interface SharpLayerOptions {
   readonly cacheDir?: string;
 }
 
-export interface LayerPackage {
+export interface InstalledPackage {
   readonly name: string;
   readonly version: string;
 }
@@ -45,7 +45,7 @@ export interface LayerPackage {
 export interface SharpLayer extends ZipArtifact {
   readonly sharpVersion: string;
   /** Every package in the layer, sorted by name. */
-  readonly packages: readonly LayerPackage[];
+  readonly packages: readonly InstalledPackage[];
   /** True when the zip came from the cache. */
   readonly cached: boolean;
 }
@@ -106,7 +106,7 @@ export async function buildSharpLayer({ root, cacheDir = join(root, '.build', 's
   const metadataPath = join(directory, 'layer.json');
 
   if (existsSync(zipPath) && existsSync(metadataPath)) {
-    const metadata = JSON.parse(readFileSync(metadataPath, 'utf8')) as { packages: LayerPackage[] };
+    const metadata = JSON.parse(readFileSync(metadataPath, 'utf8')) as { packages: InstalledPackage[] };
     return { ...readZip(zipPath), sharpVersion: version, packages: metadata.packages, cached: true };
   }
 
@@ -158,8 +158,8 @@ function runNpm(args: readonly string[], cwd: string): Promise<void> {
   });
 }
 
-function installedPackages(modules: string): LayerPackage[] {
-  const found: LayerPackage[] = [];
+function installedPackages(modules: string): InstalledPackage[] {
+  const found: InstalledPackage[] = [];
   const visit = (directory: string) => {
     for (const name of readdirSync(directory).sort()) {
       if (name.startsWith('.')) continue;
@@ -177,7 +177,7 @@ function installedPackages(modules: string): LayerPackage[] {
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-function checkBinaries(installed: readonly LayerPackage[], sharpVersion: string): void {
+function checkBinaries(installed: readonly InstalledPackage[], sharpVersion: string): void {
   const names = new Set(installed.map((entry) => entry.name));
   const expected = ['sharp', '@img/sharp-linux-arm64', '@img/sharp-libvips-linux-arm64'];
   const missing = expected.filter((name) => !names.has(name));

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENTRYPOINTS } from '../../../handlers/runtime/manifest';
-import { FUNCTION_ENVIRONMENT, IMAGE_ENTRYPOINTS, type RuntimeVariable } from '../../../stacks/config';
+import { ENTRYPOINTS, MANIFEST } from '../../../handlers/runtime/manifest';
 import { lambdaArtifacts, type LambdaArtifacts } from '../../../stacks/packaging/artifacts';
 import { readStoredZip, ROOT } from '../support';
 
@@ -40,25 +39,8 @@ describe('function bundles', () => {
     }
   });
 
-  it('leaves sharp to the layer, and the image steps do need it', () => {
-    for (const name of IMAGE_ENTRYPOINTS) expect(artifacts.functions[name].externals).toEqual(['sharp']);
-    for (const name of ENTRYPOINTS) expect(artifacts.functions[name].externals.every((external) => external === 'sharp')).toBe(true);
-  });
-
-  it('reads the variables the stack sets, and leaves unset only optional ones', () => {
-    // esbuild keeps only the code a handler reaches, so a variable name in a bundle is one that function reads.
-    const known: RuntimeVariable[] = [
-      'PROCESSED_BUCKET', 'WORK_PREFIX', 'JOBS_TABLE', 'JOB_TTL_DAYS', 'SUCCESS_TOPIC_ARN', 'ERROR_TOPIC_ARN',
-      'STATE_MACHINE_ARN', 'UPLOADS_PREFIX', 'IMAGE_PRESET', 'MAX_INPUT_BYTES', 'MAX_INPUT_PIXELS', 'MAX_INPUT_FRAMES',
-    ];
-    const optional: RuntimeVariable[] = ['JOB_TTL_DAYS', 'IMAGE_PRESET'];
-    for (const name of ENTRYPOINTS) {
-      const code = readStoredZip(readFileSync(artifacts.functions[name].path)).get('index.js')!.toString('utf8');
-      const read = known.filter((variable) => code.includes(`"${variable}"`) || code.includes(`.${variable}`));
-      const set = FUNCTION_ENVIRONMENT[name];
-      expect([name, set.filter((variable) => !read.includes(variable))]).toEqual([name, []]);
-      expect([name, read.filter((variable) => !set.includes(variable) && !optional.includes(variable))]).toEqual([name, []]);
-    }
+  it('leaves sharp to the layer, imported exactly by the entrypoints whose manifest entry needs it', () => {
+    for (const name of ENTRYPOINTS) expect([name, artifacts.functions[name].externals]).toEqual([name, MANIFEST[name].needsSharp ? ['sharp'] : []]);
   });
 
   it('loads in Node and exports each handler', () => {

@@ -1,16 +1,17 @@
 /** NotifyError: removes partial outputs, records FAILED with the code, publishes to the error topic. */
+import { readRuntimeEnv } from '../../runtime/env';
 import { notifyError } from '../../steps/notify';
-import { jobStore, notifier, objectStore } from '../dependencies';
+import { jobStore, notifier, objectStore, workArea } from '../dependencies';
 import { lambdaHandler } from './lambda-handler';
 import { parseNotifyErrorEvent } from './parse-event';
-import { requireEnv, workArea } from '../../runtime/runtime-config';
 
-export const handler = lambdaHandler('notify-error', (event) =>
-  notifyError(parseNotifyErrorEvent(event), {
-    jobs: jobStore(),
-    notifier: notifier(),
+export const handler = lambdaHandler('notify-error', (event) => {
+  const settings = readRuntimeEnv('notify-error');
+  return notifyError(parseNotifyErrorEvent(event), {
+    jobs: jobStore(settings),
+    notifier: notifier({ errorTopicArn: settings.errorTopicArn }),
     objects: objectStore(),
-    work: workArea(),
-    outputBucket: requireEnv('PROCESSED_BUCKET'),
-  }),
-);
+    work: workArea(settings),
+    outputBucket: settings.processedBucket,
+  });
+});

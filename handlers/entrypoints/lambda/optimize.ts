@@ -1,17 +1,18 @@
 /** OptimizeImage: encodes the intermediates into the web-ready outputs. */
+import { readRuntimeEnv } from '../../runtime/env';
+import { presetFromJson } from '../../runtime/image-settings';
 import { optimizeImage } from '../../steps/optimize';
-import { jobStore, objectStore } from '../dependencies';
+import { jobStore, objectStore, workArea } from '../dependencies';
 import { lambdaHandler } from './lambda-handler';
 import { parseOptimizeEvent } from './parse-event';
-import { presetFromEnv } from '../../runtime/image-settings';
-import { requireEnv, workArea } from '../../runtime/runtime-config';
 
-export const handler = lambdaHandler('optimize', (event) =>
-  optimizeImage(parseOptimizeEvent(event), {
+export const handler = lambdaHandler('optimize', (event) => {
+  const settings = readRuntimeEnv('optimize');
+  return optimizeImage(parseOptimizeEvent(event), {
     objects: objectStore(),
-    jobs: jobStore(),
-    work: workArea(),
-    preset: presetFromEnv(),
-    outputBucket: requireEnv('PROCESSED_BUCKET'),
-  }),
-);
+    jobs: jobStore(settings),
+    work: workArea(settings),
+    preset: presetFromJson(settings.imagePreset),
+    outputBucket: settings.processedBucket,
+  });
+});

@@ -1,17 +1,18 @@
 /** ValidateImage: header checks, the one full decode, the raw working image. */
+import { readRuntimeEnv } from '../../runtime/env';
+import { limitsFrom, presetFromJson } from '../../runtime/image-settings';
 import { validateUpload } from '../../steps/validate';
-import { jobStore, objectStore } from '../dependencies';
+import { jobStore, objectStore, workArea } from '../dependencies';
 import { lambdaHandler } from './lambda-handler';
 import { parseJobEvent } from './parse-event';
-import { limitsFromEnv, presetFromEnv } from '../../runtime/image-settings';
-import { workArea } from '../../runtime/runtime-config';
 
-export const handler = lambdaHandler('validate', (event) =>
-  validateUpload(parseJobEvent(event), {
+export const handler = lambdaHandler('validate', (event) => {
+  const settings = readRuntimeEnv('validate');
+  return validateUpload(parseJobEvent(event), {
     objects: objectStore(),
-    jobs: jobStore(),
-    work: workArea(),
-    preset: presetFromEnv(),
-    limits: limitsFromEnv(),
-  }),
-);
+    jobs: jobStore(settings),
+    work: workArea(settings),
+    preset: presetFromJson(settings.imagePreset),
+    limits: limitsFrom(settings),
+  });
+});

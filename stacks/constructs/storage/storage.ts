@@ -1,25 +1,17 @@
 /**
- * The raw uploads bucket and the processed bucket, each private, encrypted, versioned, TLS-only
- * and cleaned up by lifecycle rules; uploads under the uploads prefix notify start-workflow.
+ * The raw uploads bucket and the processed bucket, each a {@link SecureBucket} cleaned up by
+ * lifecycle rules; uploads under the uploads prefix notify start-workflow. Built without optional
+ * props it is the production shape: no browser origin, nothing force-destroyed.
  */
 import { Construct } from 'constructs';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
-import {
-  S3BucketLifecycleConfiguration,
-  type S3BucketLifecycleConfigurationRule,
-} from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import type { S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { defaultSettings } from '../config';
-import { policyDocument, type Grantable } from './iam';
-
-const DEFAULTS = defaultSettings('dev');
+import type { AccessNeeds } from '../../../handlers/runtime/manifest';
+import type { Grantable } from '../shared/iam';
+import { SecureBucket } from '../shared/secure-bucket';
 
 export interface ImageStorageProps {
   /** Name of the raw uploads bucket. */
@@ -46,75 +38,17 @@ export interface ImageStorageProps {
   readonly noncurrentVersionExpirationDays?: number;
   /** Days before incomplete multipart uploads are aborted (both buckets). @default 7 */
   readonly abortIncompleteMultipartUploadDays?: number;
-  /** Origins allowed to upload from a browser; empty means no CORS rule. @default ['*'] (`prod`: none) */
+  /** Origins allowed to upload from a browser; empty means no CORS rule. @default [] (no browser origin) */
   readonly corsAllowedOrigins?: readonly string[];
   /** Lets `destroy` delete non-empty buckets. @default false */
   readonly forceDestroy?: boolean;
 }
 
-interface SecureBucketProps {
-  readonly bucketName: string;
-  readonly kmsKeyArn?: string;
-  readonly forceDestroy: boolean;
-  readonly lifecycleRules: readonly S3BucketLifecycleConfigurationRule[];
-}
-
-/** One bucket with everything a bucket here must have. */
-class SecureBucket extends Construct {
-  readonly bucket: S3Bucket;
-
-  constructor(scope: Construct, id: string, props: SecureBucketProps) {
-    super(scope, id);
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: props.forceDestroy });
-    const bucket = this.bucket.id;
-
-    new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    const publicAccess = new S3BucketPublicAccessBlock(this, 'public_access', {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfiguration(this, 'encryption', {
-      bucket,
-      rule: [
-        props.kmsKeyArn
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
-          : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
-      ],
-    });
-    const versioning = new S3BucketVersioning(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
-    new S3BucketPolicy(this, 'policy', {
-      bucket,
-      policy: policyDocument([
-        {
-          Sid: 'DenyInsecureTransport',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
-        {
-          Sid: 'DenyOutdatedTls',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-          Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
-        },
-      ]),
-      // S3 rejects a policy change while the public access block is being written.
-      dependsOn: [publicAccess],
-    });
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
-      bucket,
-      rule: [...props.lifecycleRules],
-      dependsOn: [versioning],
-    });
-  }
-}
+const OBJECT_ACTIONS = {
+  read: ['s3:GetObject'],
+  write: ['s3:PutObject', 's3:AbortMultipartUpload'],
+  delete: ['s3:DeleteObject'],
+} as const;
 
 export class ImageStorage extends Construct {
   readonly rawBucket: S3Bucket;
@@ -127,13 +61,13 @@ export class ImageStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageStorageProps) {
     super(scope, id);
-    this.uploadsPrefix = props.uploadsPrefix ?? DEFAULTS.uploadsPrefix;
-    this.workPrefix = props.workPrefix ?? DEFAULTS.workPrefix;
+    this.uploadsPrefix = props.uploadsPrefix ?? 'uploads/';
+    this.workPrefix = props.workPrefix ?? '_work/';
     this.kmsKeyArn = props.kmsKeyArn;
     this.accountId = props.accountId;
-    const workExpirationDays = props.workExpirationDays ?? DEFAULTS.workExpirationDays;
-    const rawTransitionDays = props.rawTransitionDays ?? DEFAULTS.rawTransitionDays;
-    const rawExpirationDays = props.rawExpirationDays ?? DEFAULTS.rawExpirationDays;
+    const workExpirationDays = props.workExpirationDays ?? 1;
+    const rawTransitionDays = props.rawTransitionDays ?? 30;
+    const rawExpirationDays = props.rawExpirationDays ?? 0;
     const forceDestroy = props.forceDestroy ?? false;
 
     const cleanUp: S3BucketLifecycleConfigurationRule = {
@@ -141,9 +75,9 @@ export class ImageStorage extends Construct {
       status: 'Enabled',
       filter: [{}],
       abortIncompleteMultipartUpload: [
-        { daysAfterInitiation: props.abortIncompleteMultipartUploadDays ?? DEFAULTS.abortIncompleteMultipartUploadDays },
+        { daysAfterInitiation: props.abortIncompleteMultipartUploadDays ?? 7 },
       ],
-      noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? DEFAULTS.noncurrentVersionExpirationDays }],
+      noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 30 }],
       expiration: [{ expiredObjectDeleteMarker: true }],
     };
     const rawRules: S3BucketLifecycleConfigurationRule[] = [cleanUp];
@@ -153,7 +87,7 @@ export class ImageStorage extends Construct {
         status: 'Enabled',
         filter: [{ prefix: this.uploadsPrefix }],
         ...(rawTransitionDays > 0
-          ? { transition: [{ days: rawTransitionDays, storageClass: props.rawTransitionStorageClass ?? DEFAULTS.rawTransitionStorageClass }] }
+          ? { transition: [{ days: rawTransitionDays, storageClass: props.rawTransitionStorageClass ?? 'STANDARD_IA' }] }
           : {}),
         ...(rawExpirationDays > 0 ? { expiration: [{ days: rawExpirationDays }] } : {}),
       });
@@ -183,7 +117,7 @@ export class ImageStorage extends Construct {
     this.rawBucket = raw.bucket;
     this.processedBucket = processed.bucket;
 
-    const corsOrigins = props.corsAllowedOrigins ?? DEFAULTS.corsAllowedOrigins;
+    const corsOrigins = props.corsAllowedOrigins ?? [];
     if (corsOrigins.length > 0) {
       new S3BucketCorsConfiguration(this, 'raw_cors', {
         bucket: this.rawBucket.id,
@@ -219,7 +153,8 @@ export class ImageStorage extends Construct {
   }
 
   /** Reads uploads (any version) under the uploads prefix of the raw bucket. */
-  grantReadUploads(grantee: Grantable): void {
+  grantUploads(grantee: Grantable, access: NonNullable<AccessNeeds['uploads']>): void {
+    if (!access.includes('read')) return;
     grantee.addToRolePolicy({
       Sid: 'ReadUploads',
       Effect: 'Allow',
@@ -234,47 +169,43 @@ export class ImageStorage extends Construct {
   }
 
   /**
-   * Object access to the scratch area (`<processed>/_work/*`). Writing includes aborting a
-   * multipart upload: large objects go up in parts, and a failed upload is aborted.
+   * The scratch area (`<processed>/_work/*`). Writing includes aborting a multipart upload: large
+   * objects go up in parts, and a failed upload is aborted. Listing is limited to the scratch
+   * prefix (`s3:prefix`): deleting a job's scratch objects lists them first.
    */
-  grantWorkArea(grantee: Grantable, access: readonly ('read' | 'write' | 'delete')[]): void {
-    const actions = { read: ['s3:GetObject'], write: ['s3:PutObject', 's3:AbortMultipartUpload'], delete: ['s3:DeleteObject'] } as const;
-    grantee.addToRolePolicy({
-      Sid: 'WorkArea',
-      Effect: 'Allow',
-      Action: access.flatMap((kind) => actions[kind]),
-      Resource: `${this.processedBucket.arn}/${this.workPrefix}*`,
-    });
+  grantWorkArea(grantee: Grantable, access: NonNullable<AccessNeeds['work']>): void {
+    const objectActions = access.flatMap((kind) => (kind === 'list' ? [] : OBJECT_ACTIONS[kind]));
+    if (objectActions.length > 0) {
+      grantee.addToRolePolicy({ Sid: 'WorkArea', Effect: 'Allow', Action: objectActions, Resource: `${this.processedBucket.arn}/${this.workPrefix}*` });
+    }
+    if (access.includes('list')) {
+      grantee.addToRolePolicy({
+        Sid: 'ListWorkArea',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: this.processedBucket.arn,
+        Condition: { StringLike: { 's3:prefix': `${this.workPrefix}*` } },
+      });
+    }
     if (access.includes('read')) this.grantKms(grantee, ['kms:Decrypt']);
     if (access.includes('write')) this.grantKms(grantee, ['kms:Decrypt', 'kms:GenerateDataKey']);
   }
 
-  /** Lists the scratch area only (`s3:prefix` must start with the work prefix): deleting a job's scratch objects lists them first. */
-  grantListWorkArea(grantee: Grantable): void {
-    grantee.addToRolePolicy({
-      Sid: 'ListWorkArea',
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: this.processedBucket.arn,
-      Condition: { StringLike: { 's3:prefix': `${this.workPrefix}*` } },
-    });
-  }
-
-  /** Writes processed outputs (`<processed>/*`), in parts when large. */
-  grantWriteOutputs(grantee: Grantable): void {
-    grantee.addToRolePolicy({
-      Sid: 'WriteOutputs',
-      Effect: 'Allow',
-      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
-      Resource: `${this.processedBucket.arn}/*`,
-    });
-    this.grantKms(grantee, ['kms:Decrypt', 'kms:GenerateDataKey']);
-  }
-
-  /** Lists and deletes anything in the processed bucket: removing a failed job's partial outputs and scratch files. */
-  grantCleanUpOutputs(grantee: Grantable): void {
-    grantee.addToRolePolicy({ Sid: 'ListOutputs', Effect: 'Allow', Action: 's3:ListBucket', Resource: this.processedBucket.arn });
-    grantee.addToRolePolicy({ Sid: 'DeleteOutputs', Effect: 'Allow', Action: 's3:DeleteObject', Resource: `${this.processedBucket.arn}/*` });
+  /**
+   * The processed bucket as a whole: writing outputs (in parts when large), and listing and
+   * deleting anything in it, which removing a failed job's partial outputs and scratch needs.
+   */
+  grantOutputs(grantee: Grantable, access: NonNullable<AccessNeeds['outputs']>): void {
+    for (const kind of access) {
+      if (kind === 'write') {
+        grantee.addToRolePolicy({ Sid: 'WriteOutputs', Effect: 'Allow', Action: OBJECT_ACTIONS.write, Resource: `${this.processedBucket.arn}/*` });
+        this.grantKms(grantee, ['kms:Decrypt', 'kms:GenerateDataKey']);
+      } else if (kind === 'list') {
+        grantee.addToRolePolicy({ Sid: 'ListOutputs', Effect: 'Allow', Action: 's3:ListBucket', Resource: this.processedBucket.arn });
+      } else {
+        grantee.addToRolePolicy({ Sid: 'DeleteOutputs', Effect: 'Allow', Action: OBJECT_ACTIONS.delete, Resource: `${this.processedBucket.arn}/*` });
+      }
+    }
   }
 
   /** With SSE-KMS, reading needs kms:Decrypt and writing kms:GenerateDataKey on the bucket key: one statement per grantee. */

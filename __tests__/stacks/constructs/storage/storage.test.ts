@@ -7,9 +7,9 @@ import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { StatementCollector, type Grantable, type PolicyStatement } from '../../../stacks/constructs/iam';
-import { ImageStorage, type ImageStorageProps } from '../../../stacks/constructs/storage';
-import { list, resources, statements, type TerraformJson } from '../support';
+import { StatementCollector, type Grantable, type PolicyStatement } from '../../../../stacks/constructs/shared/iam';
+import { ImageStorage, type ImageStorageProps } from '../../../../stacks/constructs/storage/storage';
+import { list, resources, statements, type TerraformJson } from '../../support';
 
 const BASE: ImageStorageProps = { rawBucketName: 'raw-bucket', processedBucketName: 'processed-bucket', accountId: '123456789012' };
 
@@ -122,8 +122,9 @@ describe('ImageStorage', () => {
     ]);
   });
 
-  it('sets no CORS rule when no origin is allowed', () => {
+  it('sets no CORS rule when no origin is allowed, as by default', () => {
     expect(Object.keys(resources(parse(synth({ corsAllowedOrigins: [] })), 'aws_s3_bucket_cors_configuration'))).toEqual([]);
+    expect(Object.keys(resources(parse(synth()), 'aws_s3_bucket_cors_configuration'))).toEqual([]);
   });
 
   it('notifies start-workflow of uploads under the prefix, with an invoke permission scoped to the bucket and account', () => {
@@ -151,11 +152,10 @@ describe('ImageStorage', () => {
     const cleaner = grantee();
     Testing.synthScope((scope) => {
       const storage = new ImageStorage(scope, 'storage', BASE);
-      storage.grantReadUploads(reader);
-      storage.grantWorkArea(optimizer, ['read', 'delete']);
-      storage.grantListWorkArea(optimizer);
-      storage.grantWriteOutputs(optimizer);
-      storage.grantCleanUpOutputs(cleaner);
+      storage.grantUploads(reader, ['read']);
+      storage.grantWorkArea(optimizer, ['read', 'delete', 'list']);
+      storage.grantOutputs(optimizer, ['write']);
+      storage.grantOutputs(cleaner, ['list', 'delete']);
     });
     expect(reader.statements()).toEqual([
       { Sid: 'ReadUploads', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: expect.stringMatching(/\/uploads\/\*$/) },
@@ -174,7 +174,7 @@ describe('ImageStorage', () => {
     Testing.synthScope((scope) => {
       const storage = new ImageStorage(scope, 'storage', { ...BASE, kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc' });
       storage.grantWorkArea(optimizer, ['read']);
-      storage.grantWriteOutputs(optimizer);
+      storage.grantOutputs(optimizer, ['write']);
     });
     expect(optimizer.statements().filter((statement) => statement.Sid === 'UseBucketKey')).toEqual([
       { Sid: 'UseBucketKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: 'arn:aws:kms:us-east-1:123456789012:key/abc' },

@@ -1,11 +1,11 @@
 import { Testing } from 'cdktf';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { StatementCollector } from '../../../stacks/constructs/iam';
-import { JobsTable } from '../../../stacks/constructs/jobs-table';
-import '../support';
+import { StatementCollector } from '../../../../stacks/constructs/shared/iam';
+import { JobsTable } from '../../../../stacks/constructs/pipeline/jobs-table';
+import '../../support';
 
 describe('JobsTable', () => {
-  it('is on demand, keyed by jobId, with TTL on expiresAt, point-in-time recovery and KMS encryption', () => {
+  it('is on demand, keyed by jobId, with TTL on expiresAt, point-in-time recovery, KMS encryption and deletion protection by default', () => {
     const synthesized = Testing.synthScope((scope) => new JobsTable(scope, 'jobs', { tableName: 'image-processor-dev-jobs' }));
     expect(synthesized).toHaveResourceWithProperties(DynamodbTable, {
       name: 'image-processor-dev-jobs',
@@ -15,16 +15,16 @@ describe('JobsTable', () => {
       ttl: { attribute_name: 'expiresAt', enabled: true },
       point_in_time_recovery: { enabled: true },
       server_side_encryption: { enabled: true },
-      deletion_protection_enabled: false,
+      deletion_protection_enabled: true,
     });
   });
 
-  it('turns deletion protection on when asked (prod) and takes a customer managed key', () => {
+  it('turns deletion protection off when asked (dev) and takes a customer managed key', () => {
     const synthesized = Testing.synthScope(
-      (scope) => new JobsTable(scope, 'jobs', { tableName: 'jobs', deletionProtection: true, kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k' }),
+      (scope) => new JobsTable(scope, 'jobs', { tableName: 'jobs', deletionProtection: false, kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k' }),
     );
     expect(synthesized).toHaveResourceWithProperties(DynamodbTable, {
-      deletion_protection_enabled: true,
+      deletion_protection_enabled: false,
       server_side_encryption: { enabled: true, kms_key_arn: 'arn:aws:kms:us-east-1:123456789012:key/k' },
     });
   });

@@ -1,9 +1,9 @@
 import { Testing } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import type { TaskEntrypointName } from '../../../handlers/runtime/manifest';
-import { ImageStateMachine, type ImageStateMachineProps } from '../../../stacks/constructs/state-machine';
-import { list, only, statements, type TerraformJson } from '../support';
+import type { TaskEntrypointName } from '../../../../handlers/runtime/manifest';
+import { ImageStateMachine, type ImageStateMachineProps } from '../../../../stacks/constructs/pipeline/state-machine';
+import { list, only, statements, type TerraformJson } from '../../support';
 
 const TASKS: TaskEntrypointName[] = ['validate', 'resize', 'filters', 'optimize', 'notify-success', 'notify-error'];
 const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:image-processor-dev-${name}`;
@@ -37,7 +37,7 @@ describe('ImageStateMachine', () => {
       logging_configuration: { level: 'ERROR', include_execution_data: false, log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..+\.arn\}:\*$/) },
       tracing_configuration: { enabled: true },
     });
-    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/vendedlogs/states/image-processor-dev-pipeline', retention_in_days: 30 });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/vendedlogs/states/image-processor-dev-pipeline', retention_in_days: 365 });
   });
 
   it('switches to EXPRESS and ALL logging by configuration', () => {

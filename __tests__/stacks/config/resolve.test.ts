@@ -1,22 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_LIMITS } from '../../handlers/core/limits';
-import { ENTRYPOINTS } from '../../handlers/runtime/manifest';
-import {
-  ConfigError,
-  defaultSettings,
-  environmentName,
-  FUNCTION_DEFAULTS,
-  IMAGE_ENTRYPOINTS,
-  loadBackendConfig,
-  loadStageConfigs,
-  memorySettingName,
-  resourceNames,
-  SETTING_NAMES,
-  SETTINGS,
-  timeoutSettingName,
-} from '../../stacks/config';
-import { ROOT } from './support';
+import { DEFAULT_LIMITS } from '../../../handlers/core/limits';
+import { ENTRYPOINTS, MANIFEST } from '../../../handlers/runtime/manifest';
+import { ConfigError } from '../../../stacks/config/errors';
+import { memorySettingName, timeoutSettingName } from '../../../stacks/config/functions';
+import { loadStageConfigs } from '../../../stacks/config/resolve';
+import { defaultSettings, environmentName, SETTING_NAMES, SETTINGS } from '../../../stacks/config/settings';
+import { ROOT } from '../support';
 
 function problemsOf(run: () => unknown): string[] {
   try {
@@ -49,13 +39,15 @@ describe('stage settings', () => {
     });
   });
 
-  it('has a memory and timeout setting per entrypoint, image steps at 1536 MB or more', () => {
+  it('has a memory and timeout setting per entrypoint with the manifest’s defaults, image steps at 1536 MB or more', () => {
     const defaults = defaultSettings('dev');
     for (const name of ENTRYPOINTS) {
-      expect(defaults[memorySettingName(name)]).toBe(FUNCTION_DEFAULTS[name].memoryMb);
-      expect(defaults[timeoutSettingName(name)]).toBe(FUNCTION_DEFAULTS[name].timeoutSeconds);
+      expect(defaults[memorySettingName(name)]).toBe(MANIFEST[name].memoryMb);
+      expect(defaults[timeoutSettingName(name)]).toBe(MANIFEST[name].timeoutSeconds);
     }
-    for (const name of IMAGE_ENTRYPOINTS) expect(defaults[memorySettingName(name)]).toBeGreaterThanOrEqual(1536);
+    for (const name of ENTRYPOINTS.filter((entrypoint) => MANIFEST[entrypoint].needsSharp)) {
+      expect(defaults[memorySettingName(name)]).toBeGreaterThanOrEqual(1536);
+    }
     expect(problemsOf(() => loadStageConfigs({ env: { IMAGE_PROCESSOR_RESIZE_MEMORY_MB: '1024' } }))).toEqual([
       'Expected resizeMemoryMb (from IMAGE_PROCESSOR_RESIZE_MEMORY_MB) to be a whole number of MB from 1536 to 10240, but received "1024".',
     ]);
@@ -149,18 +141,6 @@ describe('stage settings', () => {
     expect(problems).toEqual([expect.stringMatching(/^Expected imagePreset \(from IMAGE_PROCESSOR_IMAGE_PRESET\) to be a valid preset \(.+\), but received/)]);
   });
 
-  it('derives names the local runner shares', () => {
-    const names = resourceNames({ stackName: 'image-processor-dev' });
-    expect(names.functionName('notify-error')).toBe('image-processor-dev-notify-error');
-    expect(names.defaultBucketName('raw', '123456789012', 'us-east-1')).toBe('image-processor-dev-raw-123456789012-us-east-1');
-    expect([names.jobsTable, names.successTopic, names.errorTopic, names.stateMachine]).toEqual([
-      'image-processor-dev-jobs',
-      'image-processor-dev-success',
-      'image-processor-dev-error',
-      'image-processor-dev-pipeline',
-    ]);
-  });
-
   it('documents every setting with its environment variable in docs/infrastructure.md', () => {
     const docs = readFileSync(join(ROOT, 'docs', 'infrastructure.md'), 'utf8');
     const missing = SETTING_NAMES.filter((name) => !docs.includes(`\`${name}\``) || !docs.includes(environmentName(name)));
@@ -169,41 +149,3 @@ describe('stage settings', () => {
   });
 });
 
-describe('state backend selection', () => {
-  it('is local without TF_STATE_BUCKET', () => {
-    expect(loadBackendConfig({})).toEqual({ kind: 'local' });
-  });
-
-  it('selects S3 with a per-stack key from TF_STATE_BUCKET, TF_STATE_KEY and TF_STATE_REGION', () => {
-    expect(loadBackendConfig({ TF_STATE_BUCKET: 'acme-terraform-state' })).toEqual({
-      kind: 's3',
-      bucket: 'acme-terraform-state',
-      keyTemplate: 'image-processor/{stack}.tfstate',
-    });
-    expect(loadBackendConfig({ TF_STATE_BUCKET: 'acme-state', TF_STATE_KEY: 'media/', TF_STATE_REGION: 'eu-west-1' })).toEqual({
-      kind: 's3',
-      bucket: 'acme-state',
-      keyTemplate: 'media/{stack}.tfstate',
-      region: 'eu-west-1',
-    });
-    expect(loadBackendConfig({ TF_STATE_BUCKET: 'acme-state', TF_STATE_KEY: 'env/{stack}/terraform.tfstate' })).toMatchObject({
-      keyTemplate: 'env/{stack}/terraform.tfstate',
-    });
-  });
-
-  it('selects HCP Terraform from TF_CLOUD_ORGANIZATION', () => {
-    expect(loadBackendConfig({ TF_CLOUD_ORGANIZATION: 'acme', TF_CLOUD_PROJECT: 'media' })).toEqual({ kind: 'cloud', organization: 'acme', project: 'media' });
-  });
-
-  it('refuses settings that would be ignored or would share one state between stacks', () => {
-    expect(problemsOf(() => loadBackendConfig({ TF_STATE_KEY: 'state/terraform.tfstate', TF_STATE_REGION: 'moon-1' }))).toEqual([
-      'Expected TF_STATE_BUCKET to be set when TF_STATE_KEY and TF_STATE_REGION are set (they only configure the S3 backend), but it is not.',
-      expect.stringContaining('Expected TF_STATE_KEY to be a prefix (such as team/image-processor) or to contain {stack}'),
-      'Expected TF_STATE_REGION to be an AWS region name such as us-east-1, but received "moon-1".',
-    ]);
-    expect(problemsOf(() => loadBackendConfig({ TF_STATE_BUCKET: 'Bad_Bucket', TF_CLOUD_ORGANIZATION: 'acme' }))).toEqual([
-      expect.stringContaining('both TF_STATE_BUCKET (S3) and TF_CLOUD_ORGANIZATION (HCP Terraform) are set'),
-      expect.stringContaining('Expected TF_STATE_BUCKET to be an S3 bucket name'),
-    ]);
-  });
-});

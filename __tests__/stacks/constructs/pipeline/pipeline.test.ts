@@ -3,12 +3,13 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { ENTRYPOINTS, type EntrypointName } from '../../../handlers/runtime/manifest';
-import { JobsTable } from '../../../stacks/constructs/jobs-table';
-import { FUNCTION_ENVIRONMENT, ImagePipeline } from '../../../stacks/constructs/pipeline';
-import { ImageStorage } from '../../../stacks/constructs/storage';
-import { NotificationTopics } from '../../../stacks/constructs/topics';
-import { functionPolicy, grants, resources, stubArtifacts, synthJson, testStack, type TerraformJson } from '../support';
+import { readRuntimeEnv, runtimeVariables } from '../../../../handlers/runtime/env';
+import { ENTRYPOINTS, MANIFEST, type EntrypointName } from '../../../../handlers/runtime/manifest';
+import { JobsTable } from '../../../../stacks/constructs/pipeline/jobs-table';
+import { ImagePipeline } from '../../../../stacks/constructs/pipeline/pipeline';
+import { ImageStorage } from '../../../../stacks/constructs/storage/storage';
+import { NotificationTopics } from '../../../../stacks/constructs/pipeline/topics';
+import { functionPolicy, grants, resources, stubArtifacts, synthJson, testStack, type TerraformJson } from '../../support';
 
 const logicalId = (name: EntrypointName) => `functions_${name.replace(/-/g, '_')}_function`;
 
@@ -58,14 +59,16 @@ describe('ImagePipeline', () => {
     const functions = resources(json, 'aws_lambda_function');
     expect(functions[logicalId('optimize')]).toMatchObject({ memory_size: 3008, timeout: 300 });
     expect(functions[logicalId('start-workflow')]).toMatchObject({ memory_size: 256, timeout: 30 });
-    for (const name of ['validate', 'resize', 'filters', 'optimize'] as const) expect(functions[logicalId(name)].memory_size).toBeGreaterThanOrEqual(1536);
+    for (const name of ENTRYPOINTS.filter((entrypoint) => MANIFEST[entrypoint].needsSharp)) expect(functions[logicalId(name)].memory_size).toBeGreaterThanOrEqual(1536);
   });
 
-  it('gives each function exactly the variables its handler reads', () => {
+  it('gives each function exactly the variables its handler reads, which it can read', () => {
     const functions = resources(json, 'aws_lambda_function');
     for (const name of ENTRYPOINTS) {
       const variables = functions[logicalId(name)].environment.variables as Record<string, string>;
-      expect(Object.keys(variables).sort()).toEqual([...FUNCTION_ENVIRONMENT[name].filter((variable) => variable !== 'IMAGE_PRESET'), 'NODE_OPTIONS'].sort());
+      // IMAGE_PRESET is optional and unset by default; everything else the entrypoint reads is set.
+      expect([name, Object.keys(variables).sort()]).toEqual([name, [...runtimeVariables(name).filter((variable) => variable !== 'IMAGE_PRESET'), 'NODE_OPTIONS'].sort()]);
+      expect(() => readRuntimeEnv(name, variables)).not.toThrow();
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     expect(functions[logicalId('start-workflow')].environment.variables).toEqual({
@@ -89,7 +92,7 @@ describe('ImagePipeline', () => {
     const functions = resources(synthJson(await testStack({ context: { settings: { imagePreset: preset } } })), 'aws_lambda_function');
     for (const name of ENTRYPOINTS) {
       const value = functions[logicalId(name)].environment.variables.IMAGE_PRESET;
-      expect([name, value === undefined ? undefined : JSON.parse(value)]).toEqual([name, FUNCTION_ENVIRONMENT[name].includes('IMAGE_PRESET') ? preset : undefined]);
+      expect([name, value === undefined ? undefined : JSON.parse(value)]).toEqual([name, (MANIFEST[name].environment as readonly string[]).includes('imagePreset') ? preset : undefined]);
     }
   });
 
@@ -163,7 +166,7 @@ describe('ImagePipeline', () => {
     const table = new JobsTable(stack, 'jobs', { tableName: 'jobs' });
     const topics = new NotificationTopics(stack, 'topics', { successTopicName: 's', errorTopicName: 'e', keyAlias: 'alias/t', accountId: '123456789012', partition: 'aws', region: 'eu-west-1' });
     new ImagePipeline(stack, 'functions', { namePrefix: 'p', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
-    expect(() => Testing.synth(stack, true)).toThrow(/start-workflow needs the state machine/);
+    expect(() => Testing.synth(stack, true)).toThrow(/The functions need the state machine/);
 
     const withCanvas = { ...artifacts.functions, resize: { ...artifacts.functions.resize, externals: ['sharp', 'canvas'] } };
     expect(

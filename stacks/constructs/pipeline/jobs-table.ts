@@ -1,15 +1,16 @@
 /**
- * The jobs table: one item per job keyed by `jobId`, written at every state transition with
- * conditional writes; items expire through the TTL attribute `expiresAt`.
+ * The jobs table: one item per job, written at every state transition with conditional writes;
+ * items expire through the TTL attribute. Key and TTL names come from the job store's schema
+ * (handlers/adapters/job-table.ts).
  */
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { JOBS_TABLE_SCHEMA } from '../config';
-import type { Grantable } from './iam';
+import { JOBS_TABLE_SCHEMA } from '../../../handlers/adapters/job-table';
+import type { Grantable } from '../shared/iam';
 
 export interface JobsTableProps {
   readonly tableName: string;
-  /** Refuses `DeleteTable` until switched off again. @default false */
+  /** Refuses `DeleteTable` until switched off again. @default true */
   readonly deletionProtection?: boolean;
   /** Customer managed KMS key. @default the AWS managed key `aws/dynamodb` */
   readonly kmsKeyArn?: string;
@@ -24,11 +25,11 @@ export class JobsTable extends Construct {
       name: props.tableName,
       billingMode: 'PAY_PER_REQUEST',
       hashKey: JOBS_TABLE_SCHEMA.partitionKey,
-      attribute: [{ name: JOBS_TABLE_SCHEMA.partitionKey, type: 'S' }],
+      attribute: [{ name: JOBS_TABLE_SCHEMA.partitionKey, type: JOBS_TABLE_SCHEMA.partitionKeyType }],
       ttl: { attributeName: JOBS_TABLE_SCHEMA.ttlAttribute, enabled: true },
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
-      deletionProtectionEnabled: props.deletionProtection ?? false,
+      deletionProtectionEnabled: props.deletionProtection ?? true,
     });
   }
 

@@ -2,24 +2,22 @@ import { Testing } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { PipelineFunction } from '../../../stacks/constructs/pipeline-function';
-import { only, statements, stubArtifacts, type TerraformJson } from '../support';
+import { PipelineFunction } from '../../../../stacks/constructs/pipeline/function';
+import { only, statements, stubArtifacts, type TerraformJson } from '../../support';
 
 describe('PipelineFunction', () => {
   it('owns its role, log group, code asset and policy, and may write only its own logs and traces', async () => {
     const code = (await stubArtifacts()).functions.validate;
     const synthesized = Testing.synthScope((scope) => {
-      const fn = new PipelineFunction(scope, 'validate', {
+      new PipelineFunction(scope, 'validate', {
         functionName: 'image-processor-dev-validate',
         code,
         memoryMb: 2048,
         timeoutSeconds: 120,
-        environment: { WORK_PREFIX: '_work/' },
+        environment: { WORK_PREFIX: '_work/', JOBS_TABLE: 'jobs' },
         layers: ['arn:aws:lambda:us-east-1:123456789012:layer:sharp:1'],
         logRetentionDays: 14,
       });
-      fn.addEnvironment('JOBS_TABLE', 'jobs');
-      expect(() => fn.addEnvironment('JOBS_TABLE', 'other')).toThrow('image-processor-dev-validate already has the environment variable JOBS_TABLE.');
     });
     expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
       function_name: 'image-processor-dev-validate',

@@ -7,7 +7,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { policyDocument, type Grantable } from './iam';
+import { policyDocument, type Grantable } from '../shared/iam';
 
 export interface NotificationTopicsProps {
   readonly successTopicName: string;
@@ -22,7 +22,7 @@ export interface NotificationTopicsProps {
   readonly successEmail?: string;
   /** Subscribed to the error topic. @default no subscription */
   readonly errorEmail?: string;
-  /** Days a deleted key stays recoverable. @default 7 */
+  /** Days a deleted key stays recoverable. @default 30 (the longest KMS allows) */
   readonly keyDeletionWindowDays?: number;
 }
 
@@ -78,7 +78,7 @@ export class NotificationTopics extends Construct {
     this.key = new KmsKey(this, 'key', {
       description: 'Encrypts the image processor success and error topics',
       enableKeyRotation: true,
-      deletionWindowInDays: props.keyDeletionWindowDays ?? 7,
+      deletionWindowInDays: props.keyDeletionWindowDays ?? 30,
       policy: policyDocument([
         {
           Sid: 'AccountManagesAndUsesKeyThroughIam',

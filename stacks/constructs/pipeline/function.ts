@@ -1,17 +1,14 @@
 /**
  * One Lambda function with everything it owns: its code asset, its log group (with retention),
- * its own IAM role whose inline policy holds exactly what was granted to it, and X-Ray tracing.
+ * its own role ({@link ServiceRole}) whose policy holds exactly what was granted to it, and X-Ray
+ * tracing.
  */
 import { AssetType, Lazy, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { defaultSettings } from '../config';
-import { assumeRolePolicy, StatementCollector, type Grantable, type PolicyStatement } from './iam';
-
-const DEFAULTS = defaultSettings('dev');
+import type { Grantable, PolicyStatement } from '../shared/iam';
+import { ServiceRole } from '../shared/role';
 
 /** Lambda's Node.js 24 runtime; the bundles target node24. */
 export const LAMBDA_RUNTIME = 'nodejs24.x';
@@ -30,6 +27,7 @@ export interface FunctionCode {
 
 export interface PipelineFunctionProps {
   readonly functionName: string;
+  /** @default none */
   readonly description?: string;
   readonly code: FunctionCode;
   /** @default 256 */
@@ -40,16 +38,15 @@ export interface PipelineFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** Layer version ARNs. @default none */
   readonly layers?: readonly string[];
-  /** @default 30 */
+  /** @default 365 */
   readonly logRetentionDays?: number;
 }
 
 export class PipelineFunction extends Construct implements Grantable {
   readonly function: LambdaFunction;
-  readonly role: IamRole;
+  readonly role: ServiceRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly grantName: string;
-  private readonly statements = new StatementCollector();
   private readonly variables: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
@@ -61,31 +58,16 @@ export class PipelineFunction extends Construct implements Grantable {
 
     this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
       name: `/aws/lambda/${props.functionName}`,
-      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+      retentionInDays: props.logRetentionDays ?? 365,
     });
 
-    this.role = new IamRole(this, 'role', {
+    this.role = new ServiceRole(this, {
       name: props.functionName,
       description: `Execution role of the ${props.functionName} function only`,
-      assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com'),
+      service: 'lambda.amazonaws.com',
     });
-    this.addToRolePolicy({
-      Sid: 'WriteOwnLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: `${this.logGroup.arn}:*`,
-    });
-    this.addToRolePolicy({
-      Sid: 'WriteTraces',
-      Effect: 'Allow',
-      Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      Resource: '*',
-    });
-    const policy = new IamRolePolicy(this, 'policy', {
-      name: 'least-privilege',
-      role: this.role.id,
-      policy: this.statements.document(),
-    });
+    this.role.grantWriteLogs(this.logGroup.arn);
+    this.role.grantWriteTraces();
 
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
@@ -107,7 +89,7 @@ export class PipelineFunction extends Construct implements Grantable {
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       // The log group and the permissions exist before the first invocation.
-      dependsOn: [this.logGroup, policy],
+      dependsOn: [this.logGroup, this.role.policy],
     });
   }
 
@@ -120,18 +102,12 @@ export class PipelineFunction extends Construct implements Grantable {
   }
 
   addToRolePolicy(statement: PolicyStatement): void {
-    this.statements.add(statement);
-  }
-
-  /** Adds a runtime environment variable (for values known only after the function, like the state machine ARN). */
-  addEnvironment(name: string, value: string): void {
-    if (name in this.variables) throw new Error(`${this.grantName} already has the environment variable ${name}.`);
-    this.variables[name] = value;
+    this.role.addToRolePolicy(statement);
   }
 
   /** The statements granted so far (normalized). */
   policyStatements(): PolicyStatement[] {
-    return this.statements.list();
+    return this.role.policyStatements();
   }
 
   environmentVariables(): Readonly<Record<string, string>> {

@@ -1,19 +1,15 @@
 /**
- * The Step Functions state machine from `asl/image-pipeline.asl.json`, with the task functions'
- * ARNs rendered in; its role may invoke only those functions, and it logs to its own log group
- * with X-Ray tracing on.
+ * The Step Functions state machine from the definition in `asl/`, with the task functions' ARNs
+ * rendered in; its role ({@link ServiceRole}) may invoke only those functions, and it logs to its
+ * own log group with X-Ray tracing on.
  */
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { renderDefinition } from '../../asl/render';
-import type { TaskEntrypointName } from '../../handlers/runtime/manifest';
-import { defaultSettings } from '../config';
-import { assumeRolePolicy, policyDocument, RESOURCE_STAR_ACTIONS, type Grantable } from './iam';
-
-const DEFAULTS = defaultSettings('dev');
+import { renderDefinition } from '../../../asl/render';
+import type { TaskEntrypointName } from '../../../handlers/runtime/manifest';
+import { RESOURCE_STAR_ACTIONS, type Grantable } from '../shared/iam';
+import { ServiceRole } from '../shared/role';
 
 export interface ImageStateMachineProps {
   readonly stateMachineName: string;
@@ -28,13 +24,13 @@ export interface ImageStateMachineProps {
   readonly logLevel?: 'ALL' | 'ERROR' | 'FATAL' | 'OFF';
   /** Log state input and output. @default false */
   readonly includeExecutionData?: boolean;
-  /** @default 30 */
+  /** @default 365 */
   readonly logRetentionDays?: number;
 }
 
 export class ImageStateMachine extends Construct {
   readonly stateMachine: SfnStateMachine;
-  readonly role: IamRole;
+  readonly role: ServiceRole;
   readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: ImageStateMachineProps) {
@@ -44,41 +40,36 @@ export class ImageStateMachine extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
       // The vended-logs prefix keeps CloudWatch's resource policy small however many machines log.
       name: `/aws/vendedlogs/states/${props.stateMachineName}`,
-      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+      retentionInDays: props.logRetentionDays ?? 365,
     });
 
-    this.role = new IamRole(this, 'role', {
+    this.role = new ServiceRole(this, {
       name: props.stateMachineName,
       description: `Execution role of the ${props.stateMachineName} state machine only`,
+      service: 'states.amazonaws.com',
       // Only Step Functions, on behalf of this account and this state machine, may assume it.
-      assumeRolePolicy: assumeRolePolicy('states.amazonaws.com', {
+      trustConditions: {
         StringEquals: { 'aws:SourceAccount': props.accountId },
         ArnLike: { 'aws:SourceArn': `arn:${props.partition}:states:${props.region}:${props.accountId}:stateMachine:${props.stateMachineName}` },
-      }),
+      },
     });
-    const policy = new IamRolePolicy(this, 'policy', {
-      name: 'least-privilege',
-      role: this.role.id,
-      policy: policyDocument([
-        {
-          Sid: 'InvokeTaskFunctions',
-          Effect: 'Allow',
-          Action: 'lambda:InvokeFunction',
-          Resource: functionArns.flatMap((arn) => [arn, `${arn}:*`]),
-        },
-        {
-          Sid: 'DeliverExecutionLogs',
-          Effect: 'Allow',
-          Action: RESOURCE_STAR_ACTIONS.filter((action) => action.startsWith('logs:')),
-          Resource: '*',
-        },
-        {
-          Sid: 'WriteTraces',
-          Effect: 'Allow',
-          Action: RESOURCE_STAR_ACTIONS.filter((action) => action.startsWith('xray:')),
-          Resource: '*',
-        },
-      ]),
+    this.role.addToRolePolicy({
+      Sid: 'InvokeTaskFunctions',
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+    });
+    this.role.addToRolePolicy({
+      Sid: 'DeliverExecutionLogs',
+      Effect: 'Allow',
+      Action: RESOURCE_STAR_ACTIONS.filter((action) => action.startsWith('logs:')),
+      Resource: '*',
+    });
+    this.role.addToRolePolicy({
+      Sid: 'WriteTraces',
+      Effect: 'Allow',
+      Action: RESOURCE_STAR_ACTIONS.filter((action) => action.startsWith('xray:')),
+      Resource: '*',
     });
 
     this.stateMachine = new SfnStateMachine(this, 'state_machine', {
@@ -94,7 +85,7 @@ export class ImageStateMachine extends Construct {
         includeExecutionData: props.includeExecutionData ?? false,
       },
       tracingConfiguration: { enabled: true },
-      dependsOn: [policy],
+      dependsOn: [this.role.policy],
     });
   }
 

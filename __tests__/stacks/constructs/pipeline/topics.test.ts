@@ -4,9 +4,9 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { StatementCollector } from '../../../stacks/constructs/iam';
-import { NotificationTopics, type NotificationTopicsProps } from '../../../stacks/constructs/topics';
-import { list, only, resources, statements, type TerraformJson } from '../support';
+import { StatementCollector } from '../../../../stacks/constructs/shared/iam';
+import { NotificationTopics, type NotificationTopicsProps } from '../../../../stacks/constructs/pipeline/topics';
+import { list, only, resources, statements, type TerraformJson } from '../../support';
 
 const BASE: NotificationTopicsProps = {
   successTopicName: 'image-processor-dev-success',
@@ -20,7 +20,7 @@ const BASE: NotificationTopicsProps = {
 describe('NotificationTopics', () => {
   it('encrypts both topics with a rotated customer managed key', () => {
     const synthesized = Testing.synthScope((scope) => new NotificationTopics(scope, 'topics', BASE));
-    expect(synthesized).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 7 });
+    expect(synthesized).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });
     expect(synthesized).toHaveResourceWithProperties(KmsAlias, { name: 'alias/image-processor-dev-topics' });
     expect(synthesized).toHaveResourceWithProperties(SnsTopic, { name: 'image-processor-dev-success', kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\..+\.arn\}$/) });
     expect(synthesized).toHaveResourceWithProperties(SnsTopic, { name: 'image-processor-dev-error', kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\..+\.arn\}$/) });

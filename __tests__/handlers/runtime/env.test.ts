@@ -1,0 +1,81 @@
+import { readRuntimeEnv, readRuntimeSettings, runtimeVariables, writeRuntimeEnv, type AllRuntimeInputs } from '../../../handlers/runtime/env';
+import { ENTRYPOINTS, MANIFEST } from '../../../handlers/runtime/manifest';
+
+const INPUTS: AllRuntimeInputs = {
+  processedBucket: 'processed',
+  workPrefix: 'tmp/',
+  uploadsPrefix: 'incoming/',
+  jobsTable: 'jobs',
+  jobTtlDays: 7,
+  successTopicArn: 'arn:aws:sns:us-east-1:123456789012:success',
+  errorTopicArn: 'arn:aws:sns:us-east-1:123456789012:error',
+  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:pipeline',
+  imagePreset: '{"name":"x"}',
+  maxInputBytes: 1000,
+  maxInputPixels: 2000,
+  maxInputFrames: 3,
+};
+
+describe('writeRuntimeEnv', () => {
+  it('writes exactly the variables each entrypoint declares', () => {
+    for (const name of ENTRYPOINTS) {
+      expect(Object.keys(writeRuntimeEnv(name, INPUTS)).sort()).toEqual(runtimeVariables(name).sort());
+    }
+    expect(writeRuntimeEnv('notify-success', INPUTS)).not.toHaveProperty('ERROR_TOPIC_ARN');
+    expect(writeRuntimeEnv('notify-error', INPUTS)).not.toHaveProperty('SUCCESS_TOPIC_ARN');
+  });
+
+  it('leaves unset settings out', () => {
+    const written = writeRuntimeEnv('validate', { ...INPUTS, imagePreset: undefined, maxInputBytes: undefined });
+    expect(written).not.toHaveProperty('IMAGE_PRESET');
+    expect(written).not.toHaveProperty('MAX_INPUT_BYTES');
+    expect(written.MAX_INPUT_PIXELS).toBe('2000');
+  });
+
+  it('round-trips through readRuntimeEnv for every entrypoint', () => {
+    for (const name of ENTRYPOINTS) {
+      const read = readRuntimeEnv(name, writeRuntimeEnv(name, INPUTS));
+      const expected = Object.fromEntries(MANIFEST[name].environment.map((setting) => [setting, INPUTS[setting]]));
+      expect(read).toEqual(expected);
+    }
+  });
+});
+
+describe('readRuntimeEnv', () => {
+  it('says which variable is missing or empty', () => {
+    expect(() => readRuntimeEnv('notify-error', { PROCESSED_BUCKET: 'out', JOBS_TABLE: 'jobs' })).toThrow(
+      'Expected the environment variable ERROR_TOPIC_ARN to be set, but it is missing.',
+    );
+    expect(() => readRuntimeEnv('resize', { PROCESSED_BUCKET: 'out', JOBS_TABLE: '' })).toThrow(
+      expect.objectContaining({ code: 'INTERNAL', message: expect.stringContaining('JOBS_TABLE to be set, but it is empty.') }),
+    );
+  });
+
+  it('defaults the scratch prefix (also when empty: that would be the whole bucket) and the uploads prefix (empty means every key)', () => {
+    const step = { PROCESSED_BUCKET: 'out', JOBS_TABLE: 'jobs' };
+    expect(readRuntimeEnv('resize', step).workPrefix).toBe('_work/');
+    expect(readRuntimeEnv('resize', { ...step, WORK_PREFIX: '' }).workPrefix).toBe('_work/');
+    expect(readRuntimeEnv('resize', { ...step, WORK_PREFIX: 'tmp/' }).workPrefix).toBe('tmp/');
+    const starter = { JOBS_TABLE: 'jobs', STATE_MACHINE_ARN: INPUTS.stateMachineArn };
+    expect(readRuntimeEnv('start-workflow', starter).uploadsPrefix).toBe('uploads/');
+    expect(readRuntimeEnv('start-workflow', { ...starter, UPLOADS_PREFIX: '' }).uploadsPrefix).toBe('');
+  });
+
+  it('reads whole numbers and names a bad value', () => {
+    const starter = { JOBS_TABLE: 'jobs', STATE_MACHINE_ARN: INPUTS.stateMachineArn };
+    expect(readRuntimeEnv('start-workflow', starter).jobTtlDays).toBeUndefined();
+    expect(readRuntimeEnv('start-workflow', { ...starter, JOB_TTL_DAYS: '7' }).jobTtlDays).toBe(7);
+    expect(() => readRuntimeEnv('start-workflow', { ...starter, JOB_TTL_DAYS: '0.5' })).toThrow(
+      'Expected JOB_TTL_DAYS to be a whole number of days of at least 1, but it is "0.5".',
+    );
+    expect(() => readRuntimeSettings(['maxInputBytes'], { MAX_INPUT_BYTES: 'lots' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('"lots"') }),
+    );
+    expect(() => readRuntimeSettings(['maxInputFrames'], { MAX_INPUT_FRAMES: '0' })).toThrow('MAX_INPUT_FRAMES');
+  });
+
+  it('returns only the settings the entrypoint declares', () => {
+    const everything = Object.fromEntries(ENTRYPOINTS.flatMap((name) => Object.entries(writeRuntimeEnv(name, INPUTS))));
+    expect(Object.keys(readRuntimeEnv('resize', everything)).sort()).toEqual([...MANIFEST.resize.environment].sort());
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Constructs own their secure defaults: built with only the props they require, they synthesize
+ * the production shape — the same protections, retentions, lifecycle rules and sizes as the prod
+ * stage's stack — never a development convenience.
+ */
+import { Testing } from 'cdktf';
+import { ImagePipeline } from '../../../stacks/constructs/pipeline/pipeline';
+import { JobsTable } from '../../../stacks/constructs/pipeline/jobs-table';
+import { ImageStateMachine } from '../../../stacks/constructs/pipeline/state-machine';
+import { NotificationTopics } from '../../../stacks/constructs/pipeline/topics';
+import { ImageStorage } from '../../../stacks/constructs/storage/storage';
+import { resources, stubArtifacts, synthJson, testStack, type TerraformJson } from '../support';
+
+/** What must match, with Terraform references (which depend on construct paths) left out. */
+function securityShape(json: TerraformJson) {
+  const values = (type: string, pick: (resource: any) => unknown) => Object.values(resources(json, type)).map(pick).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  return {
+    bucketsForceDestroyed: values('aws_s3_bucket', (bucket) => bucket.force_destroy),
+    corsRules: values('aws_s3_bucket_cors_configuration', (cors) => cors.cors_rule),
+    encryption: values('aws_s3_bucket_server_side_encryption_configuration', (sse) => sse.rule),
+    versioning: values('aws_s3_bucket_versioning', (versioning) => versioning.versioning_configuration),
+    publicAccess: values('aws_s3_bucket_public_access_block', ({ bucket: _bucket, ...block }) => block),
+    lifecycle: values('aws_s3_bucket_lifecycle_configuration', (lifecycle) => lifecycle.rule),
+    tableProtection: values('aws_dynamodb_table', (table) => [table.deletion_protection_enabled, table.point_in_time_recovery]),
+    keyDeletionWindows: values('aws_kms_key', (key) => [key.deletion_window_in_days, key.enable_key_rotation]),
+    logRetention: values('aws_cloudwatch_log_group', (group) => group.retention_in_days),
+    functionSizes: values('aws_lambda_function', (fn) => [fn.function_name.replace(/^.*?-prod-|^bare-/, ''), fn.memory_size, fn.timeout]),
+    failedEvents: values('aws_sqs_queue', (queue) => [queue.message_retention_seconds, queue.sqs_managed_sse_enabled]),
+    asyncRetries: values('aws_lambda_function_event_invoke_config', (config) => [config.maximum_retry_attempts, config.maximum_event_age_in_seconds]),
+    workflow: values('aws_sfn_state_machine', (machine) => [machine.type, machine.logging_configuration.level, machine.logging_configuration.include_execution_data, machine.tracing_configuration]),
+  };
+}
+
+describe('constructs built without optional props', () => {
+  it('synthesize the same protections as the prod stage', async () => {
+    const artifacts = await stubArtifacts();
+    const bare = JSON.parse(
+      Testing.synthScope((scope) => {
+        const storage = new ImageStorage(scope, 'storage', { rawBucketName: 'bare-raw', processedBucketName: 'bare-processed', accountId: '123456789012' });
+        const table = new JobsTable(scope, 'jobs', { tableName: 'bare-jobs' });
+        const topics = new NotificationTopics(scope, 'topics', {
+          successTopicName: 'bare-success',
+          errorTopicName: 'bare-error',
+          keyAlias: 'alias/bare-topics',
+          accountId: '123456789012',
+          partition: 'aws',
+          region: 'us-east-1',
+        });
+        const pipeline = new ImagePipeline(scope, 'functions', { namePrefix: 'bare', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
+        const workflow = new ImageStateMachine(scope, 'workflow', {
+          stateMachineName: 'bare-pipeline',
+          functions: pipeline.taskFunctions,
+          accountId: '123456789012',
+          partition: 'aws',
+          region: 'us-east-1',
+        });
+        pipeline.connectStateMachine(workflow);
+      }),
+    ) as TerraformJson;
+    const prod = synthJson(await testStack({ stage: 'prod' }));
+    expect(securityShape(bare)).toEqual(securityShape(prod));
+    expect(securityShape(bare)).toMatchObject({ bucketsForceDestroyed: [false, false], corsRules: [], logRetention: expect.arrayContaining([365]) });
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * A memory and a timeout setting per Lambda entrypoint (`validateMemoryMb`,
+ * `notifyErrorTimeoutSeconds`, …), with the manifest's values as defaults.
+ */
+import { ENTRYPOINTS, MANIFEST, type EntrypointName } from '../../handlers/runtime/manifest';
+import { integer, type Setting } from './kinds';
+
+/** Image steps decode full-size images: less memory than this fails on ordinary photos. */
+export const MIN_IMAGE_MEMORY_MB = 1536;
+
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+export type FunctionSettingName = `${Camel<EntrypointName>}MemoryMb` | `${Camel<EntrypointName>}TimeoutSeconds`;
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+export function memorySettingName(entrypoint: EntrypointName): FunctionSettingName {
+  return `${camel(entrypoint)}MemoryMb` as FunctionSettingName;
+}
+
+export function timeoutSettingName(entrypoint: EntrypointName): FunctionSettingName {
+  return `${camel(entrypoint)}TimeoutSeconds` as FunctionSettingName;
+}
+
+export const FUNCTION_SETTINGS = Object.fromEntries(
+  ENTRYPOINTS.flatMap((entrypoint) => {
+    const { memoryMb, timeoutSeconds, needsSharp } = MANIFEST[entrypoint];
+    return [
+      [
+        memorySettingName(entrypoint),
+        integer({
+          description: `Memory of the ${entrypoint} function${needsSharp ? ` (image steps need at least ${MIN_IMAGE_MEMORY_MB} MB)` : ''}.`,
+          default: memoryMb,
+          min: needsSharp ? MIN_IMAGE_MEMORY_MB : 128,
+          max: 10240,
+          unit: 'MB',
+        }),
+      ],
+      [
+        timeoutSettingName(entrypoint),
+        integer({ description: `Timeout of the ${entrypoint} function.`, default: timeoutSeconds, min: 1, max: 900, unit: 'seconds' }),
+      ],
+    ];
+  }),
+) as Readonly<Record<FunctionSettingName, Setting<number>>>;

@@ -1,0 +1,27 @@
+/**
+ * Names derived from the stack name, shared by the stack and the local runner so that both
+ * create the same resources under the same names.
+ */
+import type { EntrypointName } from '../../handlers/runtime/manifest';
+
+export const STACK_PREFIX = 'image-processor';
+
+export function stackNameFor(stage: string): string {
+  return `${STACK_PREFIX}-${stage}`;
+}
+
+/** Resource names derived from the stack name; bucket names add the account id and region unless set. */
+export function resourceNames(config: { readonly stackName: string }) {
+  const prefix = config.stackName;
+  return {
+    functionName: (entrypoint: EntrypointName) => `${prefix}-${entrypoint}`,
+    defaultBucketName: (kind: 'raw' | 'processed', accountId: string, region: string) => `${prefix}-${kind}-${accountId}-${region}`,
+    jobsTable: `${prefix}-jobs`,
+    successTopic: `${prefix}-success`,
+    errorTopic: `${prefix}-error`,
+    stateMachine: `${prefix}-pipeline`,
+    startWorkflowDeadLetterQueue: `${prefix}-start-workflow-dlq`,
+    sharpLayer: `${prefix}-sharp`,
+    topicsKeyAlias: `alias/${prefix}-topics`,
+  } as const;
+}
