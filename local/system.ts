@@ -7,13 +7,11 @@
  * outcome back from the emulated services (job table, processed bucket, notification queue).
  */
 import { createReadStream } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { resetAwsClients } from '../handlers/adapters/clients';
 import { DynamoJobStore, type JobRecord } from '../handlers/adapters/job-store';
 import { S3ObjectStore } from '../handlers/adapters/object-store';
@@ -28,10 +26,12 @@ import { assignFolders, type InputFile } from './inputs';
 import { invokeLambda, TaskFailure } from './lambda-invoke';
 import { LOCAL_ACCOUNT_ID } from './lambda-context';
 import { createLimiter } from './limit';
-import { buildReport, writeReport, type Report, type ReportJob, type ReportOutput } from './report';
+import { NotificationInbox, type ReceivedNotification } from './notifications';
+import { collectOutcome, type JobTrace, type OutcomeSources } from './outcomes';
+import { buildReport, writeReport, type Report, type ReportJob } from './report';
 import { functionEnvironment, localResources, type LocalResources } from './resources';
 import { objectCreatedEvent, type CreatedObject } from './s3-event';
-import { LocalStateMachine, stateTimings, type StateTiming } from './state-machine';
+import { LocalStateMachine } from './state-machine';
 import { StepFunctionsServer, type ExecutionRecord } from './step-functions-server';
 
 export interface LocalSystemOptions {
@@ -47,32 +47,6 @@ export interface LocalSystemOptions {
   readonly retryIntervalMs?: number;
   /** More settings for the functions, e.g. `{ MAX_INPUT_BYTES: '1048576' }`. */
   readonly environment?: Readonly<Record<string, string>>;
-}
-
-/** The system itself failed (not an image): the message says what and why. */
-/** A notification as read back from the queue subscribed to both topics. */
-export interface ReceivedNotification {
-  readonly topic: 'success' | 'error' | 'other';
-  readonly topicArn: string;
-  readonly jobId?: string;
-  readonly message: unknown;
-}
-
-
-/** Everything known about one input after a run, for the report, the summary and tests. */
-export interface JobTrace {
-  readonly input: string;
-  readonly folder: string;
-  readonly source: { readonly bucket: string; readonly key: string };
-  readonly jobId?: string;
-  readonly execution?: ExecutionRecord;
-  readonly record?: JobRecord;
-  readonly notifications: readonly ReceivedNotification[];
-  readonly timings: readonly StateTiming[];
-  /** Keys under `<jobId>/` in the processed bucket. */
-  readonly processedKeys: readonly string[];
-  /** What went wrong with the system for this input; empty when the job reached a terminal state cleanly. */
-  readonly problems: readonly string[];
 }
 
 export interface LocalRunResult {
@@ -104,7 +78,7 @@ export class LocalSystem {
   /** Executions by `<bucket>/<key>` of their source; the first `indexed` executions are in it. */
   private readonly executionsBySource = new Map<string, ExecutionRecord>();
   private indexed = 0;
-  private readonly received: ReceivedNotification[] = [];
+  private readonly inbox: NotificationInbox;
   private stopped = false;
 
   private constructor(
@@ -114,12 +88,14 @@ export class LocalSystem {
     readonly stepFunctions: StepFunctionsServer,
     readonly machine: LocalStateMachine,
     readonly clients: Clients,
-    private readonly notificationQueueUrl: string,
-    private readonly topicArns: { readonly success: string; readonly error: string },
+    notificationQueueUrl: string,
+    topicArns: { readonly success: string; readonly error: string },
     private readonly emulators: Emulators,
     private readonly restoreEnvironment: () => void,
     readonly concurrency: number,
-  ) {}
+  ) {
+    this.inbox = new NotificationInbox(clients.sqs, notificationQueueUrl, topicArns);
+  }
 
   static async start(options: LocalSystemOptions = {}): Promise<LocalSystem> {
     if (active) {
@@ -270,52 +246,9 @@ export class LocalSystem {
     }
   }
 
-  /**
-   * Every notification published so far, read from the queue subscribed to both topics.
-   * Messages are deleted as they are read and kept here, so repeated calls see them all.
-   */
-  async notifications(): Promise<readonly ReceivedNotification[]> {
-    for (let emptyReceives = 0; emptyReceives < 3; ) {
-      const { Messages = [] } = await this.clients.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: this.notificationQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }),
-      );
-      if (Messages.length === 0) {
-        const { Attributes = {} } = await this.clients.sqs.send(
-          new GetQueueAttributesCommand({ QueueUrl: this.notificationQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-        );
-        if (Number(Attributes.ApproximateNumberOfMessages ?? 0) === 0) break;
-        emptyReceives += 1;
-        continue;
-      }
-      emptyReceives = 0;
-      for (const message of Messages) this.received.push(this.parseNotification(message.Body ?? ''));
-      await this.clients.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.notificationQueueUrl,
-          Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
-        }),
-      );
-    }
-    return [...this.received];
-  }
-
-  private parseNotification(body: string): ReceivedNotification {
-    let envelope: { TopicArn?: string; Message?: string } = {};
-    try {
-      envelope = JSON.parse(body) as typeof envelope;
-    } catch {
-      // Not an SNS envelope; kept as it is so the cross-check can name it.
-    }
-    let message: unknown = envelope.Message ?? body;
-    try {
-      message = JSON.parse(String(envelope.Message));
-    } catch {
-      // A plain-text message.
-    }
-    const topicArn = envelope.TopicArn ?? '';
-    const topic = topicArn === this.topicArns.success ? 'success' : topicArn === this.topicArns.error ? 'error' : 'other';
-    const jobId = findJobId(message);
-    return { topic, topicArn, message, ...(jobId ? { jobId } : {}) };
+  /** Every notification published so far (see notifications.ts). */
+  notifications(): Promise<readonly ReceivedNotification[]> {
+    return this.inbox.all();
   }
 
   /**
@@ -374,7 +307,7 @@ export class LocalSystem {
       settled.map((trace) =>
         reading(async (): Promise<{ job: JobTrace; reportJob: ReportJob }> => {
           try {
-            return await this.collect(trace, notifications, outDir, copy);
+            return await collectOutcome(this.outcomeSources(), trace, notifications, outDir, copy);
           } catch (error) {
             const problem = `Could not read the outcome back from the emulated services: ${describeError(error)}`;
             return {
@@ -392,109 +325,12 @@ export class LocalSystem {
     return { report, reportPath, outDir, jobs, problems: jobs.flatMap((job) => job.problems.map((problem) => `${job.input}: ${problem}`)) };
   }
 
-  private async collect(
-    trace: {
-      file: InputFile;
-      folder: string;
-      source: { bucket: string; key: string };
-      execution: ExecutionRecord | undefined;
-      jobId: string | undefined;
-      record: JobRecord | undefined;
-      problems: string[];
-    },
-    notifications: readonly ReceivedNotification[],
-    outDir: string,
-    copy: ReturnType<typeof createLimiter>,
-  ): Promise<{ job: JobTrace; reportJob: ReportJob }> {
-    const { file, folder, source, execution, jobId, record } = trace;
-    const problems = [...trace.problems];
-    const timings = execution ? stateTimings(execution.events) : [];
-    if (execution && execution.status !== 'SUCCEEDED') {
-      problems.push(`Execution ${execution.name} ended ${execution.status}${execution.error ? ` with ${execution.error}` : ''}: ${causeMessage(execution.cause) ?? 'no cause given'}`);
-    }
-    if (execution && !jobId) problems.push(`Execution ${execution.name} has no jobId in its input.`);
-    if (jobId && !record) problems.push(`Job ${jobId} has no record in the ${this.resources.jobsTable.name} table.`);
-    const status = record?.status;
-    if (record && status !== 'SUCCEEDED' && status !== 'FAILED') {
-      problems.push(`Job ${jobId} is still ${status} after its execution ended.`);
-    }
-    const finalState = timings.at(-1)?.name;
-    if (status === 'SUCCEEDED' && finalState !== 'NotifySuccess') problems.push(`Job ${jobId} SUCCEEDED but its execution ended in ${finalState ?? 'no state'}.`);
-    if (status === 'FAILED' && finalState !== 'NotifyError') problems.push(`Job ${jobId} FAILED but its execution ended in ${finalState ?? 'no state'}.`);
-    if (status === 'FAILED' && !record?.error?.code) problems.push(`Job ${jobId} FAILED without an error code.`);
-
-    // Notifications: exactly one per job, on the topic matching its outcome. Publishing is
-    // at-least-once, so a Notify state that was retried after publishing may add one per retry.
-    const mine = jobId ? notifications.filter((notification) => notification.jobId === jobId) : [];
-    if (status === 'SUCCEEDED' || status === 'FAILED') {
-      const expected = status === 'SUCCEEDED' ? 'success' : 'error';
-      const notifyAttempts = timings.find((timing) => timing.name === (status === 'SUCCEEDED' ? 'NotifySuccess' : 'NotifyError'))?.attempts ?? 1;
-      const wrong = mine.filter((notification) => notification.topic !== expected);
-      if (mine.length === 0 || mine.length > notifyAttempts) {
-        problems.push(
-          `Job ${jobId} ${status} and expected exactly one notification${notifyAttempts > 1 ? ` (at most ${notifyAttempts}, one per attempt of its Notify state)` : ''}, but ${mine.length} were published (${mine.map((n) => n.topic).join(', ') || 'none'}).`,
-        );
-      }
-      if (wrong.length > 0) problems.push(`Job ${jobId} ${status} but ${wrong.length} of its notifications went to the ${wrong[0]!.topic} topic.`);
-    }
-
-    // The original stays; a failed job leaves no outputs; a successful one exactly its recorded outputs.
-    const processedKeys = jobId ? await this.processedKeys(`${jobId}/`) : [];
-    if (jobId && !(await this.rawObjectExists(source.key))) problems.push(`The original s3://${source.bucket}/${source.key} is gone.`);
-    const outputs: ReportOutput[] = [];
-    if (status === 'FAILED' && processedKeys.length > 0) {
-      problems.push(`Job ${jobId} FAILED but left ${processedKeys.length} object(s) in the processed bucket: ${processedKeys.join(', ')}.`);
-    }
-    if (status === 'SUCCEEDED') {
-      const recorded = record?.outputs ?? [];
-      const recordedKeys = recorded.map((output) => output.key).sort();
-      if (recorded.length === 0) problems.push(`Job ${jobId} SUCCEEDED with no outputs recorded.`);
-      if (JSON.stringify(recordedKeys) !== JSON.stringify(processedKeys)) {
-        problems.push(`Job ${jobId} records outputs ${recordedKeys.join(', ')} but the processed bucket holds ${processedKeys.join(', ') || 'nothing'}.`);
-      }
-      await mkdir(join(outDir, folder), { recursive: true });
-      const objects = new S3ObjectStore(this.clients.s3);
-      outputs.push(
-        ...(await Promise.all(
-          recorded.map((output) =>
-            copy(async (): Promise<ReportOutput> => {
-              const path = `${folder}/${basename(output.key)}`;
-              const bytes = await objects.getBytes({ bucket: output.bucket, key: output.key }, { maxBytes: Number.MAX_SAFE_INTEGER });
-              if (bytes.length !== output.bytes) {
-                problems.push(`Output ${output.key} has ${bytes.length} bytes but its record says ${output.bytes}.`);
-              }
-              await writeFile(join(outDir, path), bytes);
-              const { name, filter, format, width, height } = output;
-              return { name, filter, format, width, height, bytes: bytes.length, path };
-            }),
-          ),
-        )),
-      );
-    }
-
-    const terminal = status === 'SUCCEEDED' || status === 'FAILED';
-    const reportJob: ReportJob = {
-      input: file.input,
-      status: terminal ? status : 'FAILED',
-      ...(status === 'FAILED' && record?.error ? { error: record.error } : {}),
-      ...(!terminal ? { error: { code: 'INTERNAL', message: `The local system failed: ${problems.join(' ')}` } } : {}),
-      outputs,
-      states: timings.map(({ name, ms }) => ({ name, ms })),
-    };
+  private outcomeSources(): OutcomeSources {
     return {
-      job: {
-        input: file.input,
-        folder,
-        source,
-        notifications: mine,
-        timings,
-        processedKeys,
-        problems,
-        ...(jobId ? { jobId } : {}),
-        ...(execution ? { execution } : {}),
-        ...(record ? { record } : {}),
-      },
-      reportJob,
+      jobsTable: this.resources.jobsTable.name,
+      objects: new S3ObjectStore(this.clients.s3),
+      processedKeys: (prefix) => this.processedKeys(prefix),
+      rawObjectExists: (key) => this.rawObjectExists(key),
     };
   }
 
@@ -527,18 +363,6 @@ function applyEnvironment(environment: Readonly<Record<string, string>>): () => 
       else process.env[name] = value;
     }
   };
-}
-
-function findJobId(message: unknown): string | undefined {
-  if (message && typeof message === 'object') {
-    const record = message as Record<string, unknown>;
-    if (typeof record.jobId === 'string') return record.jobId;
-    for (const nested of ['job', 'detail']) {
-      const inner = record[nested];
-      if (inner && typeof inner === 'object' && typeof (inner as Record<string, unknown>).jobId === 'string') return (inner as Record<string, string>).jobId;
-    }
-  }
-  return undefined;
 }
 
 function describeError(error: unknown): string {

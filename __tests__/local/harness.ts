@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReportJob } from '../../local/report';
 import { collectInputFiles } from '../../local/inputs';
-import { LocalSystem, type JobTrace, type LocalRunResult, type LocalSystemOptions } from '../../local/system';
+import type { JobTrace } from '../../local/outcomes';
+import { LocalSystem, type LocalRunResult, type LocalSystemOptions } from '../../local/system';
 
 /** The seven outputs of the default preset. */
 export const DEFAULT_OUTPUTS = ['large.jpg', 'large.webp', 'medium-grayscale.webp', 'medium.jpg', 'medium.webp', 'thumb.jpg', 'thumb.webp'];

@@ -1,0 +1,148 @@
+/**
+ * One input's outcome, read back from the emulated services after its execution ended and
+ * cross-checked as AWS would let an operator check it: the job record, the execution's last
+ * state, one notification on the matching topic, the original kept, and exactly the recorded
+ * outputs in the processed bucket (copied into the output folder). Anything amiss is a problem
+ * of the system, never a verdict on the image.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { JobRecord } from '../handlers/adapters/job-store';
+import type { ObjectStore } from '../handlers/steps/ports';
+import { causeMessage } from '../handlers/workflow/failure';
+import type { InputFile } from './inputs';
+import type { createLimiter } from './limit';
+import type { ReceivedNotification } from './notifications';
+import type { ReportJob, ReportOutput } from './report';
+import { stateTimings, type StateTiming } from './state-machine';
+import type { ExecutionRecord } from './step-functions-server';
+
+/** Everything known about one input after a run, for the report, the summary and tests. */
+export interface JobTrace {
+  readonly input: string;
+  readonly folder: string;
+  readonly source: { readonly bucket: string; readonly key: string };
+  readonly jobId?: string;
+  readonly execution?: ExecutionRecord;
+  readonly record?: JobRecord;
+  readonly notifications: readonly ReceivedNotification[];
+  readonly timings: readonly StateTiming[];
+  /** Keys under `<jobId>/` in the processed bucket. */
+  readonly processedKeys: readonly string[];
+  /** What went wrong with the system for this input; empty when the job reached a terminal state cleanly. */
+  readonly problems: readonly string[];
+}
+
+/** Where outcomes are read from. */
+export interface OutcomeSources {
+  readonly jobsTable: string;
+  readonly objects: Pick<ObjectStore, 'getBytes'>;
+  processedKeys(prefix: string): Promise<string[]>;
+  rawObjectExists(key: string): Promise<boolean>;
+}
+
+export async function collectOutcome(
+  sources: OutcomeSources,
+  trace: {
+    file: InputFile;
+    folder: string;
+    source: { bucket: string; key: string };
+    execution: ExecutionRecord | undefined;
+    jobId: string | undefined;
+    record: JobRecord | undefined;
+    problems: string[];
+  },
+  notifications: readonly ReceivedNotification[],
+  outDir: string,
+  copy: ReturnType<typeof createLimiter>,
+): Promise<{ job: JobTrace; reportJob: ReportJob }> {
+  const { file, folder, source, execution, jobId, record } = trace;
+  const problems = [...trace.problems];
+  const timings = execution ? stateTimings(execution.events) : [];
+  if (execution && execution.status !== 'SUCCEEDED') {
+    problems.push(`Execution ${execution.name} ended ${execution.status}${execution.error ? ` with ${execution.error}` : ''}: ${causeMessage(execution.cause) ?? 'no cause given'}`);
+  }
+  if (execution && !jobId) problems.push(`Execution ${execution.name} has no jobId in its input.`);
+  if (jobId && !record) problems.push(`Job ${jobId} has no record in the ${sources.jobsTable} table.`);
+  const status = record?.status;
+  if (record && status !== 'SUCCEEDED' && status !== 'FAILED') {
+    problems.push(`Job ${jobId} is still ${status} after its execution ended.`);
+  }
+  const finalState = timings.at(-1)?.name;
+  if (status === 'SUCCEEDED' && finalState !== 'NotifySuccess') problems.push(`Job ${jobId} SUCCEEDED but its execution ended in ${finalState ?? 'no state'}.`);
+  if (status === 'FAILED' && finalState !== 'NotifyError') problems.push(`Job ${jobId} FAILED but its execution ended in ${finalState ?? 'no state'}.`);
+  if (status === 'FAILED' && !record?.error?.code) problems.push(`Job ${jobId} FAILED without an error code.`);
+
+  // Notifications: exactly one per job, on the topic matching its outcome. Publishing is
+  // at-least-once, so a Notify state that was retried after publishing may add one per retry.
+  const mine = jobId ? notifications.filter((notification) => notification.jobId === jobId) : [];
+  if (status === 'SUCCEEDED' || status === 'FAILED') {
+    const expected = status === 'SUCCEEDED' ? 'success' : 'error';
+    const notifyAttempts = timings.find((timing) => timing.name === (status === 'SUCCEEDED' ? 'NotifySuccess' : 'NotifyError'))?.attempts ?? 1;
+    const wrong = mine.filter((notification) => notification.topic !== expected);
+    if (mine.length === 0 || mine.length > notifyAttempts) {
+      problems.push(
+        `Job ${jobId} ${status} and expected exactly one notification${notifyAttempts > 1 ? ` (at most ${notifyAttempts}, one per attempt of its Notify state)` : ''}, but ${mine.length} were published (${mine.map((n) => n.topic).join(', ') || 'none'}).`,
+      );
+    }
+    if (wrong.length > 0) problems.push(`Job ${jobId} ${status} but ${wrong.length} of its notifications went to the ${wrong[0]!.topic} topic.`);
+  }
+
+  // The original stays; a failed job leaves no outputs; a successful one exactly its recorded outputs.
+  const processedKeys = jobId ? await sources.processedKeys(`${jobId}/`) : [];
+  if (jobId && !(await sources.rawObjectExists(source.key))) problems.push(`The original s3://${source.bucket}/${source.key} is gone.`);
+  const outputs: ReportOutput[] = [];
+  if (status === 'FAILED' && processedKeys.length > 0) {
+    problems.push(`Job ${jobId} FAILED but left ${processedKeys.length} object(s) in the processed bucket: ${processedKeys.join(', ')}.`);
+  }
+  if (status === 'SUCCEEDED') {
+    const recorded = record?.outputs ?? [];
+    const recordedKeys = recorded.map((output) => output.key).sort();
+    if (recorded.length === 0) problems.push(`Job ${jobId} SUCCEEDED with no outputs recorded.`);
+    if (JSON.stringify(recordedKeys) !== JSON.stringify(processedKeys)) {
+      problems.push(`Job ${jobId} records outputs ${recordedKeys.join(', ')} but the processed bucket holds ${processedKeys.join(', ') || 'nothing'}.`);
+    }
+    await mkdir(join(outDir, folder), { recursive: true });
+    outputs.push(
+      ...(await Promise.all(
+        recorded.map((output) =>
+          copy(async (): Promise<ReportOutput> => {
+            const path = `${folder}/${basename(output.key)}`;
+            const bytes = await sources.objects.getBytes({ bucket: output.bucket, key: output.key }, { maxBytes: Number.MAX_SAFE_INTEGER });
+            if (bytes.length !== output.bytes) {
+              problems.push(`Output ${output.key} has ${bytes.length} bytes but its record says ${output.bytes}.`);
+            }
+            await writeFile(join(outDir, path), bytes);
+            const { name, filter, format, width, height } = output;
+            return { name, filter, format, width, height, bytes: bytes.length, path };
+          }),
+        ),
+      )),
+    );
+  }
+
+  const terminal = status === 'SUCCEEDED' || status === 'FAILED';
+  const reportJob: ReportJob = {
+    input: file.input,
+    status: terminal ? status : 'FAILED',
+    ...(status === 'FAILED' && record?.error ? { error: record.error } : {}),
+    ...(!terminal ? { error: { code: 'INTERNAL', message: `The local system failed: ${problems.join(' ')}` } } : {}),
+    outputs,
+    states: timings.map(({ name, ms }) => ({ name, ms })),
+  };
+  return {
+    job: {
+      input: file.input,
+      folder,
+      source,
+      notifications: mine,
+      timings,
+      processedKeys,
+      problems,
+      ...(jobId ? { jobId } : {}),
+      ...(execution ? { execution } : {}),
+      ...(record ? { record } : {}),
+    },
+    reportJob,
+  };
+}
