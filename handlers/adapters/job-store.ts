@@ -18,7 +18,8 @@ import type { JobError, JobInput, OutputRecord } from '../workflow/events';
 import { toAdapterError } from './aws-errors';
 import { JOBS_TABLE_SCHEMA } from './job-table';
 
-const { partitionKey } = JOBS_TABLE_SCHEMA;
+// The schema's names are the record's own fields: renaming one without the other fails to compile.
+const { partitionKey } = JOBS_TABLE_SCHEMA satisfies { readonly partitionKey: keyof JobRecord; readonly ttlAttribute: keyof JobRecord };
 
 export interface JobHistoryEntry {
   readonly status: JobStatus;

@@ -1,91 +1,14 @@
 /**
- * The runtime environment, typed: every setting an entrypoint may read, the variable it travels
- * in and how it is written and read back. The stack and the local runner write an entrypoint's
- * variables with {@link writeRuntimeEnv}; the entrypoint reads them with {@link readRuntimeEnv},
- * which returns only the settings its manifest entry declares — so what the stack sets and what
- * the code reads cannot drift apart. (SDK settings such as `AWS_ENDPOINT_URL_S3` are the SDK's.)
+ * The runtime environment, typed per entrypoint. The stack and the local runner write an
+ * entrypoint's variables with {@link writeRuntimeEnv}; the entrypoint reads them with
+ * {@link readRuntimeEnv}, which returns only the settings its manifest entry declares — so what
+ * the stack sets and what the code reads cannot drift apart. (SDK settings such as
+ * `AWS_ENDPOINT_URL_S3` are the SDK's.)
  */
-import { CodedError, type ErrorCode } from '../core/errors';
 import { MANIFEST, type EntrypointName, type EnvironmentOf } from './manifest';
+import { RUNTIME_SETTINGS, type ReadValue, type RuntimeSetting, type Variable, type WrittenValue } from './variables';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
-
-interface Variable<Written, Read> {
-  /** The environment variable's name. */
-  readonly name: string;
-  /** The variable's value for `value`, or undefined to leave it unset. */
-  readonly write: (value: Written) => string | undefined;
-  readonly read: (raw: string | undefined) => Read;
-}
-
-const DEFAULT_WORK_PREFIX = '_work/';
-const DEFAULT_UPLOADS_PREFIX = 'uploads/';
-
-function required(name: string): Variable<string, string> {
-  return {
-    name,
-    write: (value) => value,
-    read(raw) {
-      if (!raw) throw new CodedError('INTERNAL', `Expected the environment variable ${name} to be set, but it is ${raw === '' ? 'empty' : 'missing'}.`);
-      return raw;
-    },
-  };
-}
-
-/** A key prefix with a default. `emptyMeansDefault`: an empty prefix would mean the whole bucket. */
-function prefix(name: string, fallback: string, options: { readonly emptyMeansDefault: boolean }): Variable<string, string> {
-  return {
-    name,
-    write: (value) => value,
-    read: (raw) => (raw === undefined || (raw === '' && options.emptyMeansDefault) ? fallback : raw),
-  };
-}
-
-function optionalText(name: string): Variable<string | undefined, string | undefined> {
-  return { name, write: (value) => value, read: (raw) => (raw === '' ? undefined : raw) };
-}
-
-/** A whole number of at least 1, or unset. */
-function optionalCount(name: string, unit: string, code: ErrorCode): Variable<number | undefined, number | undefined> {
-  return {
-    name,
-    write: (value) => (value === undefined ? undefined : String(value)),
-    read(raw) {
-      if (raw === undefined || raw === '') return undefined;
-      const value = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-      if (!Number.isSafeInteger(value) || value < 1) {
-        throw new CodedError(code, `Expected ${name} to be a whole number of ${unit} of at least 1, but it is "${raw}".`);
-      }
-      return value;
-    },
-  };
-}
-
-/** Every runtime setting, by the name entrypoints use for it. */
-export const RUNTIME_SETTINGS = {
-  /** The processed bucket: outputs under `<jobId>/`, scratch under the work prefix. */
-  processedBucket: required('PROCESSED_BUCKET'),
-  workPrefix: prefix('WORK_PREFIX', DEFAULT_WORK_PREFIX, { emptyMeansDefault: true }),
-  /** Only uploads under it start a job; empty means every key. */
-  uploadsPrefix: prefix('UPLOADS_PREFIX', DEFAULT_UPLOADS_PREFIX, { emptyMeansDefault: false }),
-  jobsTable: required('JOBS_TABLE'),
-  /** Days before a new job record expires; unset keeps the job store's default. */
-  jobTtlDays: optionalCount('JOB_TTL_DAYS', 'days', 'INTERNAL'),
-  successTopicArn: required('SUCCESS_TOPIC_ARN'),
-  errorTopicArn: required('ERROR_TOPIC_ARN'),
-  stateMachineArn: required('STATE_MACHINE_ARN'),
-  /** A preset as JSON text, parsed by handlers/runtime/image-settings.ts; unset means the default preset. */
-  imagePreset: optionalText('IMAGE_PRESET'),
-  /** Input limits; each unset one keeps its default from handlers/core/limits.ts. */
-  maxInputBytes: optionalCount('MAX_INPUT_BYTES', 'bytes', 'INVALID_INPUT'),
-  maxInputPixels: optionalCount('MAX_INPUT_PIXELS', 'pixels', 'INVALID_INPUT'),
-  maxInputFrames: optionalCount('MAX_INPUT_FRAMES', 'frames', 'INVALID_INPUT'),
-} as const satisfies Readonly<Record<string, Variable<never, unknown>>>;
-
-export type RuntimeSetting = keyof typeof RUNTIME_SETTINGS;
-
-type WrittenValue<S extends RuntimeSetting> = Parameters<(typeof RUNTIME_SETTINGS)[S]['write']>[0];
-type ReadValue<S extends RuntimeSetting> = ReturnType<(typeof RUNTIME_SETTINGS)[S]['read']>;
 
 /** What the stack or the local runner provides for an entrypoint (optional settings may be undefined). */
 export type RuntimeInputs<N extends EntrypointName> = { readonly [S in EnvironmentOf<N>]: WrittenValue<S> };

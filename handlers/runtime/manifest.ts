@@ -4,7 +4,7 @@
  * state machine definition names its Task resources after it. Adding an entrypoint is one entry
  * here and one thin file under `handlers/entrypoints/<kind>/<name>.ts` (docs/architecture.md).
  */
-import type { RuntimeSetting } from './env';
+import type { RuntimeSetting } from './variables';
 
 /** Where an entrypoint runs. Only Lambda functions exist so far; the worker and the API join next. */
 export type EntrypointKind = 'lambda';
@@ -47,7 +47,7 @@ export interface EntrypointDescription {
   readonly timeoutSeconds: number;
   /** Decodes or encodes images: bundled without sharp, which comes from the layer, and given at least 1536 MB. */
   readonly needsSharp: boolean;
-  /** The runtime settings it reads (handlers/runtime/env.ts); the stack sets exactly these. */
+  /** The runtime settings it reads (handlers/runtime/variables.ts); the stack sets exactly these. */
   readonly environment: readonly RuntimeSetting[];
   readonly access: AccessNeeds;
 }

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { RUNTIME_SETTINGS } from '../../../handlers/runtime/env';
+import { RUNTIME_SETTINGS } from '../../../handlers/runtime/variables';
 import { ENTRYPOINTS, entrypointSource, MANIFEST } from '../../../handlers/runtime/manifest';
 
 const ROOT = join(__dirname, '..', '..', '..');
