@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import { parseHexColour } from './colour';
 import { CodedError } from './errors';
-import { formatsFor, OUTPUT_FORMATS, type OutputFormatSpec, type Preset } from './preset';
+import { OUTPUT_FORMATS, type OutputFormatSpec } from './output-formats';
+import { formatsFor, type Preset } from './preset';
 import { rawInput, type RawImage } from './raw-image';
 import type { RawRendition } from './renditions';
 

@@ -17,11 +17,16 @@
  *   "variants": [ {"rendition":"medium","filters":[{"name":"grayscale"}],"formats":[{"format":"webp","quality":80}]} ],
  *   "flattenBackground": "#ffffff" }
  * ```
+ *
+ * Checking a preset loads no image library (only filter-spec.ts, never filters.ts): the stack
+ * checks presets at synth time and the API will check them per request.
  */
-import { isHexColour } from './colour';
-import { describeValue, formatList } from './describe';
+import * as v from 'valibot';
+import { formatList } from './describe';
 import { CodedError } from './errors';
-import { filterLabel, parseFilter, type FilterSpec } from './filters';
+import { FILTER_SCHEMA, filterLabel, type FilterSpec } from './filter-spec';
+import { OUTPUT_FORMATS, OUTPUT_FORMATS_SCHEMA, type OutputFormat, type OutputFormatSpec } from './output-formats';
+import { expectedButReceived, hexColour, integer, invalidPreset, list, presetError, strictJsonObject } from './schema-issues';
 
 /** A width every output of the preset is resized to (when the image is wider). */
 export interface RenditionSpec {
@@ -30,43 +35,6 @@ export interface RenditionSpec {
   /** Target width in pixels, an integer from 1 to 16384. Height follows the aspect ratio. */
   readonly width: number;
 }
-
-export interface WebpFormat {
-  readonly format: 'webp';
-  /** 1–100. @default 80 */
-  readonly quality: number;
-  /** CPU effort 0–6. @default 4 */
-  readonly effort: number;
-  /** @default false */
-  readonly lossless: boolean;
-}
-
-export interface JpegFormat {
-  readonly format: 'jpeg';
-  /** 1–100. @default 80 */
-  readonly quality: number;
-  /** mozjpeg defaults (trellis quantisation, progressive, optimised scans). @default true */
-  readonly mozjpeg: boolean;
-}
-
-export interface PngFormat {
-  readonly format: 'png';
-  /** zlib level 0–9. @default 6 */
-  readonly compressionLevel: number;
-  /** Quantise to a palette (smaller, lossy). @default false */
-  readonly palette: boolean;
-}
-
-export interface AvifFormat {
-  readonly format: 'avif';
-  /** 1–100. @default 50 (comparable to JPEG 80) */
-  readonly quality: number;
-  /** CPU effort 0–9. @default 4 */
-  readonly effort: number;
-}
-
-export type OutputFormatSpec = WebpFormat | JpegFormat | PngFormat | AvifFormat;
-export type OutputFormat = OutputFormatSpec['format'];
 
 /** A rendition with a filter chain applied, encoded in its own formats. */
 export interface VariantSpec {
@@ -109,23 +77,6 @@ export interface PlannedOutput {
   readonly spec: OutputFormatSpec;
 }
 
-export interface OutputFormatInfo {
-  readonly label: string;
-  readonly extension: string;
-  readonly contentType: string;
-  /** Largest width or height the encoder accepts. */
-  readonly maxDimension: number;
-  readonly supportsAlpha: boolean;
-}
-
-/** Allowed output formats, as data. */
-export const OUTPUT_FORMATS: { readonly [F in OutputFormat]: OutputFormatInfo } = Object.freeze({
-  webp: { label: 'WebP', extension: 'webp', contentType: 'image/webp', maxDimension: 16383, supportsAlpha: true },
-  jpeg: { label: 'JPEG', extension: 'jpg', contentType: 'image/jpeg', maxDimension: 65500, supportsAlpha: false },
-  png: { label: 'PNG', extension: 'png', contentType: 'image/png', maxDimension: 2_147_483_647, supportsAlpha: true },
-  avif: { label: 'AVIF', extension: 'avif', contentType: 'image/avif', maxDimension: 16384, supportsAlpha: true },
-});
-
 export const MAX_RENDITION_WIDTH = 16384;
 export const MAX_RENDITIONS = 20;
 export const MAX_VARIANTS = 20;
@@ -147,101 +98,46 @@ export const DEFAULT_PRESET_JSON = Object.freeze({
   flattenBackground: '#ffffff',
 });
 
-// ---------------------------------------------------------------------------------------------
-// Validation toolkit: every failure names the JSON path, what was expected and what was received.
-
-function fail(path: string, expected: string, received: unknown): never {
-  throw new CodedError('INVALID_PRESET', `Invalid preset at ${path}: expected ${expected}, but received ${describeValue(received)}.`);
-}
-
-function object(value: unknown, path: string, what: string, keys: readonly string[]): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, what, value);
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!keys.includes(key)) {
-      fail(`${path}.${key}`, `only the properties ${formatList(keys.map((k) => JSON.stringify(k)), 'and')}`, record[key]);
-    }
-  }
-  return record;
-}
-
-function array(value: unknown, path: string, what: string, min: number, max: number): readonly unknown[] {
-  if (!Array.isArray(value) || value.length < min || value.length > max) {
-    fail(path, `${what} (${min === max ? min : `${min} to ${max}`} items)`, value);
-  }
-  return value;
-}
-
-function integer(value: unknown, path: string, min: number, max: number, fallback?: number): number {
-  if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(path, `an integer from ${min} to ${max}`, value);
-  }
-  return value;
-}
-
-function boolean(value: unknown, path: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') fail(path, 'true or false', value);
-  return value;
-}
-
+const NAME_RULE = 'a name of 1 to 64 characters from a-z, 0-9 and "-" (not starting or ending with "-")';
 const SAFE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+const NAME = v.pipe(v.string(NAME_RULE), v.regex(SAFE_NAME, NAME_RULE));
 
-function safeName(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !SAFE_NAME.test(value)) {
-    fail(path, 'a name of 1 to 64 characters from a-z, 0-9 and "-" (not starting or ending with "-")', value);
-  }
-  return value;
-}
+const RENDITION_SCHEMA = strictJsonObject(
+  { name: NAME, width: integer(1, MAX_RENDITION_WIDTH) },
+  'a rendition such as {"name":"thumb","width":320}',
+  'a rendition',
+) satisfies v.GenericSchema<unknown, RenditionSpec>;
 
-const FORMAT_NAMES = Object.keys(OUTPUT_FORMATS) as OutputFormat[];
+const VARIANT_SCHEMA = strictJsonObject(
+  {
+    name: v.optional(NAME),
+    rendition: v.string('the name of a rendition of this preset'),
+    filters: list(FILTER_SCHEMA, 'a list of filters', 1, MAX_FILTERS_PER_VARIANT),
+    formats: v.optional(OUTPUT_FORMATS_SCHEMA),
+  },
+  'a variant such as {"rendition":"medium","filters":[{"name":"grayscale"}]}',
+  'a variant',
+);
 
-function parseFormat(value: unknown, path: string): OutputFormatSpec {
-  const format = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['format'] : undefined;
-  if (typeof format !== 'string' || !Object.hasOwn(OUTPUT_FORMATS, format)) {
-    fail(`${path}.format`, `one of ${formatList(FORMAT_NAMES.map((f) => JSON.stringify(f)))}`, format);
-  }
-  switch (format as OutputFormat) {
-    case 'webp': {
-      const r = object(value, path, 'a format object', ['format', 'quality', 'effort', 'lossless']);
-      return {
-        format: 'webp',
-        quality: integer(r['quality'], `${path}.quality`, 1, 100, 80),
-        effort: integer(r['effort'], `${path}.effort`, 0, 6, 4),
-        lossless: boolean(r['lossless'], `${path}.lossless`, false),
-      };
-    }
-    case 'jpeg': {
-      const r = object(value, path, 'a format object', ['format', 'quality', 'mozjpeg']);
-      return {
-        format: 'jpeg',
-        quality: integer(r['quality'], `${path}.quality`, 1, 100, 80),
-        mozjpeg: boolean(r['mozjpeg'], `${path}.mozjpeg`, true),
-      };
-    }
-    case 'png': {
-      const r = object(value, path, 'a format object', ['format', 'compressionLevel', 'palette']);
-      return {
-        format: 'png',
-        compressionLevel: integer(r['compressionLevel'], `${path}.compressionLevel`, 0, 9, 6),
-        palette: boolean(r['palette'], `${path}.palette`, false),
-      };
-    }
-    case 'avif': {
-      const r = object(value, path, 'a format object', ['format', 'quality', 'effort']);
-      return {
-        format: 'avif',
-        quality: integer(r['quality'], `${path}.quality`, 1, 100, 50),
-        effort: integer(r['effort'], `${path}.effort`, 0, 9, 4),
-      };
-    }
-  }
-}
+/**
+ * A preset as JSON, each part checked and given its defaults, for the schemas of requests that
+ * carry one. It leaves a variant's `name` and `formats` unset when they are not given:
+ * {@link parsePreset} derives them, and checks the rules that relate one part to another.
+ */
+export const PRESET_SCHEMA = strictJsonObject(
+  {
+    name: NAME,
+    renditions: list(RENDITION_SCHEMA, 'a list of renditions', 1, MAX_RENDITIONS),
+    formats: OUTPUT_FORMATS_SCHEMA,
+    variants: v.optional(list(VARIANT_SCHEMA, 'a list of variants', 0, MAX_VARIANTS), () => []),
+    flattenBackground: v.optional(hexColour('#ffffff'), '#ffffff'),
+  },
+  'a preset object',
+  'a preset',
+);
 
-function parseFormats(value: unknown, path: string): OutputFormatSpec[] {
-  const items = array(value, path, 'a list of output formats', 1, FORMAT_NAMES.length);
-  return items.map((item, i) => parseFormat(item, `${path}[${i}]`));
+function fail(at: string, expected: string, received: unknown): never {
+  throw invalidPreset(at, expectedButReceived(expected, received));
 }
 
 function extensionOf(format: OutputFormat): string {
@@ -253,79 +149,59 @@ function extensionOf(format: OutputFormat): string {
  * @throws CodedError `INVALID_PRESET` naming the JSON path, what was expected and what was received.
  */
 export function parsePreset(json: unknown): Preset {
-  const root = object(json, '$', 'a preset object', ['name', 'renditions', 'formats', 'variants', 'flattenBackground']);
-  const name = safeName(root['name'], '$.name');
+  const parsed = v.safeParse(PRESET_SCHEMA, json);
+  if (!parsed.success) throw presetError(parsed.issues);
+  const { name, renditions, formats, variants: given, flattenBackground } = parsed.output;
 
-  const renditions = array(root['renditions'], '$.renditions', 'a list of renditions', 1, MAX_RENDITIONS).map((item, i) => {
-    const path = `$.renditions[${i}]`;
-    const r = object(item, path, 'a rendition such as {"name":"thumb","width":320}', ['name', 'width']);
-    return { name: safeName(r['name'], `${path}.name`), width: integer(r['width'], `${path}.width`, 1, MAX_RENDITION_WIDTH) };
-  });
-  const formats = parseFormats(root['formats'], '$.formats');
-
-  const variantsJson = root['variants'] === undefined ? [] : array(root['variants'], '$.variants', 'a list of variants', 0, MAX_VARIANTS);
-  const variants = variantsJson.map((item, i): VariantSpec => {
-    const path = `$.variants[${i}]`;
-    const r = object(item, path, 'a variant such as {"rendition":"medium","filters":[{"name":"grayscale"}]}', ['name', 'rendition', 'filters', 'formats']);
-    const rendition = r['rendition'];
-    if (typeof rendition !== 'string' || !renditions.some((x) => x.name === rendition)) {
-      fail(`${path}.rendition`, `the name of a rendition of this preset (${formatList(renditions.map((x) => JSON.stringify(x.name)))})`, rendition);
+  const variants = given.map((variant, i): VariantSpec => {
+    if (!renditions.some((r) => r.name === variant.rendition)) {
+      const names = formatList(renditions.map((r) => JSON.stringify(r.name)));
+      fail(`$.variants[${i}].rendition`, `the name of a rendition of this preset (${names})`, variant.rendition);
     }
-    const filters = array(r['filters'], `${path}.filters`, 'a list of filters', 1, MAX_FILTERS_PER_VARIANT).map((f, j) =>
-      parseFilter(f, `${path}.filters[${j}]`),
-    );
-    const base = r['name'] === undefined ? [rendition, ...filters.map(filterLabel)].join('-') : safeName(r['name'], `${path}.name`);
     return {
-      name: base,
-      rendition,
-      filters,
-      formats: r['formats'] === undefined ? formats : parseFormats(r['formats'], `${path}.formats`),
+      name: variant.name ?? [variant.rendition, ...variant.filters.map(filterLabel)].join('-'),
+      rendition: variant.rendition,
+      filters: variant.filters,
+      formats: variant.formats ?? formats,
     };
   });
-
-  const flattenBackground = root['flattenBackground'] ?? '#ffffff';
-  if (!isHexColour(flattenBackground)) fail('$.flattenBackground', 'a colour written as "#rrggbb", such as "#ffffff"', flattenBackground);
 
   // Base names and output names must be unique: they become object keys.
   const bases = new Map<string, string>();
   const outputs = new Map<string, string>();
-  const claim = (base: string, list: readonly OutputFormatSpec[], namePath: string, formatPath: (k: number) => string): void => {
+  const claim = (base: string, specs: readonly OutputFormatSpec[], namePath: string, formatPath: (k: number) => string): void => {
     const previous = bases.get(base);
     if (previous !== undefined) fail(namePath, `a name not already used by ${previous}`, base);
     bases.set(base, namePath);
-    list.forEach((spec, k) => {
+    specs.forEach((spec, k) => {
       const file = `${base}.${extensionOf(spec.format)}`;
       const earlier = outputs.get(file);
       if (earlier !== undefined) {
-        throw new CodedError(
-          'INVALID_PRESET',
-          `Invalid preset at ${formatPath(k)}: expected output names to be unique, but "${file}" is already produced by ${earlier}.`,
-        );
+        throw invalidPreset(formatPath(k), `expected output names to be unique, but "${file}" is already produced by ${earlier}`);
       }
       outputs.set(file, formatPath(k));
     });
   };
   renditions.forEach((r, i) => claim(r.name, formats, `$.renditions[${i}].name`, (k) => `$.formats[${k}] (for $.renditions[${i}])`));
-  variants.forEach((v, i) => {
-    const json = variantsJson[i] as Record<string, unknown>;
-    const namePath = json['name'] === undefined ? `$.variants[${i}]` : `$.variants[${i}].name`;
-    const formatPath = json['formats'] === undefined
+  variants.forEach((variant, i) => {
+    const namePath = given[i]?.name === undefined ? `$.variants[${i}]` : `$.variants[${i}].name`;
+    const formatPath = given[i]?.formats === undefined
       ? (k: number) => `$.formats[${k}] (for $.variants[${i}])`
       : (k: number) => `$.variants[${i}].formats[${k}]`;
-    claim(v.name, v.formats, namePath, formatPath);
+    claim(variant.name, variant.formats, namePath, formatPath);
   });
 
   // A rendition wider than an encoder allows would fail on every large upload.
-  const checkWidth = (rendition: string, list: readonly OutputFormatSpec[]): void => {
+  const checkWidth = (rendition: string, specs: readonly OutputFormatSpec[]): void => {
     const index = renditions.findIndex((r) => r.name === rendition);
     const width = renditions[index]?.width ?? 0;
-    for (const spec of list) {
+    for (const spec of specs) {
       const max = OUTPUT_FORMATS[spec.format].maxDimension;
       if (width > max) fail(`$.renditions[${index}].width`, `at most ${max} (the largest ${OUTPUT_FORMATS[spec.format].label} dimension), as "${rendition}" is encoded as ${OUTPUT_FORMATS[spec.format].label}`, width);
     }
   };
   renditions.forEach((r) => checkWidth(r.name, formats));
-  variants.forEach((v) => checkWidth(v.rendition, v.formats));
+  variants.forEach((variant) => checkWidth(variant.rendition, variant.formats));
 
   return deepFreeze({ name, renditions, formats, variants, flattenBackground });
 }
@@ -347,8 +223,8 @@ export const DEFAULT_PRESET: Preset = parsePreset(DEFAULT_PRESET_JSON);
 /** Every output file the preset produces, renditions first (each in `formats` order), then variants. */
 export function plannedOutputs(preset: Preset): PlannedOutput[] {
   const widthOf = (rendition: string): number => preset.renditions.find((r) => r.name === rendition)?.width ?? 0;
-  const plan = (base: string, rendition: string, filter: string | null, list: readonly OutputFormatSpec[]): PlannedOutput[] =>
-    list.map((spec) => ({
+  const plan = (base: string, rendition: string, filter: string | null, specs: readonly OutputFormatSpec[]): PlannedOutput[] =>
+    specs.map((spec) => ({
       name: `${base}.${extensionOf(spec.format)}`,
       base,
       rendition,

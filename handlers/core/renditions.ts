@@ -1,7 +1,8 @@
 /**
  * Renditions and filter variants, derived from the raw master (never from the original file).
  */
-import { applyFilters, filterLabel, rawPass } from './filters';
+import { filterLabel } from './filter-spec';
+import { applyFilters, rawPass } from './filters';
 import { CodedError } from './errors';
 import { fitInside, type Box } from './geometry';
 import { maxSideFor, type Preset } from './preset';

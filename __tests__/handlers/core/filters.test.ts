@@ -1,14 +1,6 @@
 import sharp from 'sharp';
-import {
-  applyFilter,
-  applyFilterChain,
-  applyFilters,
-  FILTER_NAMES,
-  filterLabel,
-  parseFilter,
-  planFilterStages,
-  type FilterSpec,
-} from '../../../handlers/core/filters';
+import { FILTER_NAMES, type FilterSpec } from '../../../handlers/core/filter-spec';
+import { applyFilter, applyFilterChain, applyFilters, planFilterStages } from '../../../handlers/core/filters';
 import type { RawImage } from '../../../handlers/core/raw-image';
 import { expectCodedError } from '../../fixtures/expect-error';
 import { pixels } from '../../fixtures/image-stats';
@@ -174,31 +166,5 @@ describe('chains', () => {
     expect([resizeOnly.width, resizeOnly.height]).toEqual([12, 8]);
     const input = ramp();
     expect(await applyFilters(input, [])).toBe(input);
-  });
-});
-
-describe('parseFilter', () => {
-  it('accepts every allow-listed filter with valid parameters', () => {
-    expect(parseFilter({ name: 'blur', sigma: 0.3 }, '$')).toEqual({ name: 'blur', sigma: 0.3 });
-    expect(parseFilter({ name: 'sharpen' }, '$')).toEqual({ name: 'sharpen' });
-    expect(parseFilter({ name: 'sharpen', sigma: 2 }, '$')).toEqual({ name: 'sharpen', sigma: 2 });
-    expect(parseFilter({ name: 'tint', color: '#A0b1C2' }, '$')).toEqual({ name: 'tint', color: '#A0b1C2' });
-  });
-
-  it.each([
-    [{ name: 'blur', sigma: 1001 }, '$.f.sigma: expected a number from 0.3 to 1000, but received 1001.'],
-    [{ name: 'sharpen', sigma: 'big' }, '$.f.sigma: expected a number from 0.3 to 100, but received "big".'],
-    [{ name: 'tint', color: '#fff' }, '$.f.color: expected a colour written as "#rrggbb", such as "#704214", but received "#fff".'],
-    [{ name: 'tint' }, '$.f.color: expected a colour such as "#704214", but received nothing (the value is missing).'],
-    [{ name: 'Grayscale' }, '$.f.name: expected one of'],
-    ['grayscale', '$.f: expected a filter object such as {"name":"grayscale"}, but received "grayscale".'],
-    [{ name: 'blur', sigma: 2, radius: 3 }, '$.f.radius: expected only "name" and "sigma" for the "blur" filter, but received 3.'],
-  ])('rejects %j', async (json, message) => {
-    const error = await expectCodedError(() => parseFilter(json, '$.f'), 'INVALID_PRESET');
-    expect(error.message).toContain(message);
-  });
-
-  it('labels a filter by its name', () => {
-    expect(filterLabel({ name: 'blur', sigma: 3 })).toBe('blur');
   });
 });

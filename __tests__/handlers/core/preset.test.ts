@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import {
   DEFAULT_PRESET,
   DEFAULT_PRESET_JSON,
@@ -5,6 +6,7 @@ import {
   largestRenditionWidth,
   parsePreset,
   plannedOutputs,
+  PRESET_SCHEMA,
 } from '../../../handlers/core/preset';
 import { expectCodedError } from '../../fixtures/expect-error';
 
@@ -166,8 +168,8 @@ describe('parsePreset', () => {
     });
 
     it('parameters a filter does not take', async () => {
-      expect(await invalid(presetJson((j) => (j.variants[0].filters = [{ name: 'grayscale', amount: 2 }])))).toContain(
-        '$.variants[0].filters[0].amount: expected no parameters for the "grayscale" filter, but received 2.',
+      expect(await invalid(presetJson((j) => (j.variants[0].filters = [{ name: 'grayscale', amount: 2 }])))).toBe(
+        'Invalid preset at $.variants[0].filters[0]: "amount" is not a property of the "grayscale" filter; expected only the property "name".',
       );
     });
 
@@ -183,8 +185,25 @@ describe('parsePreset', () => {
       );
     });
 
-    it('options a format does not have (typos)', async () => {
-      expect(await invalid(presetJson((j) => (j.formats[1].mozJpeg = true)))).toContain('$.formats[1].mozJpeg');
+    it('options a format does not have (typos), naming the key and the nearest known one', async () => {
+      expect(await invalid(presetJson((j) => (j.formats[1].mozJpeg = true)))).toBe(
+        'Invalid preset at $.formats[1]: "mozJpeg" is not a property of a JPEG format (did you mean "mozjpeg"?); expected only the properties "format", "quality" and "mozjpeg".',
+      );
+      expect(await invalid(presetJson((j) => (j.formats[0] = { format: 'webp', qualty: 50 })))).toBe(
+        'Invalid preset at $.formats[0]: "qualty" is not a property of a WebP format (did you mean "quality"?); expected only the properties "format", "quality", "effort" and "lossless".',
+      );
+    });
+
+    it('an unknown key with no known one near it, without a suggestion', async () => {
+      expect(await invalid(presetJson((j) => (j.formats[0].speed = 3)))).toBe(
+        'Invalid preset at $.formats[0]: "speed" is not a property of a WebP format; expected only the properties "format", "quality", "effort" and "lossless".',
+      );
+    });
+
+    it('a misspelt required key as the misspelling, not as the key it meant being missing', async () => {
+      expect(await invalid(presetJson((j) => (j.renditions[1] = { name: 'medium', widht: 1024 })))).toBe(
+        'Invalid preset at $.renditions[1]: "widht" is not a property of a rendition (did you mean "width"?); expected only the properties "name" and "width".',
+      );
     });
 
     it('duplicate rendition names', async () => {
@@ -228,9 +247,9 @@ describe('parsePreset', () => {
     });
 
     it('an unknown top-level property (a typo)', async () => {
-      const message = await invalid(presetJson((j) => (j.renditons = [])));
-      expect(message).toContain('$.renditons');
-      expect(message).toContain('"renditions"');
+      expect(await invalid(presetJson((j) => (j.renditons = [])))).toBe(
+        'Invalid preset at $: "renditons" is not a property of a preset (did you mean "renditions"?); expected only the properties "name", "renditions", "formats", "variants" and "flattenBackground".',
+      );
     });
 
     it('no renditions', async () => {
@@ -246,6 +265,19 @@ describe('parsePreset', () => {
     it.each([null, [], 'default', 42])('%j instead of an object', async (json) => {
       expect(await invalid(json)).toContain('Invalid preset at $: expected a preset object');
     });
+  });
+});
+
+describe('PRESET_SCHEMA', () => {
+  it('checks the shape and applies the defaults, leaving the rules between parts to parsePreset', async () => {
+    const json = presetJson((j) => {
+      j.variants[0].rendition = 'huge';
+      delete j.variants[0].formats;
+    });
+    const shape = v.parse(PRESET_SCHEMA, json);
+    expect(shape.formats[0]).toEqual({ format: 'webp', quality: 80, effort: 4, lossless: false });
+    expect(shape.variants).toEqual([{ rendition: 'huge', filters: [{ name: 'grayscale' }] }]);
+    expect(await invalid(json)).toContain('$.variants[0].rendition: expected the name of a rendition of this preset');
   });
 });
 

@@ -3,6 +3,7 @@ import {
   parseDeriveEvent,
   parseJobEvent,
   parseNotifyErrorEvent,
+  parseNotifySuccessEvent,
   parseOptimizeEvent,
   parseS3Event,
 } from '../../../../handlers/entrypoints/lambda/parse-event';
@@ -45,6 +46,15 @@ describe('parseS3Event', () => {
     const removal = s3Record({ eventName: 'ObjectRemoved:Delete' });
     expectInvalid(() => parseS3Event({ Records: [removal, s3Record({ eventTime: 7 })] }), 'event.Records[1].eventTime');
   });
+
+  it('says so when the event is not an object at all', () => {
+    expectInvalid(() => parseS3Event(null), 'Expected event to be an object, but received null.');
+  });
+
+  it('leaves out an empty ETag or version id, which pins nothing', () => {
+    const record = s3Record({ s3: { bucket: { name: 'b' }, object: { key: 'k', size: 1, eTag: '', versionId: '' } } });
+    expect(parseS3Event({ Records: [record] })).toEqual([{ bucket: 'b', key: 'k', size: 1, eventTime: '2026-11-27T10:00:00.000Z' }]);
+  });
 });
 
 describe('step events', () => {
@@ -68,6 +78,13 @@ describe('step events', () => {
     const filtered = [{ name: 'medium-grayscale', rendition: 'medium', filter: 'grayscale', raw: master }];
     expect(parseOptimizeEvent({ jobId: 'j', resized, filtered })).toEqual({ jobId: 'j', resized, filtered });
     expectInvalid(() => parseOptimizeEvent({ jobId: 'j', resized: [{ ...resized[0], raw: undefined }], filtered }), 'event.resized[0].raw');
+  });
+
+  it('passes NotifySuccess the outputs as OptimizeImage wrote them', () => {
+    const source = { bucket: 'b', key: 'k', versionId: 'v1' };
+    const outputs = [{ name: 'thumb.webp', filter: null, format: 'webp', width: 1, height: 1, bytes: 9, bucket: 'p', key: 'j/thumb.webp' }];
+    expect(parseNotifySuccessEvent({ jobId: 'j', source, outputs })).toEqual({ jobId: 'j', source, outputs });
+    expectInvalid(() => parseNotifySuccessEvent({ jobId: 'j', source, outputs: {} }), 'Expected event.outputs to be an array, but received an object.');
   });
 
   it('passes NotifyError the verdict or the caught error, whichever the state holds', () => {
