@@ -3,6 +3,7 @@
  * preset), the state machine, and the notification topics' subscriptions.
  */
 import { DEFAULT_LIMITS } from '../../handlers/core/limits';
+import { parsePreset } from '../../handlers/core/preset';
 import { choice, flag, integer, InvalidValue, optional, safeJson, text } from './kinds';
 import { EMAIL, isProd, LOG_RETENTION_DAYS } from './shapes';
 
@@ -60,8 +61,6 @@ export const PIPELINE_SETTINGS = {
       const json = typeof value === 'string' ? value : JSON.stringify(value);
       const parsed = typeof value === 'string' ? safeJson(value) : value;
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidValue('a preset as a JSON object (see handlers/core/preset.ts)');
-      // Loaded only when a preset is configured: the preset module pulls in sharp.
-      const { parsePreset } = require('../../handlers/core/preset') as typeof import('../../handlers/core/preset');
       try {
         parsePreset(parsed);
       } catch (error) {
