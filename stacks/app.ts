@@ -1,13 +1,15 @@
 /**
  * Builds the cdktf app: one `image-processor-<stage>` stack per configured stage (stacks/config/),
- * written to cdktf.out/stacks/<stack>/cdk.tf.json. `main.ts` runs it; tests call it directly.
+ * written to cdktf.out/stacks/<stack>/cdk.tf.json (or main.tf with `hcl`). Folders of stacks no
+ * longer configured are removed, as `cdktf synth` does. `main.ts` runs it; tests call it directly.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { loadBackendConfig } from './config/backend';
 import { ConfigError } from './config/errors';
 import { loadStageConfigs } from './config/resolve';
+import { HCL_FILE, writeHclStacks } from './hcl';
 import { ImageProcessorStack } from './image-processor-stack';
 import { lambdaArtifacts, REPOSITORY_ROOT } from './packaging/artifacts';
 
@@ -18,7 +20,12 @@ export interface SynthOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The checkout whose handlers are packaged. @default this checkout */
   readonly root?: string;
+  /** Write HCL (`main.tf`) instead of JSON (`cdk.tf.json`). @default false, or SYNTH_HCL_OUTPUT=true as `cdktf synth --hcl` sets it */
+  readonly hcl?: boolean;
 }
+
+/** What a stack folder holds in one format and must not keep from the other: both would declare every resource twice. */
+const OTHER_FORMAT_FILES = { json: [HCL_FILE, 'cdk.tf', 'metadata.json'], hcl: ['cdk.tf.json'] } as const;
 
 /** cdktf.json's `context`: the CLI passes it in CDKTF_CONTEXT_JSON; running this file directly reads it here. */
 function cdktfJsonContext(root: string): Record<string, unknown> {
@@ -49,10 +56,24 @@ export async function synth(options: SynthOptions = {}): Promise<App> {
   }
   const artifacts = await lambdaArtifacts({ root });
   mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, context: appContext, skipValidation: false });
-  for (const config of stages) {
-    new ImageProcessorStack(app, { config, backend, artifacts, projectRoot: root, outdir: resolve(app.outdir) });
-  }
+  const app = new App({ outdir, context: appContext, skipValidation: false, hclOutput: options.hcl ?? env.SYNTH_HCL_OUTPUT === 'true' });
+  const stacks = stages.map((config) => new ImageProcessorStack(app, { config, backend, artifacts, projectRoot: root, outdir: resolve(app.outdir) }));
   app.synth();
+  if (app.hclOutput) await writeHclStacks(app, stacks);
+  pruneStackFolders(join(app.outdir, 'stacks'), new Set(stacks.map((stack) => stack.node.id)), app.hclOutput ? 'hcl' : 'json');
   return app;
+}
+
+/** Removes folders of stacks no longer configured (a stale stack would still be planned by hand), and the other format's files. */
+function pruneStackFolders(stacksDir: string, configured: ReadonlySet<string>, format: keyof typeof OTHER_FORMAT_FILES): void {
+  for (const entry of readdirSync(stacksDir, { withFileTypes: true })) {
+    const folder = join(stacksDir, entry.name);
+    if (!configured.has(entry.name)) {
+      rmSync(folder, { recursive: true, force: true });
+      continue;
+    }
+    for (const file of OTHER_FORMAT_FILES[format]) {
+      if (existsSync(join(folder, file))) rmSync(join(folder, file));
+    }
+  }
 }

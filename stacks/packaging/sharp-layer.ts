@@ -14,6 +14,19 @@ import { readZip, writeZip, type ZipArtifact, type ZipEntry } from './zip';
 /** The platform the layer is installed for: Lambda's arm64 (Graviton) runtime on Amazon Linux 2023. */
 export const LAYER_PLATFORM = { os: 'linux', cpu: 'arm64', libc: 'glibc' } as const;
 
+/** The layer's packages could not be downloaded: the one sentence `npm run synth` prints. */
+export class SharpLayerFetchError extends Error {
+  constructor(sharpVersion: string, registry: string, reason: string) {
+    super(
+      `Could not fetch sharp ${sharpVersion} and its linux-arm64 binaries from the npm registry (${registry}: ${reason}) to build the Lambda layer; connect to the registry once and synthesize again (later synths use the cache in .build/sharp-layer).`,
+    );
+    this.name = 'SharpLayerFetchError';
+  }
+}
+
+/** npm's error codes for a registry it cannot reach. */
+const UNREACHABLE = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED)\b/;
+
 /** Bump when the layer's layout or build steps change, so cached layers are rebuilt. */
 const LAYER_FORMAT = 1;
 
@@ -118,6 +131,7 @@ export async function buildSharpLayer({ root, cacheDir = join(root, '.build', 's
     await runNpm(
       ['ci', `--os=${LAYER_PLATFORM.os}`, `--cpu=${LAYER_PLATFORM.cpu}`, `--libc=${LAYER_PLATFORM.libc}`, '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
       work,
+      version,
     );
     const modules = join(work, 'node_modules');
     const installed = installedPackages(modules);
@@ -141,7 +155,7 @@ export async function buildSharpLayer({ root, cacheDir = join(root, '.build', 's
 /** npm settings that only say where and how to reach the registry survive; the rest of an outer `npm run`'s config does not leak in. */
 const NPM_CONNECTION_SETTING = /^npm_config_(registry|cache|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|cafile|ca|fetch_[a-z_]+|@.*|\/\/.*)$/i;
 
-function runNpm(args: readonly string[], cwd: string): Promise<void> {
+function runNpm(args: readonly string[], cwd: string, sharpVersion: string): Promise<void> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^npm_(config|package|lifecycle)_/i.test(name) || NPM_CONNECTION_SETTING.test(name)),
   );
@@ -152,7 +166,9 @@ function runNpm(args: readonly string[], cwd: string): Promise<void> {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', (error) => reject(new Error(`Could not run npm to build the sharp layer: ${error.message}`)));
     child.on('close', (code) => {
+      const unreachable = UNREACHABLE.exec(output)?.[1];
       if (code === 0) resolvePromise();
+      else if (unreachable) reject(new SharpLayerFetchError(sharpVersion, env.npm_config_registry ?? 'https://registry.npmjs.org/', unreachable));
       else reject(new Error(`\`npm ${args.join(' ')}\` failed with exit code ${code} while building the sharp layer:\n${output.trim()}`));
     });
   });
