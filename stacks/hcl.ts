@@ -3,13 +3,14 @@
  * the configuration as plain Terraform. cdktf 0.21 renders HCL itself (`TerraformStack.toHclTerraform`,
  * what `cdktf synth --hcl` writes; its stack synthesizer reads only SYNTH_HCL_OUTPUT, not the
  * App's `hclOutput`, so the rendering is called here) and the CLI formats it with
- * `@cdktf/hcl-tools`; three of its renderings are not what Terraform reads or what `terraform fmt`
- * writes, so they are corrected here:
+ * `@cdktf/hcl-tools`; four of its renderings are not what Terraform reads, what cdk.tf.json says
+ * or what `terraform fmt` writes, so they are corrected here:
  * - the `terraform` block: attributes other than providers and backends (our `required_version`)
  *   come out as `0 = "required_version"`, so the block is rendered from the stack's JSON instead;
  * - `depends_on` lists quoted addresses, which Terraform's native syntax rejects (it wants references);
  * - an interpolation-only string (`"${aws_s3_bucket.raw.id}"`) is written as the bare expression,
- *   as `terraform fmt` rewrites it.
+ *   as `terraform fmt` rewrites it;
+ * - a heredoc's value gains a final line break (see {@link exactHeredoc}).
  * The test parses `main.tf` back to JSON and checks it equals `cdk.tf.json`, and runs `terraform fmt -check`.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,28 +38,37 @@ export async function writeHclStacks(app: App, stacks: readonly TerraformStack[]
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** hcl-tools' formatting (hclwrite, as `terraform fmt`), then the rewrites `terraform fmt` adds. */
+/** hcl-tools' formatting (hclwrite, as `terraform fmt`), then the rewrites `terraform fmt` adds and exact heredocs. */
 export async function formatHcl(hcl: string): Promise<string> {
-  const formatted = await format(hcl);
-  let heredocEnd: string | undefined;
+  const lines = (await format(hcl)).split('\n');
+  const out: string[] = [];
   let inDependsOn = false;
-  const lines = formatted.split('\n').map((line) => {
-    if (heredocEnd !== undefined) {
-      if (line.trim() === heredocEnd) heredocEnd = undefined;
-      return line;
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index]!;
+    const heredoc = /^(.*= )<<-?([A-Za-z_]+)$/.exec(line);
+    if (heredoc) {
+      const end = lines.findIndex((candidate, at) => at > index && candidate.trim() === heredoc[2]);
+      if (end < 0) throw new Error(`Expected the heredoc on line ${index + 1} of the rendered HCL to end, but it does not.`);
+      out.push(...exactHeredoc(heredoc[1]!, heredoc[2]!, lines.slice(index + 1, end), lines[end]!));
+      index = end;
+      continue;
     }
-    heredocEnd = /<<-?([A-Za-z_]+)$/.exec(line)?.[1];
-    if (/^\s*depends_on\s*=\s*\[$/.test(line)) {
-      inDependsOn = true;
-      return line;
-    }
-    if (inDependsOn) {
-      if (/^\s*\]$/.test(line)) inDependsOn = false;
-      return line.replace(/^(\s*)"([A-Za-z0-9_.-]+)"(,?)$/, '$1$2$3');
-    }
-    return line.replace(/"\$\{([^"{}$]+)\}"/g, '$1');
-  });
-  return `${lines.join('\n').trimEnd()}\n`;
+    if (/^\s*depends_on\s*=\s*\[$/.test(line)) inDependsOn = true;
+    else if (inDependsOn && /^\s*\]$/.test(line)) inDependsOn = false;
+    out.push(inDependsOn ? line.replace(/^(\s*)"([A-Za-z0-9_.-]+)"(,?)$/, '$1$2$3') : line.replace(/"\$\{([^"{}$]+)\}"/g, '$1'));
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * cdktf writes a string with line breaks as `<<EOF`, a line break, the string, a line break, `EOF`,
+ * so the heredoc's value gains a final line break the JSON value lacks. A string that ended with one
+ * loses the empty last line instead; any other is wrapped in `chomp()`, which removes exactly that
+ * break, so main.tf's values equal cdk.tf.json's and a plan after leaving cdktf shows no change.
+ */
+function exactHeredoc(head: string, marker: string, body: readonly string[], closing: string): string[] {
+  if (body.length > 0 && body[body.length - 1] === '') return [`${head}<<${marker}`, ...body.slice(0, -1), closing];
+  return [`${head}chomp(<<${marker}`, ...body, closing, `${closing.slice(0, closing.length - closing.trimStart().length)})`];
 }
 
 /** The top-level `terraform { … }` block of cdktf's rendering, replaced. */

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { synth } from '../../stacks/app';
 import { ConfigError } from '../../stacks/config/errors';
@@ -21,5 +21,26 @@ describe('the cdktf app', () => {
       problems: [expect.stringContaining('logRetentionDays'), expect.stringContaining('Expected TF_STATE_BUCKET to be set when TF_STATE_KEY is set')],
     });
     expect(existsSync(join(OUT, 'bad', 'stacks'))).toBe(false);
+  });
+});
+
+describe('synth hygiene', () => {
+  it('removes folders of stacks no longer configured, and keeps the configured ones', async () => {
+    const outdir = join(OUT, 'hygiene');
+    await synth({ outdir, env: { IMAGE_PROCESSOR_STAGES: 'dev,prod' } });
+    mkdirSync(join(outdir, 'stacks', 'image-processor-dev', '.terraform'), { recursive: true });
+    await synth({ outdir, env: { IMAGE_PROCESSOR_STAGES: 'dev' } });
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['image-processor-dev']);
+    expect(existsSync(join(outdir, 'stacks', 'image-processor-dev', '.terraform'))).toBe(true);
+  });
+
+  it('leaves one format in a stack folder: JSON after HCL and HCL after JSON', async () => {
+    const outdir = join(OUT, 'formats');
+    const env = { IMAGE_PROCESSOR_STAGES: 'dev' };
+    const configurationFiles = () => readdirSync(join(outdir, 'stacks', 'image-processor-dev')).filter((name) => /\.tf(\.json)?$/.test(name));
+    await synth({ outdir, env, hcl: true });
+    expect(configurationFiles()).toEqual(['main.tf']);
+    await synth({ outdir, env });
+    expect(configurationFiles()).toEqual(['cdk.tf.json']);
   });
 });

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSharpLayer, sharpLockSubset, type SharpLayer } from '../../../stacks/packaging/sharp-layer';
+import { buildSharpLayer, SharpLayerFetchError, sharpLockSubset, type SharpLayer } from '../../../stacks/packaging/sharp-layer';
 import { readStoredZip, ROOT } from '../support';
 
 const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string; integrity?: string }> };
@@ -58,5 +59,32 @@ describe('sharp layer', () => {
     expect(again.cached).toBe(true);
     expect(again.sha256Base64).toBe(layer.sha256Base64);
     expect(again.path).toMatch(new RegExp(`\\.build/sharp-layer/${layer.sharpVersion.replace(/\./g, '\\.')}-[0-9a-f]{16}/layer\\.zip$`));
+  });
+});
+
+describe('a cold build without the registry', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of ['npm_config_registry', 'npm_config_cache', 'npm_config_fetch_retries', 'npm_config_offline']) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it('fails with one sentence naming the registry, not npm output', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'sharp-layer-cold-'));
+    // A closed loopback port and an empty cache: nothing can be fetched, and npm gives up at once.
+    process.env.npm_config_registry = 'http://127.0.0.1:9/';
+    process.env.npm_config_cache = join(scratch, 'npm-cache');
+    process.env.npm_config_fetch_retries = '0';
+    try {
+      const failure = buildSharpLayer({ root: ROOT, cacheDir: join(scratch, 'layers') });
+      await expect(failure).rejects.toBeInstanceOf(SharpLayerFetchError);
+      const message = await failure.then(() => '', (error: Error) => error.message);
+      expect(message).toMatch(/^Could not fetch sharp \d+\.\d+\.\d+ .* from the npm registry \(http:\/\/127\.0\.0\.1:9\/: ECONNREFUSED\)/);
+      expect(message.split('\n')).toHaveLength(1);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
