@@ -3,7 +3,7 @@
  * written to cdktf.out/stacks/<stack>/cdk.tf.json (or main.tf with `hcl`). Folders of stacks no
  * longer configured are removed, as `cdktf synth` does. `main.ts` runs it; tests call it directly.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { loadBackendConfig } from './config/backend';
@@ -23,6 +23,9 @@ export interface SynthOptions {
   /** Write HCL (`main.tf`) instead of JSON (`cdk.tf.json`). @default false, or SYNTH_HCL_OUTPUT=true as `cdktf synth --hcl` sets it */
   readonly hcl?: boolean;
 }
+
+/** Terraform's provider lock file: committed at the repository root (every stack uses the same provider). */
+export const PROVIDER_LOCK_FILE = '.terraform.lock.hcl';
 
 /** What a stack folder holds in one format and must not keep from the other: both would declare every resource twice. */
 const OTHER_FORMAT_FILES = { json: [HCL_FILE, 'cdk.tf', 'metadata.json'], hcl: ['cdk.tf.json'] } as const;
@@ -61,6 +64,9 @@ export async function synth(options: SynthOptions = {}): Promise<App> {
   app.synth();
   if (app.hclOutput) await writeHclStacks(app, stacks);
   pruneStackFolders(join(app.outdir, 'stacks'), new Set(stacks.map((stack) => stack.node.id)), app.hclOutput ? 'hcl' : 'json');
+  // The committed provider lock file goes where `terraform init` looks for it, in every stack folder.
+  const lockFile = join(root, PROVIDER_LOCK_FILE);
+  if (existsSync(lockFile)) for (const stack of stacks) copyFileSync(lockFile, join(app.outdir, 'stacks', stack.node.id, PROVIDER_LOCK_FILE));
   return app;
 }
 
