@@ -54,9 +54,11 @@ export async function synth(options: SynthOptions = {}): Promise<App> {
   };
   const stages = attempt(() => loadStageConfigs({ env, context }));
   const backend = attempt(() => loadBackendConfig(env));
-  if (stages instanceof ConfigError || backend instanceof ConfigError) {
-    throw new ConfigError([stages, backend].flatMap((result) => (result instanceof ConfigError ? result.problems : [])));
+  const problems = [stages, backend].flatMap((result) => (result instanceof ConfigError ? result.problems : []));
+  if (!(stages instanceof ConfigError) && !(backend instanceof ConfigError) && backend.kind === 'cloud' && backend.workspace && stages.length > 1) {
+    problems.push(`Expected one stage when TF_WORKSPACE names one HCP Terraform workspace (${backend.workspace}), but ${stages.length} are configured: set IMAGE_PROCESSOR_STAGES to one, or unset TF_WORKSPACE for a workspace per stack.`);
   }
+  if (stages instanceof ConfigError || backend instanceof ConfigError || problems.length > 0) throw new ConfigError(problems);
   const artifacts = await lambdaArtifacts({ root });
   mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, context: appContext, skipValidation: false, hclOutput: options.hcl ?? env.SYNTH_HCL_OUTPUT === 'true' });

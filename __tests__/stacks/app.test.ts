@@ -24,6 +24,12 @@ describe('the cdktf app', () => {
   });
 });
 
+it('refuses one HCP Terraform workspace (TF_WORKSPACE) for several stacks', async () => {
+  await expect(synth({ outdir: join(OUT, 'workspace'), env: { TF_CLOUD_ORGANIZATION: 'acme', TF_WORKSPACE: 'media' } })).rejects.toMatchObject({
+    problems: [expect.stringContaining('Expected one stage when TF_WORKSPACE names one HCP Terraform workspace (media), but 2 are configured')],
+  });
+});
+
 describe('synth hygiene', () => {
   it('removes folders of stacks no longer configured, and keeps the configured ones', async () => {
     const outdir = join(OUT, 'hygiene');

@@ -52,4 +52,22 @@ describe('state backend', () => {
       });
     }
   });
+
+  it('encrypts S3 state with the configured KMS key', () => {
+    expect(backendOf({ kind: 's3', bucket: 'acme-state', keyTemplate: '{stack}.tfstate', kmsKeyId: 'alias/terraform-state' })?.backend.s3).toMatchObject({
+      encrypt: true,
+      kms_key_id: 'alias/terraform-state',
+    });
+  });
+
+  it('declares a partial backend with only the per-stack settings, the rest left to -backend-config', () => {
+    expect(backendOf({ kind: 'partial', configFileTemplate: 'b.hcl', type: 's3', keyTemplate: 'team/{stack}.tfstate' })).toEqual({
+      backend: { s3: { key: 'team/image-processor-dev.tfstate', encrypt: true, use_lockfile: true } },
+    });
+    expect(backendOf({ kind: 'partial', configFileTemplate: 'b-{stack}.hcl', type: 'gcs' })).toEqual({ backend: { gcs: {} } });
+  });
+
+  it('uses the workspace TF_WORKSPACE names', () => {
+    expect(backendOf({ kind: 'cloud', organization: 'acme', workspace: 'media-dev' })).toEqual({ cloud: { organization: 'acme', workspaces: { name: 'media-dev' } } });
+  });
 });

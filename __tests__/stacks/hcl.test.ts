@@ -59,6 +59,8 @@ function terraformFmtCheck(directory: string): { ran: boolean; status?: number |
 describe.each([
   ['the default configuration', { IMAGE_PROCESSOR_STAGES: 'dev,prod' } as Record<string, string>],
   ['every option on', EVERY_OPTION],
+  ['a partial backend configuration', { IMAGE_PROCESSOR_STAGES: 'dev,prod', TF_BACKEND_CONFIG_FILE: 'backend.hcl', TF_STATE_KEY: 'team' }],
+  ['HCP Terraform', { IMAGE_PROCESSOR_STAGES: 'dev,prod', TF_CLOUD_ORGANIZATION: 'acme', TF_CLOUD_PROJECT: 'media' }],
 ])('synth --hcl with %s', (label, env) => {
   const dir = join(OUT, label.replace(/\W+/g, '-'));
   beforeAll(async () => {

@@ -10,6 +10,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { didYouMean } from '../../handlers/core/suggest';
 import { synth } from '../../stacks/app';
+import { loadBackendConfig } from '../../stacks/config/backend';
 import { SystemError, UsageError, parseArguments } from '../cli/command';
 import { runCdktf } from '../cdktf/launch';
 import { runTerraform, terraform, TERRAFORM_INSTALL } from './terraform';
@@ -54,8 +55,15 @@ export async function runWorkflow(command: WorkflowCommand, argv: readonly strin
   const version = await runTerraform(['version'], { cwd: process.cwd(), env, timeoutMs: 30_000 });
   if (version.status !== 0) throw new SystemError(`Expected \`terraform version\` to work, but it failed with exit code ${version.status}: ${TERRAFORM_INSTALL}.`);
   const cwd = resolve(app.outdir, 'stacks', stack);
-  const run = { cwd, env, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
+  const run: { cwd: string; env: Readonly<Record<string, string | undefined>>; timeoutMs?: number } = { cwd, env, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
   const lockfile = existsSync(join(cwd, '.terraform.lock.hcl')) ? ['-lockfile=readonly'] : [];
+  const backend = loadBackendConfig(env);
+  // A partial backend's settings reach every `terraform init`, ours and the cdktf CLI's, through TF_CLI_ARGS_init.
+  if (backend.kind === 'partial') {
+    const file = resolve(backend.configFileTemplate.replaceAll('{stack}', stack));
+    if (!existsSync(file)) throw new UsageError(`Expected the backend configuration file ${file} (from TF_BACKEND_CONFIG_FILE) to exist, but it does not.`);
+    run.env = { ...env, TF_CLI_ARGS_init: [env.TF_CLI_ARGS_init, `-backend-config=${file}`].filter(Boolean).join(' ') };
+  }
   await terraform(['init', '-input=false', '-no-color', ...lockfile], run);
 
   if (command === 'plan') {
@@ -68,6 +76,6 @@ export async function runWorkflow(command: WorkflowCommand, argv: readonly strin
     }
     return;
   }
-  const status = await runCdktf([command, stack, '--skip-synth', ...[...flags].map((flag) => `--${flag}`)], { env });
+  const status = await runCdktf([command, stack, '--skip-synth', ...[...flags].map((flag) => `--${flag}`)], { env: run.env });
   if (status !== 0) throw new SystemError(`\`cdktf ${command} ${stack}\` failed with exit code ${status} (its output is above).`);
 }
