@@ -1,0 +1,71 @@
+/**
+ * What the cost model needs to know about one deployed stack, read from Terraform resources — the
+ * synthesized cdk.tf.json and `terraform show -json` plans describe them alike (type, name, values).
+ */
+import { ENTRYPOINTS, type EntrypointName } from '../../handlers/runtime/manifest';
+
+export interface TerraformResource {
+  readonly type: string;
+  readonly name: string;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export interface Deployment {
+  /** Memory of each Lambda entrypoint that exists, in MB. */
+  readonly memoryMb: Readonly<Partial<Record<EntrypointName, number>>>;
+  readonly workflowType: 'STANDARD' | 'EXPRESS';
+  readonly emailSubscriptions: number;
+  /** Days deleted or overwritten objects stay as noncurrent versions (scratch objects among them). */
+  readonly noncurrentVersionDays: number;
+  /** Whether uploads move to Standard-IA by a lifecycle rule (one transition request each). */
+  readonly transitionsToIa: boolean;
+  /** Days a job record lives (the table's TTL), for its storage. */
+  readonly jobTtlDays: number;
+  /** Resources by Terraform type: the fixed monthly lines are priced from these counts. */
+  readonly counts: Readonly<Record<string, number>>;
+  /** Interface VPC endpoints × their subnets (Availability Zones), billed per AZ-hour. */
+  readonly interfaceEndpointAzs: number;
+}
+
+const items = (value: unknown): Record<string, unknown>[] =>
+  (Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : []) as Record<string, unknown>[];
+
+/** The resources of a cdk.tf.json document. */
+export function resourcesOfConfiguration(document: { readonly resource?: Record<string, Record<string, Record<string, unknown>>> }): TerraformResource[] {
+  return Object.entries(document.resource ?? {}).flatMap(([type, byName]) => Object.entries(byName).map(([name, values]) => ({ type, name, values })));
+}
+
+/** The job TTL is not a resource attribute; the job store's default (30 days) is assumed when no function sets JOB_TTL_DAYS. */
+const DEFAULT_JOB_TTL_DAYS = 30;
+
+export function describeDeployment(resources: readonly TerraformResource[]): Deployment {
+  const memoryMb: Partial<Record<EntrypointName, number>> = {};
+  const counts: Record<string, number> = {};
+  let workflowType: Deployment['workflowType'] = 'STANDARD';
+  let emailSubscriptions = 0;
+  let noncurrentVersionDays = 0;
+  let transitionsToIa = false;
+  let jobTtlDays = DEFAULT_JOB_TTL_DAYS;
+  let interfaceEndpointAzs = 0;
+  for (const { type, values } of resources) {
+    counts[type] = (counts[type] ?? 0) + 1;
+    if (type === 'aws_lambda_function') {
+      const entrypoint = ENTRYPOINTS.find((name) => String(values.function_name ?? '').endsWith(`-${name}`));
+      if (entrypoint) memoryMb[entrypoint] = Number(values.memory_size ?? 128);
+      const ttl = items(values.environment).flatMap((environment) => items(environment.variables))[0]?.JOB_TTL_DAYS;
+      if (ttl !== undefined) jobTtlDays = Number(ttl);
+    } else if (type === 'aws_sfn_state_machine') {
+      workflowType = values.type === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
+    } else if (type === 'aws_sns_topic_subscription' && values.protocol === 'email') {
+      emailSubscriptions += 1;
+    } else if (type === 'aws_s3_bucket_lifecycle_configuration') {
+      for (const rule of items(values.rule)) {
+        for (const expiration of items(rule.noncurrent_version_expiration)) noncurrentVersionDays = Math.max(noncurrentVersionDays, Number(expiration.noncurrent_days ?? 0));
+        if (items(rule.transition).some((transition) => transition.storage_class === 'STANDARD_IA')) transitionsToIa = true;
+      }
+    } else if (type === 'aws_vpc_endpoint' && values.vpc_endpoint_type === 'Interface') {
+      interfaceEndpointAzs += Array.isArray(values.subnet_ids) ? Math.max(1, values.subnet_ids.length) : 1;
+    }
+  }
+  return { memoryMb, workflowType, emailSubscriptions, noncurrentVersionDays, transitionsToIa, jobTtlDays, counts, interfaceEndpointAzs };
+}
