@@ -9,6 +9,7 @@ import { synth } from '../../stacks/app';
 import { ConfigError } from '../../stacks/config/errors';
 import { REPOSITORY_ROOT } from '../../stacks/packaging/artifacts';
 import { parseArguments, runCommand, UsageError } from '../cli/command';
+import { DEFAULT_IMAGES_PER_MONTH } from './defaults';
 import { describeDeployment, resourcesOfConfiguration } from './deployment';
 import { MEASURED_USAGE_FILE, measureUsage, writeMeasuredUsage } from './measure';
 import { monthlyBill } from './model';
@@ -16,7 +17,6 @@ import { billJson, billText } from './render';
 import { loadMeasuredUsage } from './usage';
 
 const USAGE = 'Usage: npm run cost -- [--stage <stage>] [--images-per-month <n>] [--json] | --measure';
-export const DEFAULT_IMAGES_PER_MONTH = 1_000_000;
 
 void runCommand(
   async () => {

@@ -4,7 +4,7 @@ import { PRICE_REGION, PRICES_AS_OF } from './prices';
 import type { MeasuredUsage } from './usage';
 
 const round = (value: number, digits = 6) => Number(value.toFixed(digits));
-export const usd = (value: number) => `$${value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(2) : value.toFixed(4)}`;
+export const usd = (value: number) => `$${value === 0 ? '0' : value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(2) : value.toFixed(4)}`;
 
 export function billJson(stage: string, bill: Bill) {
   return {

@@ -1,26 +1,11 @@
 /** The synth diff as Markdown for a pull request: a line per stack, then each change with its attributes. */
-import { showValue, type AttributeChange } from '../review/attributes';
-import { code, plural } from '../review/markdown';
-import { describeStatement } from '../review/policy';
+import { attributeLines, code, plural } from '../review/markdown';
 import type { AddressChange, StackDiff } from './diff';
 
 const SIGN = { added: '+', removed: '-', changed: '~' } as const;
 
-function attributeLines(change: AttributeChange): string[] {
-  const name = change.path === '' ? '(whole block)' : code(change.path);
-  if (!change.statements) return [`  - ${name}: ${code(showValue(change.before))} → ${code(showValue(change.after))}`];
-  return [
-    `  - ${name} (policy):`,
-    ...change.statements.map((statement) => {
-      const body = statement.kind === 'removed' ? statement.before! : statement.after!;
-      const was = statement.kind === 'changed' ? ` (was: ${describeStatement(statement.before!)})` : '';
-      return `    - ${statement.kind} statement ${code(statement.label)}: ${describeStatement(body)}${was}`;
-    }),
-  ];
-}
-
 function changeLines(change: AddressChange): string[] {
-  return [`- ${SIGN[change.kind]} ${code(change.address)}${change.kind === 'changed' ? '' : ` ${change.kind}`}`, ...change.attributes.flatMap(attributeLines)];
+  return [`- ${SIGN[change.kind]} ${code(change.address)}${change.kind === 'changed' ? '' : ` ${change.kind}`}`, ...change.attributes.flatMap((attribute) => attributeLines(attribute))];
 }
 
 export function renderSynthDiff(base: string, diffs: readonly StackDiff[]): string {
