@@ -3,7 +3,7 @@
  * Terraform runs only against loopback or an unreachable registry, each run bounded in time.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { SystemError, UsageError } from '../../../tools/cli/command';
@@ -19,8 +19,14 @@ afterAll(() => {
 });
 
 const terraformPresent = !spawnSync('terraform', ['version']).error;
-/** The environment of a machine whose registry cannot be reached; terraform gives up on it after a few seconds. */
-const offline = { ...process.env, IMAGE_PROCESSOR_STAGES: 'dev', TF_REGISTRY_CLIENT_TIMEOUT: '5', TF_REGISTRY_DISCOVERY_RETRY: '0' };
+/**
+ * A registry that cannot be reached, with or without a network: the Terraform CLI configuration
+ * points registry.terraform.io's provider service at a closed loopback port, so terraform is refused
+ * at once (and gives up after 5 s at most).
+ */
+const UNREACHABLE_REGISTRY = join(EMPTY, 'terraformrc');
+writeFileSync(UNREACHABLE_REGISTRY, 'host "registry.terraform.io" {\n  services = {\n    "providers.v1" = "http://127.0.0.1:9/v1/providers/"\n  }\n}\n');
+const offline = { ...process.env, IMAGE_PROCESSOR_STAGES: 'dev', TF_CLI_CONFIG_FILE: UNREACHABLE_REGISTRY, TF_REGISTRY_CLIENT_TIMEOUT: '5', TF_REGISTRY_DISCOVERY_RETRY: '0' };
 /** npm's own tools (the layer build) stay reachable; terraform does not. */
 const withoutTerraform = { ...offline, PATH: [dirname(process.execPath), EMPTY].join(delimiter) };
 
