@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { JobRecord } from '../handlers/adapters/job-store';
+import type { JobRecord } from '../handlers/workflow/job-record';
 import type { ObjectStore } from '../handlers/steps/ports';
 import { causeMessage } from '../handlers/workflow/failure';
 import type { InputFile } from './inputs';

@@ -37,7 +37,7 @@ export interface LocalResources {
   readonly successTopic: string;
   readonly errorTopic: string;
   readonly stateMachineName: string;
-  readonly workflowType: string;
+  readonly workflowType: 'STANDARD' | 'EXPRESS';
   readonly functions: Readonly<Record<EntrypointName, LocalFunction>>;
   /** The functions' runtime settings the stack config decides; the ARNs come when the topics and the state machine exist. */
   readonly runtimeInputs: Omit<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;

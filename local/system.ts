@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { resetAwsClients } from '../handlers/adapters/clients';
-import { DynamoJobStore, type JobRecord } from '../handlers/adapters/job-store';
+import { DynamoJobStore } from '../handlers/adapters/job-store';
+import type { JobRecord } from '../handlers/workflow/job-record';
 import { S3ObjectStore } from '../handlers/adapters/object-store';
 import { causeMessage } from '../handlers/workflow/failure';
 import { startEmulators, type Emulators } from './emulators';
@@ -141,7 +142,7 @@ export class LocalSystem {
         faults: options.faults ?? [],
         retryIntervalMs: options.retryIntervalMs ?? 10,
       });
-      server = await StepFunctionsServer.start({ stateMachineArn, machine, concurrency });
+      server = await StepFunctionsServer.start({ stateMachineArn, machine, concurrency, type: resources.workflowType });
       const environment: Record<string, string> = {
         ...emulators.environment,
         AWS_ENDPOINT_URL_SFN: server.url,

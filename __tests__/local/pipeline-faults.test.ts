@@ -31,14 +31,16 @@ describe('a transient failure', () => {
     expect(trace.notifications).toHaveLength(1);
   });
 
-  it('of NotifySuccess after it published is retried; the repeat publishes again (at-least-once), which is allowed', async () => {
-    harness.system.setFaults([parseFault('NotifySuccess=TRANSIENT:1:after')]);
+  it('of NotifySuccess after it published is retried without publishing again: one notification per job', async () => {
+    harness.system.setFaults([parseFault('NotifySuccess=TRANSIENT:2:after')]);
     const run = await harness.run({ 'photo.jpg': photo });
     expect(run.problems).toEqual([]);
     const { trace, report } = run.job('photo.jpg');
     expect(report.status).toBe('SUCCEEDED');
-    expect(trace.notifications.map((notification) => notification.topic)).toEqual(['success', 'success']);
-    expect(trace.record?.history.filter((entry) => entry.status === 'SUCCEEDED')).toHaveLength(2);
+    expect(trace.timings.find((timing) => timing.name === 'NotifySuccess')).toMatchObject({ attempts: 3 });
+    expect(trace.notifications.map((notification) => notification.topic)).toEqual(['success']);
+    expect(trace.record).toMatchObject({ notified: 'success' });
+    expect(trace.record?.history.filter((entry) => entry.status === 'SUCCEEDED')).toHaveLength(3);
   });
 
   it('of NotifyError is retried and the failed job is recorded and notified once', async () => {

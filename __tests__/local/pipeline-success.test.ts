@@ -80,32 +80,6 @@ describe('a large upload', () => {
   });
 });
 
-describe('a duplicated S3 event', () => {
-  it('gives one job, one execution, one set of outputs and one notification', async () => {
-    const created = await harness.system.upload(`${harness.system.resources.uploadsPrefix}dup/again.jpg`, await photoLikeJpeg(320, 240, { seed: 3 }));
-    const eventTime = new Date();
-    // Delivered twice at once, then once more after the execution has closed.
-    await Promise.all([harness.system.deliver([created], eventTime), harness.system.deliver([created], eventTime)]);
-    const execution = harness.system.executionFor(created);
-    expect(execution).toBeDefined();
-    await execution!.settled;
-    await harness.system.deliver([created], eventTime);
-    await harness.system.stepFunctions.idle();
-
-    const executions = harness.system.stepFunctions.executions().filter((candidate) => candidate.input.includes(JSON.stringify(created.key)));
-    expect(executions).toHaveLength(1);
-    expect(executions[0]!.status).toBe('SUCCEEDED');
-    const { jobId } = JSON.parse(execution!.input) as { jobId: string };
-    const record = await harness.system.readJob(jobId);
-    expect(record?.status).toBe('SUCCEEDED');
-    expect(record?.history.filter((entry) => entry.status === 'RECEIVED')).toHaveLength(1);
-    expect(record?.history.filter((entry) => entry.status === 'SUCCEEDED')).toHaveLength(1);
-    expect(await harness.system.processedKeys(`${jobId}/`)).toHaveLength(7);
-    const notifications = (await harness.system.notifications()).filter((notification) => notification.jobId === jobId);
-    expect(notifications).toHaveLength(1);
-  });
-});
-
 describe('an upload overwritten before its event is processed', () => {
   it('fails that job with SOURCE_CHANGED and processes the newer upload as its own job', async () => {
     const key = `${harness.system.resources.uploadsPrefix}race/photo.jpg`;

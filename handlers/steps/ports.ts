@@ -4,6 +4,7 @@
  */
 import type { JobStatus } from '../core/job-status';
 import type { JobError, JobInput, ObjectPointer, OutputRecord } from '../workflow/events';
+import type { AdvanceResult, JobRecord, NotificationKind, StartClaim } from '../workflow/job-record';
 
 export interface ObjectStore {
   getBytes(pointer: ObjectPointer, options: { maxBytes: number }): Promise<Buffer>;
@@ -17,11 +18,12 @@ export interface ObjectStore {
 
 export interface JobStore {
   create(job: JobInput): Promise<{ created: boolean }>;
-  advance(
-    jobId: string,
-    status: JobStatus,
-    fields?: { error?: JobError; outputs?: OutputRecord[] },
-  ): Promise<{ applied: boolean; current?: JobStatus }>;
+  advance(jobId: string, status: JobStatus, fields?: { error?: JobError; outputs?: OutputRecord[] }): Promise<AdvanceResult>;
+  get(jobId: string): Promise<JobRecord | undefined>;
+  claimStart(jobId: string, leaseSeconds: number): Promise<StartClaim>;
+  recordStarted(jobId: string, executionArn: string): Promise<void>;
+  releaseStart(jobId: string): Promise<void>;
+  markNotified(jobId: string, kind: NotificationKind): Promise<{ marked: boolean }>;
 }
 
 export interface Notifier {

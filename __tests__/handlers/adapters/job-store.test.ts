@@ -195,4 +195,46 @@ describe('DynamoJobStore against DynamoDB responses the emulator cannot produce'
       await server.close();
     }
   });
+
+  describe('the start lease', () => {
+    it('lets one delivery claim a job, the others wait until it expires, and none once started', async () => {
+      let now = NOW;
+      const clocked = new DynamoJobStore(client, TABLE, { now: () => now });
+      const job = newJob();
+      await clocked.create(job);
+      await expect(clocked.claimStart(job.jobId, 30)).resolves.toEqual({ outcome: 'claimed' });
+      await expect(clocked.claimStart(job.jobId, 30)).resolves.toEqual({ outcome: 'busy' });
+      now = new Date(NOW.getTime() + 31_000);
+      await expect(clocked.claimStart(job.jobId, 30)).resolves.toEqual({ outcome: 'claimed' });
+      await clocked.recordStarted(job.jobId, 'arn:aws:states:us-east-1:000000000000:execution:m:e');
+      await expect(clocked.claimStart(job.jobId, 30)).resolves.toEqual({ outcome: 'started', executionArn: 'arn:aws:states:us-east-1:000000000000:execution:m:e' });
+      const record = await clocked.get(job.jobId);
+      expect(record?.startLeaseUntil).toBeUndefined();
+    });
+
+    it('is given back at once by releaseStart', async () => {
+      const job = newJob();
+      await store.create(job);
+      await store.claimStart(job.jobId, 300);
+      await store.releaseStart(job.jobId);
+      await expect(store.claimStart(job.jobId, 300)).resolves.toEqual({ outcome: 'claimed' });
+    });
+
+    it('refuses to claim a job that was never recorded', async () => {
+      await expect(store.claimStart('never-recorded', 30)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('never-recorded') });
+    });
+  });
+
+  describe('the notification marker', () => {
+    it('is recorded once, and every later advance reports it', async () => {
+      const job = newJob();
+      await store.create(job);
+      await expect(store.advance(job.jobId, 'SUCCEEDED', { outputs: [OUTPUT] })).resolves.toEqual({ applied: true });
+      await expect(store.markNotified(job.jobId, 'success')).resolves.toEqual({ marked: true });
+      await expect(store.markNotified(job.jobId, 'success')).resolves.toEqual({ marked: false });
+      await expect(store.advance(job.jobId, 'SUCCEEDED', { outputs: [OUTPUT] })).resolves.toEqual({ applied: true, notified: 'success' });
+      await expect(store.advance(job.jobId, 'FAILED')).resolves.toEqual({ applied: false, current: 'SUCCEEDED', notified: 'success' });
+      expect(await store.get(job.jobId)).toMatchObject({ notified: 'success', notifiedAt: NOW.toISOString() });
+    });
+  });
 });
