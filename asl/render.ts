@@ -34,3 +34,12 @@ export function renderDefinition(resources: Readonly<Record<TaskEntrypointName, 
   });
   return rendered;
 }
+
+/** Step Functions' own limits on how long an execution runs. */
+const WORKFLOW_TYPE_MAX_SECONDS = { STANDARD: 365 * 86_400, EXPRESS: 300 } as const;
+
+/** The longest an execution may run: the definition's TimeoutSeconds, within the workflow type's own limit. */
+export function executionTimeoutSeconds(type: keyof typeof WORKFLOW_TYPE_MAX_SECONDS): number {
+  const declared = (definition as { TimeoutSeconds?: number }).TimeoutSeconds ?? Infinity;
+  return Math.min(declared, WORKFLOW_TYPE_MAX_SECONDS[type]);
+}

@@ -7,7 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { executionTimeoutSeconds } from '../asl/render';
 import { JOBS_TABLE_SCHEMA } from '../handlers/adapters/job-table';
+import { staleJobSeconds } from '../handlers/steps/reconcile';
 import { writeRuntimeEnv, type AllRuntimeInputs } from '../handlers/runtime/env';
 import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
 import { ConfigError } from '../stacks/config/errors';
@@ -138,6 +140,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
       maxInputBytes: settings.maxInputBytes,
       maxInputPixels: settings.maxInputPixels,
       maxInputFrames: settings.maxInputFrames,
+      staleJobSeconds: staleJobSeconds(executionTimeoutSeconds(settings.workflowType)),
     },
   };
 }

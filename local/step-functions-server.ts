@@ -35,7 +35,9 @@ export interface ExecutionRecord {
   error?: string;
   cause?: string;
   events: readonly ExecutionEvent[];
-  /** Resolves when the execution has stopped. */
+  /** What went wrong in `onStopped` (locally: the reconciler), if anything. */
+  afterStopError?: string;
+  /** Resolves when the execution has stopped and `onStopped` is done. */
   readonly settled: Promise<ExecutionRecord>;
 }
 
@@ -46,6 +48,11 @@ export interface StepFunctionsServerOptions {
   readonly concurrency: number;
   /** @default 'STANDARD' */
   readonly type?: 'STANDARD' | 'EXPRESS';
+  /**
+   * Called once an execution has stopped, before it counts as settled — what EventBridge's
+   * "Execution Status Change" event sets off in AWS. Its failure is the caller's to report.
+   */
+  readonly onStopped?: (record: ExecutionRecord) => Promise<void>;
 }
 
 class ServiceError extends Error {
@@ -185,10 +192,16 @@ export class StepFunctionsServer {
         record.error = 'States.Runtime';
         record.cause = `The local runner failed: ${(error as Error)?.stack ?? String(error)}`;
       },
-    ).finally(() => {
-      record.stopDate = new Date();
-      resolveSettled(record);
-    });
+    )
+      .then(async () => {
+        record.stopDate = new Date();
+        try {
+          await this.options.onStopped?.(record);
+        } catch (error) {
+          record.afterStopError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        }
+      })
+      .finally(() => resolveSettled(record));
     return { executionArn, startDate };
   }
 

@@ -10,19 +10,21 @@ import {
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
+  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { statusesAllowedBefore, type JobStatus } from '../core/job-status';
+import { isTerminal, statusesAllowedBefore, type JobStatus } from '../core/job-status';
 import type { JobError, JobInput, OutputRecord } from '../workflow/events';
 import type { AdvanceResult, JobRecord, NotificationKind, StartClaim } from '../workflow/job-record';
 import { CodedError } from '../core/errors';
 import { toAdapterError } from './aws-errors';
-import { JOBS_TABLE_SCHEMA } from './job-table';
+import { JOBS_TABLE_SCHEMA, openShardOf } from './job-table';
 
 // The schema's names are the record's own fields: renaming one without the other fails to compile.
-const { partitionKey } = JOBS_TABLE_SCHEMA satisfies { readonly partitionKey: keyof JobRecord; readonly ttlAttribute: keyof JobRecord };
+const { partitionKey, openJobsIndex } = JOBS_TABLE_SCHEMA satisfies { readonly partitionKey: keyof JobRecord; readonly ttlAttribute: keyof JobRecord; readonly openJobsIndex: { readonly partitionKey: keyof JobRecord; readonly sortKey: keyof JobRecord } };
 
 export interface AdvanceFields {
   readonly error?: JobError;
@@ -68,6 +70,8 @@ export class DynamoJobStore {
       updatedAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + this.ttlDays * SECONDS_PER_DAY,
       history: [{ status: 'RECEIVED', at: now.toISOString() }],
+      openShard: openShardOf(job.jobId),
+      openSince: now.toISOString(),
     };
     try {
       await this.client.send(
@@ -114,12 +118,15 @@ export class DynamoJobStore {
       values[`:${name}`] = value;
       sets.push(`#${name} = :${name}`);
     }
+    // An ended job leaves the open-jobs index.
+    const removes = isTerminal(status) ? ` REMOVE #openShard, #openSince` : '';
+    if (removes) Object.assign(names, { '#openShard': openJobsIndex.partitionKey, '#openSince': openJobsIndex.sortKey });
     try {
       const response = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ [partitionKey]: jobId }),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes}`,
           ConditionExpression: `#status IN (${allowed.map((_, index) => `:from${index}`).join(', ')})`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: marshall(values, MARSHALL_OPTIONS),
@@ -217,6 +224,34 @@ export class DynamoJobStore {
       }
       throw toAdapterError('DynamoDB UpdateItem', error);
     }
+  }
+
+  /** The ids of jobs still open that were created before `before`, oldest first in each partition. */
+  async listOpenBefore(before: Date, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let shard = 0; shard < openJobsIndex.shards && ids.length < limit; shard++) {
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        try {
+          const page = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: openJobsIndex.name,
+              KeyConditionExpression: '#shard = :shard AND #since < :before',
+              ExpressionAttributeNames: { '#shard': openJobsIndex.partitionKey, '#since': openJobsIndex.sortKey },
+              ExpressionAttributeValues: marshall({ ':shard': String(shard), ':before': before.toISOString() }),
+              Limit: limit - ids.length,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+          for (const item of page.Items ?? []) ids.push(String(unmarshall(item)[partitionKey]));
+          start = page.LastEvaluatedKey;
+        } catch (error) {
+          throw toAdapterError('DynamoDB Query', error);
+        }
+      } while (start && ids.length < limit);
+    }
+    return ids;
   }
 
   /** The job's record (strongly consistent), or undefined when it was never recorded. */

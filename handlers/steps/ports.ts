@@ -4,7 +4,7 @@
  */
 import type { JobStatus } from '../core/job-status';
 import type { JobError, JobInput, ObjectPointer, OutputRecord } from '../workflow/events';
-import type { AdvanceResult, JobRecord, NotificationKind, StartClaim } from '../workflow/job-record';
+import type { AdvanceResult, ExecutionState, JobRecord, NotificationKind, StartClaim } from '../workflow/job-record';
 
 export interface ObjectStore {
   getBytes(pointer: ObjectPointer, options: { maxBytes: number }): Promise<Buffer>;
@@ -24,6 +24,7 @@ export interface JobStore {
   recordStarted(jobId: string, executionArn: string): Promise<void>;
   releaseStart(jobId: string): Promise<void>;
   markNotified(jobId: string, kind: NotificationKind): Promise<{ marked: boolean }>;
+  listOpenBefore(before: Date, limit: number): Promise<string[]>;
 }
 
 export interface Notifier {
@@ -33,4 +34,9 @@ export interface Notifier {
 
 export interface WorkflowStarter {
   start(name: string, input: unknown): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+}
+
+export interface WorkflowExecutions {
+  /** Undefined when Step Functions cannot say (an Express execution, or one it no longer knows). */
+  describe(executionArn: string): Promise<ExecutionState | undefined>;
 }

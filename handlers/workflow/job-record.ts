@@ -39,6 +39,9 @@ export interface JobRecord {
   readonly notified?: NotificationKind;
   /** ISO-8601 time of that publication. */
   readonly notifiedAt?: string;
+  /** While the job is open: its partition of the open-jobs index, and when it was created (ISO-8601). */
+  readonly openShard?: string;
+  readonly openSince?: string;
 }
 
 export interface AdvanceResult {
@@ -57,3 +60,10 @@ export type StartClaim =
   | { readonly outcome: 'claimed' }
   | { readonly outcome: 'started'; readonly executionArn: string }
   | { readonly outcome: 'busy' };
+
+/** A workflow execution's status as Step Functions reports it, with its error once it failed. */
+export interface ExecutionState {
+  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+  readonly error?: string;
+  readonly cause?: string;
+}

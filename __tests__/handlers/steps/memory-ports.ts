@@ -92,6 +92,13 @@ export class MemoryJobStore implements JobStore {
     return { marked: true };
   }
 
+  async listOpenBefore(before: Date, limit: number): Promise<string[]> {
+    return [...this.jobs.values()]
+      .filter((job) => !['SUCCEEDED', 'FAILED'].includes(job.status) && Date.parse(job.openSince ?? job.updatedAt) < before.getTime())
+      .map((job) => job.jobId)
+      .slice(0, limit);
+  }
+
   private record(jobId: string): JobRecord {
     const job = this.jobs.get(jobId);
     if (!job) throw new Error(`no job ${jobId}`);
