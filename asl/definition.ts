@@ -6,6 +6,7 @@
  */
 import type { ErrorCode } from '../handlers/core/errors';
 import type { TaskEntrypointName } from '../handlers/runtime/manifest';
+import { LAMBDA_SERVICE_ERRORS, LAMBDA_THROTTLING_ERRORS } from '../handlers/workflow/failure';
 
 /** Our code for a failure that may succeed on retry; typed, so renaming it in errors.ts fails to compile here. */
 const TRANSIENT: ErrorCode = 'TRANSIENT';
@@ -28,9 +29,9 @@ export interface Catcher {
 /** Every state name; a typo in `Next`, `Default` or `StartAt` fails to compile. */
 export type StateName = 'ValidateImage' | 'ImageValid' | 'ProcessImage' | 'ResizeImage' | 'ApplyFilters' | 'OptimizeImage' | 'NotifySuccess' | 'NotifyError';
 
-/** Lambda throttling clears slowly, so it gets its own longer schedule, jittered so retries do not arrive together. */
+/** Lambda throttling clears slowly (handlers/workflow/failure.ts records it TRANSIENT once these retries run out), so it gets its own longer schedule, jittered so retries do not arrive together. */
 export const LAMBDA_THROTTLING_RETRY: Retrier = {
-  ErrorEquals: ['Lambda.TooManyRequestsException'],
+  ErrorEquals: LAMBDA_THROTTLING_ERRORS,
   IntervalSeconds: 2,
   MaxAttempts: 6,
   BackoffRate: 2,
@@ -41,7 +42,7 @@ export const LAMBDA_THROTTLING_RETRY: Retrier = {
 /** Lambda's own service faults and our TRANSIENT code: what may succeed on retry. Never a stable code. */
 function transientRetry(maxAttempts: number): Retrier {
   return {
-    ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.ClientExecutionTimeoutException', TRANSIENT],
+    ErrorEquals: [...LAMBDA_SERVICE_ERRORS, TRANSIENT],
     IntervalSeconds: 1,
     MaxAttempts: maxAttempts,
     BackoffRate: 2,

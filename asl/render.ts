@@ -3,7 +3,7 @@
  * the ARN (or, locally, the handler name) of its function.
  */
 import type { TaskEntrypointName } from '../handlers/runtime/manifest';
-import { functionArnVariable, pipelineDefinition } from './definition';
+import { functionArnVariable, PIPELINE_DEFINITION, pipelineDefinition } from './definition';
 
 /** The definition as a JSON string, indented for people reviewing a plan. */
 export function renderDefinition(resources: Readonly<Record<TaskEntrypointName, string>>): string {
@@ -25,6 +25,5 @@ const WORKFLOW_TYPE_MAX_SECONDS = { STANDARD: 365 * 86_400, EXPRESS: 300 } as co
 
 /** The longest an execution may run: the definition's TimeoutSeconds, within the workflow type's own limit. */
 export function executionTimeoutSeconds(type: keyof typeof WORKFLOW_TYPE_MAX_SECONDS): number {
-  const declared = (definition as { TimeoutSeconds?: number }).TimeoutSeconds ?? Infinity;
-  return Math.min(declared, WORKFLOW_TYPE_MAX_SECONDS[type]);
+  return Math.min(PIPELINE_DEFINITION.TimeoutSeconds, WORKFLOW_TYPE_MAX_SECONDS[type]);
 }
