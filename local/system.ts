@@ -13,7 +13,6 @@ import { availableParallelism } from 'node:os';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { resetAwsClients } from '../handlers/adapters/clients';
-import { entrypointTriggeredBy } from '../handlers/runtime/manifest';
 import { DynamoJobStore } from '../handlers/adapters/job-store';
 import type { JobRecord } from '../handlers/workflow/job-record';
 import { S3ObjectStore } from '../handlers/adapters/object-store';
@@ -33,7 +32,7 @@ import { collectOutcome, type JobTrace, type OutcomeSources } from './outcomes';
 import { buildReport, writeReport, type Report, type ReportJob } from './report';
 import { functionEnvironment, localResources, type LocalResources } from './resources';
 import { objectCreatedEvent, type CreatedObject } from './s3-event';
-import { executionStatusChangeEvent } from './workflow-events';
+import { reconcilerFor } from './reconciler';
 import { LocalStateMachine } from './state-machine';
 import { StepFunctionsServer, type ExecutionRecord } from './step-functions-server';
 
@@ -357,21 +356,6 @@ export class LocalSystem {
     }
   }
 }
-
-/**
- * What EventBridge does in AWS: an execution that ended FAILED, TIMED_OUT or ABORTED is handed to
- * the reconciler function (the manifest's `workflow-status` entrypoint), invoked as Lambda would.
- */
-async function reconcilerFor(resources: LocalResources, stateMachineArn: string): Promise<(record: ExecutionRecord) => Promise<void>> {
-  const entrypoint = entrypointTriggeredBy('workflow-status');
-  const handler = await loadHandler(entrypoint);
-  return async (record) => {
-    if (!RECONCILED_STATUSES.has(record.status)) return;
-    await invokeLambda(resources.functions[entrypoint], handler, executionStatusChangeEvent(record, stateMachineArn, resources.region, LOCAL_ACCOUNT_ID));
-  };
-}
-
-const RECONCILED_STATUSES: ReadonlySet<string> = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
 /** Sets variables on process.env (the functions read their settings there); returns the undo. */
 function applyEnvironment(environment: Readonly<Record<string, string>>): () => void {
