@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { resetAwsClients } from '../handlers/adapters/clients';
+import { entrypointTriggeredBy } from '../handlers/runtime/manifest';
 import { DynamoJobStore } from '../handlers/adapters/job-store';
 import type { JobRecord } from '../handlers/workflow/job-record';
 import { S3ObjectStore } from '../handlers/adapters/object-store';
@@ -208,9 +209,10 @@ export class LocalSystem {
 
   /** Delivers an S3 ObjectCreated event for `objects` to the start-workflow function, as S3 would. */
   async deliver(objects: readonly CreatedObject[], eventTime = new Date()): Promise<unknown> {
-    const handler = await loadHandler('start-workflow');
+    const entrypoint = entrypointTriggeredBy('upload');
+    const handler = await loadHandler(entrypoint);
     const event = objectCreatedEvent(objects.map((object) => ({ eventTime, ...object })));
-    return invokeLambda(this.resources.functions['start-workflow'], handler, event);
+    return invokeLambda(this.resources.functions[entrypoint], handler, event);
   }
 
   /** The execution start-workflow started for an object, if any. */
