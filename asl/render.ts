@@ -1,36 +1,29 @@
 /**
- * Renders the state machine definition: each Task's `${<Name>FunctionArn}` substitution is
- * replaced with the ARN (or, locally, the handler name) of its function.
+ * Renders the state machine definition of asl/definition.ts with each Task's `Resource` set to
+ * the ARN (or, locally, the handler name) of its function.
  */
-import definition from './image-pipeline.asl.json';
 import type { TaskEntrypointName } from '../handlers/runtime/manifest';
-
-/** The substitution variable each Task entrypoint fills in the definition. */
-export const FUNCTION_SUBSTITUTIONS: Readonly<Record<TaskEntrypointName, string>> = {
-  validate: 'ValidateFunctionArn',
-  resize: 'ResizeFunctionArn',
-  filters: 'FiltersFunctionArn',
-  optimize: 'OptimizeFunctionArn',
-  'notify-success': 'NotifySuccessFunctionArn',
-  'notify-error': 'NotifyErrorFunctionArn',
-};
-
-const SUBSTITUTION = /\$\{(\w+)\}/g;
+import { functionArnVariable, PIPELINE_DEFINITION, pipelineDefinition } from './definition';
 
 /** The definition as a JSON string, indented for people reviewing a plan. */
 export function renderDefinition(resources: Readonly<Record<TaskEntrypointName, string>>): string {
-  const values = new Map<string, string>(
-    Object.entries(FUNCTION_SUBSTITUTIONS).map(([entrypoint, variable]) => [
-      variable,
-      resources[entrypoint as TaskEntrypointName],
-    ]),
-  );
-  const rendered = JSON.stringify(definition, null, 2).replace(SUBSTITUTION, (placeholder, variable: string) => {
-    const value = values.get(variable);
-    if (value === undefined) {
-      throw new Error(`The state machine definition uses ${placeholder}, but only ${[...values.keys()].join(', ')} can be substituted.`);
+  const definition = pipelineDefinition((entrypoint) => {
+    const value = resources[entrypoint] as string | undefined;
+    if (typeof value !== 'string') {
+      // Only reachable from untyped callers; without it the Task would silently lose its Resource.
+      throw new Error(
+        `The state machine definition needs \${${functionArnVariable(entrypoint)}} (the ${entrypoint} function), but only ${Object.keys(resources).join(', ')} were given.`,
+      );
     }
     return value;
   });
-  return rendered;
+  return JSON.stringify(definition, null, 2);
+}
+
+/** Step Functions' own limits on how long an execution runs. */
+const WORKFLOW_TYPE_MAX_SECONDS = { STANDARD: 365 * 86_400, EXPRESS: 300 } as const;
+
+/** The longest an execution may run: the definition's TimeoutSeconds, within the workflow type's own limit. */
+export function executionTimeoutSeconds(type: keyof typeof WORKFLOW_TYPE_MAX_SECONDS): number {
+  return Math.min(PIPELINE_DEFINITION.TimeoutSeconds, WORKFLOW_TYPE_MAX_SECONDS[type]);
 }

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { format, parseArgs } from 'node:util';
-import definition from '../asl/image-pipeline.asl.json';
+import { PIPELINE_DEFINITION as definition } from '../asl/definition';
 import { checkFaultStates, describeFault, FAULTS_ENV, FaultSpecError, parseFault, parseFaultList, type FaultSpec } from './faults';
 import { collectInputFiles } from './inputs';
 import { runLocalPipeline } from './pipeline';

@@ -7,6 +7,7 @@ import { CreateTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@
 import { CreateBucketCommand, PutBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { jobsTableDefinition } from '../handlers/adapters/job-table';
 import { LocalSystemError } from './local-system-error';
 import type { LocalResources } from './resources';
 
@@ -50,14 +51,7 @@ export async function createResources(clients: Clients, resources: LocalResource
       },
     }),
   );
-  await clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: resources.jobsTable.name,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: resources.jobsTable.partitionKey, KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: resources.jobsTable.partitionKey, AttributeType: 'S' }],
-    }),
-  );
+  await clients.dynamodb.send(new CreateTableCommand(jobsTableDefinition(resources.jobsTable.name)));
   const { TopicArn: successTopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: resources.successTopic }));
   const { TopicArn: errorTopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: resources.errorTopic }));
   const { QueueUrl: queueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: `${resources.stackName}-${NOTIFICATION_QUEUE_SUFFIX}` }));

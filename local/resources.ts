@@ -7,7 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { executionTimeoutSeconds } from '../asl/render';
 import { JOBS_TABLE_SCHEMA } from '../handlers/adapters/job-table';
+import { staleJobSeconds } from '../handlers/steps/reconcile';
 import { writeRuntimeEnv, type AllRuntimeInputs } from '../handlers/runtime/env';
 import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
 import { ConfigError } from '../stacks/config/errors';
@@ -37,7 +39,7 @@ export interface LocalResources {
   readonly successTopic: string;
   readonly errorTopic: string;
   readonly stateMachineName: string;
-  readonly workflowType: string;
+  readonly workflowType: 'STANDARD' | 'EXPRESS';
   readonly functions: Readonly<Record<EntrypointName, LocalFunction>>;
   /** The functions' runtime settings the stack config decides; the ARNs come when the topics and the state machine exist. */
   readonly runtimeInputs: Omit<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
@@ -138,6 +140,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
       maxInputBytes: settings.maxInputBytes,
       maxInputPixels: settings.maxInputPixels,
       maxInputFrames: settings.maxInputFrames,
+      staleJobSeconds: staleJobSeconds(executionTimeoutSeconds(settings.workflowType)),
     },
   };
 }

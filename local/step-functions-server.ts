@@ -3,10 +3,12 @@
  * (`POST /`, `x-amz-target: AWSStepFunctions.<Action>`), so the unchanged start-workflow handler
  * reaches it through `AWS_ENDPOINT_URL_SFN` with the real SDK client.
  *
- * It serves one Standard state machine. Actions: StartExecution, DescribeExecution, ListExecutions
- * (anything else is `UnknownOperationException`). StartExecution behaves as AWS documents for Standard workflows: the same name
- * and input as a *running* execution returns that execution (no second run); a different input,
- * or a name whose execution has already closed, is `400 ExecutionAlreadyExists`.
+ * It serves one state machine. Actions: StartExecution, DescribeExecution, ListExecutions
+ * (anything else is `UnknownOperationException`). StartExecution behaves as AWS documents:
+ * for a Standard workflow the same name and input as a *running* execution returns that execution
+ * (no second run), and a different input, or a name whose execution has already closed, is
+ * `400 ExecutionAlreadyExists`; an Express workflow does not deduplicate names at all — every
+ * call starts another run, under an ARN of its own.
  *
  * Executions are queued and run at most `concurrency` at a time; a queued one reports RUNNING,
  * as an AWS execution does from the moment StartExecution returns.
@@ -33,7 +35,9 @@ export interface ExecutionRecord {
   error?: string;
   cause?: string;
   events: readonly ExecutionEvent[];
-  /** Resolves when the execution has stopped. */
+  /** What went wrong in `onStopped` (locally: the reconciler), if anything. */
+  afterStopError?: string;
+  /** Resolves when the execution has stopped and `onStopped` is done. */
   readonly settled: Promise<ExecutionRecord>;
 }
 
@@ -42,6 +46,13 @@ export interface StepFunctionsServerOptions {
   readonly machine: Pick<LocalStateMachine, 'run'>;
   /** Executions running at once; the rest wait. */
   readonly concurrency: number;
+  /** @default 'STANDARD' */
+  readonly type?: 'STANDARD' | 'EXPRESS';
+  /**
+   * Called once an execution has stopped, before it counts as settled — what EventBridge's
+   * "Execution Status Change" event sets off in AWS. Its failure is the caller's to report.
+   */
+  readonly onStopped?: (record: ExecutionRecord) => Promise<void>;
 }
 
 class ServiceError extends Error {
@@ -63,6 +74,7 @@ export class StepFunctionsServer {
   private readonly limit: Limiter;
   private readonly stateMachineName: string;
   private readonly executionArnPrefix: string;
+  private readonly expressArnPrefix: string;
   private closing = false;
   private url_ = '';
 
@@ -73,6 +85,7 @@ export class StepFunctionsServer {
     }
     this.stateMachineName = parts[6]!;
     this.executionArnPrefix = `${parts.slice(0, 5).join(':')}:execution:${this.stateMachineName}:`;
+    this.expressArnPrefix = `${parts.slice(0, 5).join(':')}:express:${this.stateMachineName}:`;
     this.limit = createLimiter(options.concurrency);
     this.server = createServer((request, response) => void this.handle(request, response));
   }
@@ -141,8 +154,9 @@ export class StepFunctionsServer {
     if (Buffer.byteLength(input) > STATE_PAYLOAD_LIMIT_BYTES) {
       throw new ServiceError('InvalidExecutionInput', `Execution input of ${Buffer.byteLength(input)} bytes exceeds the ${STATE_PAYLOAD_LIMIT_BYTES}-byte limit.`);
     }
-    const executionArn = `${this.executionArnPrefix}${name}`;
-    const existing = this.records.get(executionArn);
+    const express = this.options.type === 'EXPRESS';
+    const executionArn = express ? `${this.expressArnPrefix}${name}:${randomUUID()}` : `${this.executionArnPrefix}${name}`;
+    const existing = express ? undefined : this.records.get(executionArn);
     if (existing) {
       if (existing.status === 'RUNNING' && existing.input === input) {
         return { executionArn, startDate: existing.startDate };
@@ -178,10 +192,16 @@ export class StepFunctionsServer {
         record.error = 'States.Runtime';
         record.cause = `The local runner failed: ${(error as Error)?.stack ?? String(error)}`;
       },
-    ).finally(() => {
-      record.stopDate = new Date();
-      resolveSettled(record);
-    });
+    )
+      .then(async () => {
+        record.stopDate = new Date();
+        try {
+          await this.options.onStopped?.(record);
+        } catch (error) {
+          record.afterStopError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        }
+      })
+      .finally(() => resolveSettled(record));
     return { executionArn, startDate };
   }
 

@@ -13,7 +13,9 @@ import { availableParallelism } from 'node:os';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { resetAwsClients } from '../handlers/adapters/clients';
-import { DynamoJobStore, type JobRecord } from '../handlers/adapters/job-store';
+import { entrypointTriggeredBy } from '../handlers/runtime/manifest';
+import { DynamoJobStore } from '../handlers/adapters/job-store';
+import type { JobRecord } from '../handlers/workflow/job-record';
 import { S3ObjectStore } from '../handlers/adapters/object-store';
 import { causeMessage } from '../handlers/workflow/failure';
 import { startEmulators, type Emulators } from './emulators';
@@ -31,6 +33,7 @@ import { collectOutcome, type JobTrace, type OutcomeSources } from './outcomes';
 import { buildReport, writeReport, type Report, type ReportJob } from './report';
 import { functionEnvironment, localResources, type LocalResources } from './resources';
 import { objectCreatedEvent, type CreatedObject } from './s3-event';
+import { reconcilerFor } from './reconciler';
 import { LocalStateMachine } from './state-machine';
 import { StepFunctionsServer, type ExecutionRecord } from './step-functions-server';
 
@@ -141,7 +144,8 @@ export class LocalSystem {
         faults: options.faults ?? [],
         retryIntervalMs: options.retryIntervalMs ?? 10,
       });
-      server = await StepFunctionsServer.start({ stateMachineArn, machine, concurrency });
+      const reconciler = await reconcilerFor(resources, stateMachineArn);
+      server = await StepFunctionsServer.start({ stateMachineArn, machine, concurrency, type: resources.workflowType, onStopped: reconciler });
       const environment: Record<string, string> = {
         ...emulators.environment,
         AWS_ENDPOINT_URL_SFN: server.url,
@@ -205,9 +209,10 @@ export class LocalSystem {
 
   /** Delivers an S3 ObjectCreated event for `objects` to the start-workflow function, as S3 would. */
   async deliver(objects: readonly CreatedObject[], eventTime = new Date()): Promise<unknown> {
-    const handler = await loadHandler('start-workflow');
+    const entrypoint = entrypointTriggeredBy('upload');
+    const handler = await loadHandler(entrypoint);
     const event = objectCreatedEvent(objects.map((object) => ({ eventTime, ...object })));
-    return invokeLambda(this.resources.functions['start-workflow'], handler, event);
+    return invokeLambda(this.resources.functions[entrypoint], handler, event);
   }
 
   /** The execution start-workflow started for an object, if any. */
@@ -328,6 +333,7 @@ export class LocalSystem {
   private outcomeSources(): OutcomeSources {
     return {
       jobsTable: this.resources.jobsTable.name,
+      workPrefix: this.resources.workPrefix,
       objects: new S3ObjectStore(this.clients.s3),
       processedKeys: (prefix) => this.processedKeys(prefix),
       rawObjectExists: (key) => this.rawObjectExists(key),

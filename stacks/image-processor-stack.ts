@@ -15,6 +15,7 @@ import { resourceNames } from './config/names';
 import type { StageConfig } from './config/resolve';
 import { JobsTable } from './constructs/pipeline/jobs-table';
 import { ImagePipeline, type FunctionPackage, type SharpLayerArtifact } from './constructs/pipeline/pipeline';
+import { Reconciler } from './constructs/pipeline/reconciler';
 import { ImageStateMachine } from './constructs/pipeline/state-machine';
 import { NotificationTopics } from './constructs/pipeline/topics';
 import { ImageStorage } from './constructs/storage/storage';
@@ -41,6 +42,7 @@ export class ImageProcessorStack extends TerraformStack {
   readonly topics: NotificationTopics;
   readonly pipeline: ImagePipeline;
   readonly stateMachine: ImageStateMachine;
+  readonly reconciler: Reconciler;
   private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, props: ImageProcessorStackProps) {
@@ -109,6 +111,7 @@ export class ImageProcessorStack extends TerraformStack {
       sizes: Object.fromEntries(
         ENTRYPOINTS.map((name) => [name, { memoryMb: settings[memorySettingName(name)], timeoutSeconds: settings[timeoutSettingName(name)] }]),
       ),
+      workflowType: settings.workflowType,
       logRetentionDays: settings.logRetentionDays,
       jobTtlDays: settings.jobTtlDays,
       limits: { maxBytes: settings.maxInputBytes, maxPixels: settings.maxInputPixels, maxFrames: settings.maxInputFrames },
@@ -130,7 +133,15 @@ export class ImageProcessorStack extends TerraformStack {
       logRetentionDays: settings.logRetentionDays,
     });
     this.pipeline.connectStateMachine(this.stateMachine);
-    this.storage.notifyOnUpload(this.pipeline.functions['start-workflow']);
+    this.storage.notifyOnUpload(this.pipeline.triggeredBy('upload'));
+    this.reconciler = new Reconciler(this, 'reconciler', {
+      namePrefix: config.stackName,
+      function: this.pipeline.triggeredBy('workflow-status'),
+      stateMachineArn: this.stateMachine.arn,
+      accountId,
+      sweepMinutes: settings.reconcileSweepMinutes,
+      failedEventRetentionDays: settings.failedEventRetentionDays,
+    });
 
     const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     output('raw_bucket_name', this.storage.rawBucket.bucket, `Upload originals here under ${settings.uploadsPrefix}`);
@@ -141,6 +152,7 @@ export class ImageProcessorStack extends TerraformStack {
     output('success_topic_arn', this.topics.successTopic.arn, 'Published when a job succeeds');
     output('error_topic_arn', this.topics.errorTopic.arn, 'Published when a job fails');
     output('start_workflow_dlq_url', this.pipeline.failedEvents.url, 'S3 events start-workflow could not process');
+    output('reconcile_dlq_url', this.reconciler.failedEvents.url, 'Execution events and sweeps the reconciler could not take');
   }
 
   /**

@@ -54,6 +54,7 @@ describe('localResources', () => {
       MAX_INPUT_BYTES: '52428800',
       MAX_INPUT_PIXELS: '100000000',
       MAX_INPUT_FRAMES: '1000',
+      JOB_STALE_AFTER_SECONDS: '3900',
     });
   });
 

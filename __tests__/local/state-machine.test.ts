@@ -12,9 +12,9 @@ import { fakeHandlers, functionsWithTimeout, imageError, throwing } from './fake
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:image-processor-local-pipeline';
 
 async function machineWith(
-  options: { handlers?: Partial<Record<TaskEntrypointName, Handler>>; faults?: FaultSpec[]; timeoutSeconds?: number; invalid?: (key: string) => boolean } = {},
+  options: { handlers?: Partial<Record<TaskEntrypointName, Handler>>; faults?: FaultSpec[]; timeoutSeconds?: number; invalid?: (key: string) => boolean; slowMs?: number } = {},
 ) {
-  const fake = fakeHandlers(options.invalid ? { invalid: options.invalid } : {});
+  const fake = fakeHandlers({ ...(options.invalid ? { invalid: options.invalid } : {}), ...(options.slowMs === undefined ? {} : { slowMs: options.slowMs }) });
   const functions = functionsWithTimeout(options.timeoutSeconds);
   const machine = new LocalStateMachine({
     definition: renderLocalDefinition(functions),
@@ -39,15 +39,25 @@ const names = (outcome: ExecutionOutcome) => stateTimings(outcome.events).map((t
 const timing = (outcome: ExecutionOutcome, state: string) => stateTimings(outcome.events).find((entry) => entry.name === state);
 
 describe('LocalStateMachine over the rendered definition', () => {
-  it('runs every state of a valid image, ending in NotifySuccess', async () => {
-    const { machine, calls, outcomes } = await machineWith();
+  it('runs every state of a valid image, ending in NotifySuccess, timing each from entry to exit', async () => {
+    const slowMs = 20;
+    const { machine, calls, outcomes } = await machineWith({ slowMs });
+    const started = Date.now();
     const outcome = await run(machine);
+    const wallMs = Date.now() - started;
     expect(outcome.status).toBe('SUCCEEDED');
     expect(names(outcome)).toEqual(['ValidateImage', 'ImageValid', 'ProcessImage', expect.any(String), expect.any(String), 'OptimizeImage', 'NotifySuccess']);
     expect(names(outcome).slice(3, 5).sort()).toEqual(['ApplyFilters', 'ResizeImage']);
     expect(calls.map((call) => call.entrypoint).sort()).toEqual(['filters', 'notify-success', 'optimize', 'resize', 'validate']);
     expect(outcomes.get('job-' + counter)?.outputs).toHaveLength(2);
-    for (const timingEntry of stateTimings(outcome.events)) expect(timingEntry.ms).toBeGreaterThanOrEqual(0);
+    // The stand-ins up to optimize sleep slowMs, so their Tasks take at least that (less 1 ms: both
+    // ends are whole Date.now() milliseconds); the Parallel lasts as long as its slower branch; the
+    // top-level states run one after another, so their sum fits in the execution's wall time.
+    const ms = Object.fromEntries(stateTimings(outcome.events).map((entry) => [entry.name, entry.ms]));
+    for (const task of ['ValidateImage', 'ResizeImage', 'ApplyFilters', 'OptimizeImage']) expect({ task, ms: ms[task]! >= slowMs - 1 }).toEqual({ task, ms: true });
+    expect(ms.ProcessImage).toBeGreaterThanOrEqual(Math.max(ms.ResizeImage!, ms.ApplyFilters!));
+    const topLevel = ['ValidateImage', 'ImageValid', 'ProcessImage', 'OptimizeImage', 'NotifySuccess'].map((name) => ms[name]!);
+    expect(topLevel.reduce((sum, value) => sum + value, 0)).toBeLessThanOrEqual(wallMs + 1);
   });
 
   it('invokes each handler with a Lambda-shaped context for its function', async () => {

@@ -1,50 +1,30 @@
 /**
  * Job records in DynamoDB: one item per job (key `jobId`, string), written at every state
  * transition. S3 events arrive at least once and states are retried, so every write is
- * conditional: `create` only inserts, and `advance` is one UpdateItem whose condition is
- * derived from `canTransition` — a job never moves backwards, whatever order writers arrive in.
+ * conditional: `create` only inserts, `advance` is one UpdateItem whose condition is derived from
+ * `canTransition` — a job never moves backwards, whatever order writers arrive in — and the
+ * start lease and the notification marker are each taken by one writer only.
  * Items expire through the table's TTL attribute `expiresAt` (epoch seconds).
  */
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
+  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { statusesAllowedBefore, type JobStatus } from '../core/job-status';
+import { isTerminal, statusesAllowedBefore, type JobStatus } from '../core/job-status';
 import type { JobError, JobInput, OutputRecord } from '../workflow/events';
+import type { AdvanceResult, JobRecord, NotificationKind, StartClaim } from '../workflow/job-record';
+import { CodedError } from '../core/errors';
 import { toAdapterError } from './aws-errors';
-import { JOBS_TABLE_SCHEMA } from './job-table';
+import { JOBS_TABLE_SCHEMA, openShardOf } from './job-table';
 
 // The schema's names are the record's own fields: renaming one without the other fails to compile.
-const { partitionKey } = JOBS_TABLE_SCHEMA satisfies { readonly partitionKey: keyof JobRecord; readonly ttlAttribute: keyof JobRecord };
-
-export interface JobHistoryEntry {
-  readonly status: JobStatus;
-  /** ISO-8601 time the status was recorded. */
-  readonly at: string;
-}
-
-/** A job as stored. */
-export interface JobRecord {
-  readonly jobId: string;
-  readonly status: JobStatus;
-  readonly source: JobInput['source'];
-  /** ISO-8601 time the upload was received (from the S3 event). */
-  readonly receivedAt: string;
-  /** ISO-8601 time of the last applied write. */
-  readonly updatedAt: string;
-  /** TTL: epoch seconds after which DynamoDB may delete the item. */
-  readonly expiresAt?: number;
-  readonly error?: JobError;
-  readonly outputs?: OutputRecord[];
-  /** Free-form, JSON-like facts a step chose to record (e.g. the validated format and size). */
-  readonly details?: Record<string, unknown>;
-  /** Every applied write in order, including idempotent repeats. */
-  readonly history: readonly JobHistoryEntry[];
-}
+const { partitionKey, openJobsIndex } = JOBS_TABLE_SCHEMA satisfies { readonly partitionKey: keyof JobRecord; readonly ttlAttribute: keyof JobRecord; readonly openJobsIndex: { readonly partitionKey: keyof JobRecord; readonly sortKey: keyof JobRecord } };
 
 export interface AdvanceFields {
   readonly error?: JobError;
@@ -90,6 +70,8 @@ export class DynamoJobStore {
       updatedAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + this.ttlDays * SECONDS_PER_DAY,
       history: [{ status: 'RECEIVED', at: now.toISOString() }],
+      openShard: openShardOf(job.jobId),
+      openSince: now.toISOString(),
     };
     try {
       await this.client.send(
@@ -112,7 +94,7 @@ export class DynamoJobStore {
    * condition fails — the job is further along, already in the other terminal status, or not
    * recorded at all — nothing is written and `current` tells the caller what the job is.
    */
-  async advance(jobId: string, status: JobStatus, fields: AdvanceFields = {}): Promise<{ applied: boolean; current?: JobStatus }> {
+  async advance(jobId: string, status: JobStatus, fields: AdvanceFields = {}): Promise<AdvanceResult> {
     const at = this.now().toISOString();
     const allowed = statusesAllowedBefore(status);
     const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt', '#history': 'history' };
@@ -136,25 +118,140 @@ export class DynamoJobStore {
       values[`:${name}`] = value;
       sets.push(`#${name} = :${name}`);
     }
+    // An ended job leaves the open-jobs index.
+    const removes = isTerminal(status) ? ` REMOVE #openShard, #openSince` : '';
+    if (removes) Object.assign(names, { '#openShard': openJobsIndex.partitionKey, '#openSince': openJobsIndex.sortKey });
+    try {
+      const response = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ [partitionKey]: jobId }),
+          UpdateExpression: `SET ${sets.join(', ')}${removes}`,
+          ConditionExpression: `#status IN (${allowed.map((_, index) => `:from${index}`).join(', ')})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: marshall(values, MARSHALL_OPTIONS),
+          // The notification marker comes back with the write, so a terminal step needs no extra read.
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      const notified = response.Attributes ? (unmarshall(response.Attributes) as Partial<JobRecord>).notified : undefined;
+      return notified ? { applied: true, notified } : { applied: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw toAdapterError('DynamoDB UpdateItem', error);
+      // DynamoDB returns the item that failed the condition; emulators that do not fall back to a read.
+      const item = error.Item ? (unmarshall(error.Item) as Partial<JobRecord>) : await this.get(jobId);
+      return { applied: false, ...(item?.status ? { current: item.status } : {}), ...(item?.notified ? { notified: item.notified } : {}) };
+    }
+  }
+
+  /**
+   * Takes the right to start the job's execution for `leaseSeconds`, unless an execution was
+   * already recorded or another delivery holds a live lease. Express workflows do not deduplicate
+   * execution names, so this is what keeps a duplicated event from running the pipeline twice.
+   */
+  async claimStart(jobId: string, leaseSeconds: number): Promise<StartClaim> {
+    const now = Math.floor(this.now().getTime() / 1000);
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ [partitionKey]: jobId }),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: `#status IN (${allowed.map((_, index) => `:from${index}`).join(', ')})`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: marshall(values, MARSHALL_OPTIONS),
+          UpdateExpression: 'SET #lease = :until',
+          ConditionExpression: `attribute_exists(#key) AND attribute_not_exists(#execution) AND (attribute_not_exists(#lease) OR #lease < :now)`,
+          ExpressionAttributeNames: { '#key': partitionKey, '#execution': 'executionArn', '#lease': 'startLeaseUntil' },
+          ExpressionAttributeValues: marshall({ ':until': now + leaseSeconds, ':now': now }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { applied: true };
+      return { outcome: 'claimed' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw toAdapterError('DynamoDB UpdateItem', error);
-      // DynamoDB returns the item that failed the condition; emulators that do not fall back to a read.
-      const current = error.Item ? (unmarshall(error.Item).status as JobStatus | undefined) : (await this.get(jobId))?.status;
-      return current ? { applied: false, current } : { applied: false };
+      const item = error.Item ? (unmarshall(error.Item) as Partial<JobRecord>) : await this.get(jobId);
+      if (!item) throw new CodedError('INTERNAL', `Expected job ${jobId} to be recorded before its execution is started, but it is missing.`);
+      return item.executionArn ? { outcome: 'started', executionArn: item.executionArn } : { outcome: 'busy' };
     }
+  }
+
+  /** Records the started execution and drops the lease. */
+  async recordStarted(jobId: string, executionArn: string): Promise<void> {
+    await this.update('SET #execution = :arn REMOVE #lease', { '#execution': 'executionArn', '#lease': 'startLeaseUntil' }, jobId, { ':arn': executionArn });
+  }
+
+  /** Gives the lease back after a failed start, so a retry need not wait for it to expire. */
+  async releaseStart(jobId: string): Promise<void> {
+    await this.update('REMOVE #lease', { '#lease': 'startLeaseUntil' }, jobId);
+  }
+
+  /**
+   * Records that the job's outcome was published to `kind`'s topic; `marked` is false when a
+   * publication was already recorded (a retried step published first, then lost the race).
+   */
+  async markNotified(jobId: string, kind: NotificationKind): Promise<{ marked: boolean }> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ [partitionKey]: jobId }),
+          UpdateExpression: 'SET #notified = :kind, #notifiedAt = :at',
+          ConditionExpression: 'attribute_exists(#key) AND attribute_not_exists(#notified)',
+          ExpressionAttributeNames: { '#key': partitionKey, '#notified': 'notified', '#notifiedAt': 'notifiedAt' },
+          ExpressionAttributeValues: marshall({ ':kind': kind, ':at': this.now().toISOString() }),
+        }),
+      );
+      return { marked: true };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { marked: false };
+      throw toAdapterError('DynamoDB UpdateItem', error);
+    }
+  }
+
+  private async update(expression: string, names: Record<string, string>, jobId: string, values?: Record<string, unknown>): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ [partitionKey]: jobId }),
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(#key)',
+          ExpressionAttributeNames: { '#key': partitionKey, ...names },
+          ...(values ? { ExpressionAttributeValues: marshall(values) } : {}),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new CodedError('INTERNAL', `Expected job ${jobId} to be recorded, but it is missing.`);
+      }
+      throw toAdapterError('DynamoDB UpdateItem', error);
+    }
+  }
+
+  /** The ids of jobs still open that were created before `before`, oldest first in each partition. */
+  async listOpenBefore(before: Date, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let shard = 0; shard < openJobsIndex.shards && ids.length < limit; shard++) {
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        try {
+          const page = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: openJobsIndex.name,
+              KeyConditionExpression: '#shard = :shard AND #since < :before',
+              ExpressionAttributeNames: { '#shard': openJobsIndex.partitionKey, '#since': openJobsIndex.sortKey },
+              ExpressionAttributeValues: marshall({ ':shard': String(shard), ':before': before.toISOString() }),
+              Limit: limit - ids.length,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+          for (const item of page.Items ?? []) ids.push(String(unmarshall(item)[partitionKey]));
+          start = page.LastEvaluatedKey;
+        } catch (error) {
+          throw toAdapterError('DynamoDB Query', error);
+        }
+      } while (start && ids.length < limit);
+    }
+    return ids;
   }
 
   /** The job's record (strongly consistent), or undefined when it was never recorded. */

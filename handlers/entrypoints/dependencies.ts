@@ -7,6 +7,7 @@ import { createAwsClients } from '../adapters/clients';
 import { DynamoJobStore } from '../adapters/job-store';
 import { SnsNotifier, type NotifierTopics } from '../adapters/notifier';
 import { S3ObjectStore } from '../adapters/object-store';
+import { StepFunctionsExecutions } from '../adapters/workflow-executions';
 import { StepFunctionsStarter } from '../adapters/workflow-starter';
 import type { WorkArea } from '../steps/working-images';
 
@@ -24,6 +25,10 @@ export function notifier(topics: NotifierTopics): SnsNotifier {
 
 export function workflowStarter(settings: { readonly stateMachineArn: string }): StepFunctionsStarter {
   return new StepFunctionsStarter(createAwsClients().sfn, settings.stateMachineArn);
+}
+
+export function workflowExecutions(): StepFunctionsExecutions {
+  return new StepFunctionsExecutions(createAwsClients().sfn);
 }
 
 export function workArea(settings: { readonly processedBucket: string; readonly workPrefix: string }): WorkArea {

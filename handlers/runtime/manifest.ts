@@ -14,7 +14,9 @@ export type Trigger =
   /** S3 ObjectCreated under the uploads prefix, asynchronously (retries, then a dead-letter queue). */
   | 'upload'
   /** A Task state of the image pipeline's state machine, synchronously. */
-  | 'task';
+  | 'task'
+  /** EventBridge: the state machine's executions that end FAILED, TIMED_OUT or ABORTED, and a schedule. */
+  | 'workflow-status';
 
 /**
  * What an entrypoint may touch, as data: each key a resource of the stack, each value the
@@ -28,12 +30,16 @@ export interface AccessNeeds {
   readonly work?: readonly ('read' | 'write' | 'delete' | 'list')[];
   /** The processed bucket as a whole: outputs, and a failed job's leftovers. */
   readonly outputs?: readonly ('write' | 'list' | 'delete')[];
-  /** Job records: `create` inserts, `advance` moves a job forward. */
-  readonly jobs?: readonly ('create' | 'advance')[];
+  /**
+   * Job records: `create` inserts; `start` takes and releases the start lease and records the
+   * execution; `advance` moves a job forward (and records its notification); `listOpen` reads
+   * the open-jobs index.
+   */
+  readonly jobs?: readonly ('create' | 'start' | 'advance' | 'listOpen')[];
   /** The notification topics it publishes to. */
   readonly topics?: readonly ('success' | 'error')[];
-  /** Calls on the image pipeline's state machine. */
-  readonly stateMachine?: readonly 'start'[];
+  /** Calls on the image pipeline's state machine: start executions, describe them. */
+  readonly stateMachine?: readonly ('start' | 'describe')[];
 }
 
 export interface EntrypointDescription {
@@ -65,7 +71,7 @@ export const MANIFEST = {
     timeoutSeconds: 30,
     needsSharp: false,
     environment: ['jobsTable', 'jobTtlDays', 'stateMachineArn', 'uploadsPrefix'],
-    access: { jobs: ['create'], stateMachine: ['start'] },
+    access: { jobs: ['create', 'start'], stateMachine: ['start'] },
   },
   validate: {
     ...IMAGE_STEP,
@@ -106,6 +112,16 @@ export const MANIFEST = {
     environment: [...STEP_SETTINGS, 'errorTopicArn'],
     access: { jobs: ['advance'], topics: ['error'], outputs: ['list', 'delete'] },
   },
+  reconcile: {
+    kind: 'lambda',
+    trigger: 'workflow-status',
+    description: 'Reconciler: ends the jobs of executions that failed, timed out or were aborted, and sweeps for stuck jobs',
+    memoryMb: 256,
+    timeoutSeconds: 300,
+    needsSharp: false,
+    environment: [...STEP_SETTINGS, 'successTopicArn', 'errorTopicArn', 'stateMachineArn', 'staleJobSeconds'],
+    access: { jobs: ['advance', 'listOpen'], topics: ['success', 'error'], outputs: ['list', 'delete'], stateMachine: ['describe'] },
+  },
 } as const satisfies Readonly<Record<string, EntrypointDescription>>;
 
 export type EntrypointName = keyof typeof MANIFEST;
@@ -122,6 +138,13 @@ export const TASK_ENTRYPOINTS = Object.freeze(
 
 /** The runtime settings an entrypoint reads. */
 export type EnvironmentOf<N extends EntrypointName> = (typeof MANIFEST)[N]['environment'][number];
+
+/** The one entrypoint `trigger` invokes. */
+export function entrypointTriggeredBy(trigger: Trigger): EntrypointName {
+  const names = ENTRYPOINTS.filter((name) => MANIFEST[name].trigger === trigger);
+  if (names.length !== 1) throw new Error(`Expected exactly one entrypoint triggered by ${trigger}, but the manifest has ${names.length}: ${names.join(', ')}.`);
+  return names[0]!;
+}
 
 export function describeEntrypoint(name: EntrypointName): EntrypointDescription {
   return MANIFEST[name];

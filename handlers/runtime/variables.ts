@@ -69,6 +69,8 @@ export const RUNTIME_SETTINGS = {
   successTopicArn: required('SUCCESS_TOPIC_ARN'),
   errorTopicArn: required('ERROR_TOPIC_ARN'),
   stateMachineArn: required('STATE_MACHINE_ARN'),
+  /** How long a job may stay open before the reconciler's sweep ends it: the longest an execution may run, and a margin. */
+  staleJobSeconds: optionalCount('JOB_STALE_AFTER_SECONDS', 'seconds', 'INTERNAL'),
   /** A preset as JSON text, parsed by handlers/runtime/image-settings.ts; unset means the default preset. */
   imagePreset: optionalText('IMAGE_PRESET'),
   /** Input limits; each unset one keeps its default from handlers/core/limits.ts. */

@@ -12,7 +12,7 @@ import { readWorkingImage, writeWorkingImage, type WorkArea } from './working-im
 
 export interface DeriveDeps {
   readonly objects: ObjectStore;
-  readonly jobs: JobStore;
+  readonly jobs: Pick<JobStore, 'advance'>;
   readonly work: WorkArea;
   readonly preset: Preset;
 }

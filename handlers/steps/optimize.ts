@@ -16,7 +16,7 @@ const OUTPUT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 export interface OptimizeDeps {
   readonly objects: ObjectStore;
-  readonly jobs: JobStore;
+  readonly jobs: Pick<JobStore, 'advance'>;
   readonly work: WorkArea;
   readonly preset: Preset;
   readonly outputBucket: string;

@@ -4,6 +4,7 @@
  */
 import type { JobStatus } from '../core/job-status';
 import type { JobError, JobInput, ObjectPointer, OutputRecord } from '../workflow/events';
+import type { AdvanceResult, ExecutionState, JobRecord, NotificationKind, StartClaim } from '../workflow/job-record';
 
 export interface ObjectStore {
   getBytes(pointer: ObjectPointer, options: { maxBytes: number }): Promise<Buffer>;
@@ -17,11 +18,13 @@ export interface ObjectStore {
 
 export interface JobStore {
   create(job: JobInput): Promise<{ created: boolean }>;
-  advance(
-    jobId: string,
-    status: JobStatus,
-    fields?: { error?: JobError; outputs?: OutputRecord[] },
-  ): Promise<{ applied: boolean; current?: JobStatus }>;
+  advance(jobId: string, status: JobStatus, fields?: { error?: JobError; outputs?: OutputRecord[] }): Promise<AdvanceResult>;
+  get(jobId: string): Promise<JobRecord | undefined>;
+  claimStart(jobId: string, leaseSeconds: number): Promise<StartClaim>;
+  recordStarted(jobId: string, executionArn: string): Promise<void>;
+  releaseStart(jobId: string): Promise<void>;
+  markNotified(jobId: string, kind: NotificationKind): Promise<{ marked: boolean }>;
+  listOpenBefore(before: Date, limit: number): Promise<string[]>;
 }
 
 export interface Notifier {
@@ -31,4 +34,9 @@ export interface Notifier {
 
 export interface WorkflowStarter {
   start(name: string, input: unknown): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+}
+
+export interface WorkflowExecutions {
+  /** Undefined when Step Functions cannot say (an Express execution, or one it no longer knows). */
+  describe(executionArn: string): Promise<ExecutionState | undefined>;
 }

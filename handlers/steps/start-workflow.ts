@@ -1,8 +1,11 @@
 /**
- * Turns S3 ObjectCreated records into workflow executions. S3 delivers events at least once
- * and out of order, so the job id (and execution name) is derived from bucket + key + version
- * (or ETag): a duplicated record finds the job already recorded and the execution already started.
+ * Turns S3 ObjectCreated records into workflow executions, at most one per upload version. S3
+ * delivers events at least once and out of order, so the job id (and execution name) is derived
+ * from bucket + key + version (or ETag), and a delivery starts the execution only while it holds
+ * the job's start lease and no execution is recorded yet. Standard workflows would also refuse a
+ * second execution of the same name; Express workflows would not — the lease is what protects them.
  */
+import { CodedError } from '../core/errors';
 import { deriveJobId } from '../core/job-id';
 import type { JobInput } from '../workflow/events';
 import type { JobStore, WorkflowStarter } from './ports';
@@ -19,10 +22,12 @@ export interface UploadRecord {
 }
 
 export interface StartWorkflowDeps {
-  readonly jobs: JobStore;
+  readonly jobs: Pick<JobStore, 'create' | 'claimStart' | 'recordStarted' | 'releaseStart'>;
   readonly starter: WorkflowStarter;
   /** Only keys under this prefix are processed (the notification filter should already ensure it). */
   readonly uploadsPrefix: string;
+  /** How long a delivery may hold the start lease: at least as long as it may still run. */
+  readonly startLeaseSeconds: number;
 }
 
 export interface StartedJob {
@@ -55,7 +60,23 @@ async function startWorkflow(record: UploadRecord, deps: StartWorkflowDeps): Pro
     receivedAt: record.eventTime,
   };
   const { created } = await deps.jobs.create(input);
-  // Started even when the record already existed: a crash between the two calls must not strand a job.
-  const { executionArn, alreadyStarted } = await deps.starter.start(jobId, input);
-  return { jobId, executionArn, duplicate: !created || alreadyStarted };
+  // A record that already existed is claimed too: a delivery that crashed before starting must not strand its job.
+  const claim = await deps.jobs.claimStart(jobId, deps.startLeaseSeconds);
+  if (claim.outcome === 'started') return { jobId, executionArn: claim.executionArn, duplicate: true };
+  if (claim.outcome === 'busy') {
+    throw new CodedError(
+      'TRANSIENT',
+      `Expected to start job ${jobId}, but another delivery of the same S3 event is starting it right now; this delivery is retried and then finds it started.`,
+    );
+  }
+  let started: { executionArn: string; alreadyStarted: boolean };
+  try {
+    started = await deps.starter.start(jobId, input);
+  } catch (error) {
+    // Given back at once so the retry does not wait for the lease to run out.
+    await deps.jobs.releaseStart(jobId).catch(() => undefined);
+    throw error;
+  }
+  await deps.jobs.recordStarted(jobId, started.executionArn);
+  return { jobId, executionArn: started.executionArn, duplicate: !created || started.alreadyStarted };
 }

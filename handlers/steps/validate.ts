@@ -15,7 +15,7 @@ import { writeWorkingImage, type WorkArea } from './working-images';
 
 export interface ValidateDeps {
   readonly objects: ObjectStore;
-  readonly jobs: JobStore;
+  readonly jobs: Pick<JobStore, 'advance'>;
   readonly work: WorkArea;
   readonly preset: Preset;
   readonly limits: Limits;

@@ -12,6 +12,30 @@ function isStableCode(name: string): name is ErrorCode {
   return STABLE_CODES.has(name);
 }
 
+/** Lambda's throttling: retried on its own, longer schedule. */
+export const LAMBDA_THROTTLING_ERRORS = ['Lambda.TooManyRequestsException'] as const;
+
+/** Lambda's service errors, retried like TRANSIENT. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+] as const;
+
+const LAMBDA_RETRIED: ReadonlySet<string> = new Set([...LAMBDA_THROTTLING_ERRORS, ...LAMBDA_SERVICE_ERRORS]);
+
+/**
+ * The stable code a Step Functions error name is recorded as: our own codes as they are; Lambda's
+ * throttling and service errors, which the workflow retries, as TRANSIENT once the retries ran
+ * out (worth another go later); anything else as `fallback`.
+ */
+export function stableCodeOr(name: string | undefined, fallback: ErrorCode): ErrorCode {
+  if (name === undefined) return fallback;
+  if (isStableCode(name)) return name;
+  return LAMBDA_RETRIED.has(name) ? 'TRANSIENT' : fallback;
+}
+
 export interface FailedState {
   readonly validation?: ValidationResult;
   readonly error?: { readonly Error?: string; readonly Cause?: string };
@@ -24,9 +48,12 @@ export function describeFailure(state: FailedState): JobError {
   if (state.error) {
     const name = state.error.Error || 'INTERNAL';
     const message = causeMessage(state.error.Cause) ?? `The workflow stopped with ${name} and gave no reason.`;
-    // Job records carry only the stable codes; Step Functions' and Lambda's own errors
-    // (States.Timeout, Lambda.Unknown…) become INTERNAL, keeping their name in the sentence.
-    return isStableCode(name) ? { code: name, message } : { code: 'INTERNAL', message: `${name}: ${message}` };
+    // Job records carry only the stable codes; Step Functions' and Lambda's own errors keep their
+    // name in the sentence: retried Lambda errors become TRANSIENT, the rest (States.Timeout,
+    // Lambda.Unknown…) INTERNAL.
+    if (isStableCode(name)) return { code: name, message };
+    const code = stableCodeOr(name, 'INTERNAL');
+    return { code, message: code === 'TRANSIENT' ? `${name}, still failing when the workflow's retries ran out: ${message}` : `${name}: ${message}` };
   }
   return { code: 'INTERNAL', message: 'The workflow reached NotifyError without a validation verdict or a caught error.' };
 }

@@ -82,3 +82,43 @@ export const NOTIFY_ERROR_EVENT_SCHEMA = record({
   validation: v.optional(opaque<ValidationResult>(isRecord, 'an object')),
   error: v.optional(opaque<NonNullable<FailedState['error']>>(isRecord, 'an object')),
 });
+
+const EXECUTION_STATUS_CHANGE = v.pipe(
+  record({
+    'detail-type': v.literal('Step Functions Execution Status Change', 'Step Functions Execution Status Change'),
+    detail: record({
+      name: text,
+      status: v.picklist(['FAILED', 'TIMED_OUT', 'ABORTED'], 'FAILED, TIMED_OUT or ABORTED'),
+      input: v.optional(v.nullable(text)),
+      error: v.optional(v.nullable(text)),
+      cause: v.optional(v.nullable(text)),
+    }),
+  }),
+  v.transform(({ detail }) => ({
+    kind: 'closed' as const,
+    // The job id is in the execution's input; the execution is named after it too.
+    jobId: jobIdOf(detail.input) ?? detail.name,
+    status: detail.status,
+    ...(detail.error ? { error: detail.error } : {}),
+    ...(detail.cause ? { cause: detail.cause } : {}),
+  })),
+);
+
+const SCHEDULED = v.pipe(
+  record({ 'detail-type': v.literal('Scheduled Event', 'Scheduled Event'), time: text }),
+  v.transform(({ time }) => ({ kind: 'sweep' as const, time })),
+);
+
+function jobIdOf(input: string | null | undefined): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(input ?? '');
+    return isRecord(parsed) && typeof parsed['jobId'] === 'string' ? parsed['jobId'] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the reconciler receives from EventBridge: an execution that ended badly, or its schedule. */
+export const RECONCILE_EVENT_SCHEMA = v.lazy((event) =>
+  isRecord(event) && event['detail-type'] === 'Scheduled Event' ? SCHEDULED : EXECUTION_STATUS_CHANGE,
+);

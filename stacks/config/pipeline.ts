@@ -26,11 +26,18 @@ export const PIPELINE_SETTINGS = {
     unit: 'seconds',
   }),
   failedEventRetentionDays: integer({
-    description: 'Days the start-workflow dead-letter queue keeps failed S3 events.',
+    description: 'Days the start-workflow and reconciler dead-letter queues keep events they could not deliver.',
     default: 14,
     min: 1,
     max: 14,
     unit: 'days',
+  }),
+  reconcileSweepMinutes: integer({
+    description: 'Minutes between the reconciler’s sweeps for jobs open longer than an execution may run (an execution’s event lost, or one that never started).',
+    default: 15,
+    min: 1,
+    max: 1440,
+    unit: 'minutes',
   }),
   jobTtlDays: integer({ description: 'Days before a job record expires from the jobs table (TTL).', default: 30, min: 1, max: 3650, unit: 'days' }),
   maxInputBytes: integer({

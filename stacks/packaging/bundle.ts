@@ -50,6 +50,9 @@ export const BUNDLE_OPTIONS = {
   external: [...EXTERNAL_PACKAGES],
   // ESM builds of the AWS SDK tree-shake to about two thirds of the CommonJS size.
   mainFields: ['module', 'main'],
+  // Paths stay as seen from the root, so a checkout whose node_modules is a symlink (the
+  // determinism test's) bundles the same bytes; npm installs no other symlinks we bundle.
+  preserveSymlinks: true,
 } as const satisfies BuildOptions;
 
 export async function bundleEntrypoints({ root, entrypoints }: BundleOptions): Promise<BundleResult> {

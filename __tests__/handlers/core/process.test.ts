@@ -80,10 +80,23 @@ describe('processImage on the default preset', () => {
     expect(decodeCalls).toHaveBeenCalledTimes(1);
   });
 
-  it('reports each step like the workflow state doing the same work', async () => {
+  it('reports each step like the workflow state doing the same work, timed around that work alone', async () => {
+    // The decode (ValidateImage's work) sleeps first; the time it really slept must land in that step.
+    const actual = jest.requireActual<typeof import('../../../handlers/core/decode')>('../../../handlers/core/decode');
+    let sleptMs = 0;
+    decodeCalls.mockImplementationOnce(async (...args) => {
+      const start = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      sleptMs = performance.now() - start;
+      return actual.decodeMaster(...args);
+    });
+    const started = performance.now();
     const result = await run(await onePixel());
+    const wallMs = performance.now() - started;
     expect(result.steps.map((s) => s.name)).toEqual(['ValidateImage', 'ResizeImage', 'ApplyFilters', 'OptimizeImage']);
-    for (const step of result.steps) expect(step.ms).toBeGreaterThanOrEqual(0);
+    // Steps are rounded to 0.1 ms: allow 0.05 per step either way.
+    expect(result.steps[0]!.ms).toBeGreaterThanOrEqual(sleptMs - 0.05);
+    expect(result.steps.reduce((sum, step) => sum + step.ms, 0)).toBeLessThanOrEqual(wallMs + 0.2);
     expect(result.info).toEqual(expect.objectContaining({ format: 'png', width: 1, height: 1 }));
   });
 

@@ -10,6 +10,7 @@ const INPUTS: AllRuntimeInputs = {
   successTopicArn: 'arn:aws:sns:us-east-1:123456789012:success',
   errorTopicArn: 'arn:aws:sns:us-east-1:123456789012:error',
   stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:pipeline',
+  staleJobSeconds: 3900,
   imagePreset: '{"name":"x"}',
   maxInputBytes: 1000,
   maxInputPixels: 2000,

@@ -7,6 +7,7 @@ import { canTransition, type JobStatus } from '../../../handlers/core/job-status
 import { CodedError } from '../../../handlers/core/errors';
 import type { JobStore, Notifier, ObjectStore, WorkflowStarter } from '../../../handlers/steps/ports';
 import type { JobError, JobInput, ObjectPointer, OutputRecord } from '../../../handlers/workflow/events';
+import type { JobRecord, NotificationKind, StartClaim } from '../../../handlers/workflow/job-record';
 
 export class MemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, { body: Buffer; contentType: string }>();
@@ -39,21 +40,69 @@ export class MemoryObjectStore implements ObjectStore {
 }
 
 export class MemoryJobStore implements JobStore {
-  readonly jobs = new Map<string, { status: JobStatus; error?: JobError; outputs?: OutputRecord[] }>();
+  readonly jobs = new Map<string, JobRecord>();
   creates = 0;
+  /** Epoch seconds, for the start lease. */
+  now = 1_000_000;
 
   async create(job: JobInput): Promise<{ created: boolean }> {
     this.creates += 1;
     if (this.jobs.has(job.jobId)) return { created: false };
-    this.jobs.set(job.jobId, { status: 'RECEIVED' });
+    const at = new Date(this.now * 1000).toISOString();
+    this.jobs.set(job.jobId, { jobId: job.jobId, status: 'RECEIVED', source: job.source, receivedAt: job.receivedAt, updatedAt: at, history: [] });
     return { created: true };
   }
 
   async advance(jobId: string, status: JobStatus, fields: { error?: JobError; outputs?: OutputRecord[] } = {}) {
-    const job = this.jobs.get(jobId) ?? { status: 'RECEIVED' as JobStatus };
-    if (!canTransition(job.status, status)) return { applied: false, current: job.status };
+    const job = this.jobs.get(jobId);
+    // As in DynamoDB: the condition fails on a job never recorded.
+    if (!job) return { applied: false };
+    const notified = job.notified ? { notified: job.notified } : {};
+    if (!canTransition(job.status, status)) return { applied: false, current: job.status, ...notified };
     this.jobs.set(jobId, { ...job, ...fields, status });
-    return { applied: true };
+    return { applied: true, ...notified };
+  }
+
+  async get(jobId: string): Promise<JobRecord | undefined> {
+    return this.jobs.get(jobId);
+  }
+
+  async claimStart(jobId: string, leaseSeconds: number): Promise<StartClaim> {
+    const job = this.record(jobId);
+    if (job.executionArn) return { outcome: 'started', executionArn: job.executionArn };
+    if (job.startLeaseUntil !== undefined && job.startLeaseUntil >= this.now) return { outcome: 'busy' };
+    this.jobs.set(jobId, { ...job, startLeaseUntil: this.now + leaseSeconds });
+    return { outcome: 'claimed' };
+  }
+
+  async recordStarted(jobId: string, executionArn: string): Promise<void> {
+    const { startLeaseUntil: _lease, ...job } = this.record(jobId);
+    this.jobs.set(jobId, { ...job, executionArn });
+  }
+
+  async releaseStart(jobId: string): Promise<void> {
+    const { startLeaseUntil: _lease, ...job } = this.record(jobId);
+    this.jobs.set(jobId, job);
+  }
+
+  async markNotified(jobId: string, kind: NotificationKind): Promise<{ marked: boolean }> {
+    const job = this.record(jobId);
+    if (job.notified) return { marked: false };
+    this.jobs.set(jobId, { ...job, notified: kind });
+    return { marked: true };
+  }
+
+  async listOpenBefore(before: Date, limit: number): Promise<string[]> {
+    return [...this.jobs.values()]
+      .filter((job) => !['SUCCEEDED', 'FAILED'].includes(job.status) && Date.parse(job.openSince ?? job.updatedAt) < before.getTime())
+      .map((job) => job.jobId)
+      .slice(0, limit);
+  }
+
+  private record(jobId: string): JobRecord {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new Error(`no job ${jobId}`);
+    return job;
   }
 }
 
@@ -70,14 +119,30 @@ export class MemoryNotifier implements Notifier {
   }
 }
 
+/**
+ * Step Functions' StartExecution. `standard`: a repeated name with the same input is the same
+ * execution. `express`: names are not deduplicated, every call starts another run.
+ */
 export class MemoryStarter implements WorkflowStarter {
   readonly executions = new Map<string, string>();
+  /** Every run started, by name, duplicates included. */
+  readonly runs: string[] = [];
+  /** Errors the next calls throw, one per call. */
+  readonly failures: Error[] = [];
+
+  constructor(private readonly type: 'standard' | 'express' = 'standard') {}
 
   async start(name: string, input: unknown) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
     const serialized = JSON.stringify(input);
     const existing = this.executions.get(name);
-    if (existing !== undefined && existing !== serialized) throw new Error('ExecutionAlreadyExists');
+    if (this.type === 'standard' && existing !== undefined) {
+      if (existing !== serialized) throw new Error('ExecutionAlreadyExists');
+      return { executionArn: `arn:local:${name}`, alreadyStarted: true };
+    }
     this.executions.set(name, serialized);
-    return { executionArn: `arn:local:${name}`, alreadyStarted: existing !== undefined };
+    this.runs.push(name);
+    return { executionArn: `arn:local:${name}:${this.runs.length}`, alreadyStarted: false };
   }
 }

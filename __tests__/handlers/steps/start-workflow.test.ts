@@ -10,8 +10,8 @@ const upload: UploadRecord = {
   eventTime: '2026-11-27T10:00:00.000Z',
 };
 
-function deps() {
-  return { jobs: new MemoryJobStore(), starter: new MemoryStarter(), uploadsPrefix: 'uploads/' };
+function deps(type: 'standard' | 'express' = 'standard') {
+  return { jobs: new MemoryJobStore(), starter: new MemoryStarter(type), uploadsPrefix: 'uploads/', startLeaseSeconds: 35 };
 }
 
 describe('startWorkflows', () => {
@@ -34,6 +34,37 @@ describe('startWorkflows', () => {
     const [second] = await startWorkflows([{ ...upload }], d);
     expect(second).toEqual({ ...first, duplicate: true });
     expect(d.starter.executions.size).toBe(1);
+  });
+
+  it.each(['standard', 'express'] as const)('starts a %s workflow once however often the event is delivered', async (type) => {
+    const d = deps(type);
+    await startWorkflows([upload], d);
+    await startWorkflows([upload], d);
+    await startWorkflows([upload, upload], d);
+    expect(d.starter.runs).toHaveLength(1);
+    expect(d.jobs.jobs.get([...d.jobs.jobs.keys()][0]!)?.executionArn).toBe(`arn:local:${d.starter.runs[0]}:1`);
+  });
+
+  it('asks a delivery that arrives while another holds the start lease to retry (TRANSIENT)', async () => {
+    const d = deps('express');
+    const [first] = await startWorkflows([upload], d);
+    // Another delivery took the lease on this job but has not started it yet.
+    const job = d.jobs.jobs.get(first!.jobId)!;
+    d.jobs.jobs.set(first!.jobId, { ...job, executionArn: undefined, startLeaseUntil: d.jobs.now + 30 } as typeof job);
+    await expect(startWorkflows([upload], d)).rejects.toMatchObject({ code: 'TRANSIENT', message: expect.stringContaining('another delivery') });
+    // Once the lease has run out (that delivery died), the next delivery starts it.
+    d.jobs.now += 31;
+    await startWorkflows([upload], d);
+    expect(d.starter.runs).toHaveLength(2);
+  });
+
+  it('gives the lease back when starting fails, so the retry starts at once', async () => {
+    const d = deps('express');
+    d.starter.failures.push(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    await expect(startWorkflows([upload], d)).rejects.toThrow('throttled');
+    const [retried] = await startWorkflows([upload], d);
+    expect(retried?.duplicate).toBe(true);
+    expect(d.starter.runs).toHaveLength(1);
   });
 
   it('starts a new job for a new version of the same key', async () => {

@@ -1,4 +1,4 @@
-import { describeFailure } from '../../../handlers/workflow/failure';
+import { describeFailure, stableCodeOr } from '../../../handlers/workflow/failure';
 
 describe('describeFailure', () => {
   it('takes the verdict of a failed validation', () => {
@@ -19,6 +19,22 @@ describe('describeFailure', () => {
       code: 'INTERNAL',
       message: 'States.Timeout: Task timed out after 60 seconds.',
     });
+  });
+
+  it('records Lambda throttling whose retries ran out as TRANSIENT, as the README says, naming it and that the retries ran out', () => {
+    const cause = JSON.stringify({ errorType: 'Lambda.TooManyRequestsException', errorMessage: 'Rate Exceeded.' });
+    expect(describeFailure({ error: { Error: 'Lambda.TooManyRequestsException', Cause: cause } })).toEqual({
+      code: 'TRANSIENT',
+      message: "Lambda.TooManyRequestsException, still failing when the workflow's retries ran out: Rate Exceeded.",
+    });
+    expect(describeFailure({ error: { Error: 'Lambda.ServiceException', Cause: 'Lambda is unavailable.' } }).code).toBe('TRANSIENT');
+  });
+
+  it('maps error names to stable codes, with a fallback for everything else', () => {
+    expect(stableCodeOr('CORRUPT', 'INTERNAL')).toBe('CORRUPT');
+    expect(stableCodeOr('Lambda.SdkClientException', 'INTERNAL')).toBe('TRANSIENT');
+    expect(stableCodeOr('States.Timeout', 'INTERNAL')).toBe('INTERNAL');
+    expect(stableCodeOr(undefined, 'INTERNAL')).toBe('INTERNAL');
   });
 
   it('says so when there is neither a verdict nor an error', () => {

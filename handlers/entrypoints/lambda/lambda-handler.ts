@@ -11,11 +11,11 @@ export type LambdaHandler<Event, Result> = (event: Event, context: Context) => P
 
 export function lambdaHandler<Result>(
   functionName: string,
-  run: (event: unknown) => Promise<Result>,
+  run: (event: unknown, context: Context) => Promise<Result>,
 ): LambdaHandler<unknown, Result> {
   return async (event, context) => {
     try {
-      return await run(event);
+      return await run(event, context);
     } catch (error) {
       const coded = isCodedError(error)
         ? error

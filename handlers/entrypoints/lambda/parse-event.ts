@@ -8,6 +8,7 @@ import { eventError } from '../../core/schema-issues';
 import type { DeriveEvent } from '../../steps/derive-renditions';
 import type { NotifyErrorEvent, NotifySuccessEvent } from '../../steps/notify';
 import type { OptimizeEvent } from '../../steps/optimize';
+import type { ClosedExecution } from '../../steps/reconcile';
 import type { UploadRecord } from '../../steps/start-workflow';
 import type { JobInput } from '../../workflow/events';
 import {
@@ -16,6 +17,7 @@ import {
   NOTIFY_ERROR_EVENT_SCHEMA,
   NOTIFY_SUCCESS_EVENT_SCHEMA,
   OPTIMIZE_EVENT_SCHEMA,
+  RECONCILE_EVENT_SCHEMA,
   S3_EVENT_SCHEMA,
 } from '../../workflow/schemas';
 
@@ -48,4 +50,10 @@ export function parseNotifySuccessEvent(event: unknown): NotifySuccessEvent {
 
 export function parseNotifyErrorEvent(event: unknown): NotifyErrorEvent {
   return parse(NOTIFY_ERROR_EVENT_SCHEMA, event);
+}
+
+export type ReconcileEvent = ({ readonly kind: 'closed' } & ClosedExecution) | { readonly kind: 'sweep'; readonly time: string };
+
+export function parseReconcileEvent(event: unknown): ReconcileEvent {
+  return parse(RECONCILE_EVENT_SCHEMA, event);
 }

@@ -15,6 +15,13 @@ export interface AccessResources {
   readonly topics: NotificationTopics;
 }
 
+const JOB_GRANTS: Readonly<Record<NonNullable<AccessNeeds['jobs']>[number], (table: JobsTable, grantee: Grantable) => void>> = {
+  create: (table, grantee) => table.grantCreateJob(grantee),
+  start: (table, grantee) => table.grantStartJob(grantee),
+  advance: (table, grantee) => table.grantAdvanceJob(grantee),
+  listOpen: (table, grantee) => table.grantListOpenJobs(grantee),
+};
+
 export function grantAccess(grantee: Grantable, needs: AccessNeeds, { storage, table, topics }: AccessResources): void {
   for (const need of Object.keys(needs) as (keyof AccessNeeds)[]) {
     switch (need) {
@@ -28,10 +35,7 @@ export function grantAccess(grantee: Grantable, needs: AccessNeeds, { storage, t
         storage.grantOutputs(grantee, needs.outputs ?? []);
         break;
       case 'jobs':
-        for (const operation of needs.jobs ?? []) {
-          if (operation === 'create') table.grantCreateJob(grantee);
-          else table.grantAdvanceJob(grantee);
-        }
+        for (const operation of needs.jobs ?? []) JOB_GRANTS[operation](table, grantee);
         break;
       case 'topics':
         for (const kind of needs.topics ?? []) topics.grantPublish(grantee, kind);

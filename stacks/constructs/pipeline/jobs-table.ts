@@ -16,6 +16,8 @@ export interface JobsTableProps {
   readonly kmsKeyArn?: string;
 }
 
+const openJobs = JOBS_TABLE_SCHEMA.openJobsIndex;
+
 export class JobsTable extends Construct {
   readonly table: DynamodbTable;
 
@@ -25,7 +27,12 @@ export class JobsTable extends Construct {
       name: props.tableName,
       billingMode: 'PAY_PER_REQUEST',
       hashKey: JOBS_TABLE_SCHEMA.partitionKey,
-      attribute: [{ name: JOBS_TABLE_SCHEMA.partitionKey, type: JOBS_TABLE_SCHEMA.partitionKeyType }],
+      attribute: [
+        { name: JOBS_TABLE_SCHEMA.partitionKey, type: JOBS_TABLE_SCHEMA.partitionKeyType },
+        { name: openJobs.partitionKey, type: 'S' },
+        { name: openJobs.sortKey, type: 'S' },
+      ],
+      globalSecondaryIndex: [{ name: openJobs.name, hashKey: openJobs.partitionKey, rangeKey: openJobs.sortKey, projectionType: 'KEYS_ONLY' }],
       ttl: { attributeName: JOBS_TABLE_SCHEMA.ttlAttribute, enabled: true },
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
@@ -40,6 +47,19 @@ export class JobsTable extends Construct {
   /** Inserts new job records (start-workflow). */
   grantCreateJob(grantee: Grantable): void {
     grantee.addToRolePolicy({ Sid: 'CreateJob', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: this.table.arn });
+  }
+
+  /**
+   * Takes and gives back a job's start lease and records its execution: conditional UpdateItems,
+   * with GetItem as the fallback read when a failed condition returns no item.
+   */
+  grantStartJob(grantee: Grantable): void {
+    grantee.addToRolePolicy({ Sid: 'StartJob', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: this.table.arn });
+  }
+
+  /** Queries the open-jobs index (the reconciler's sweep). */
+  grantListOpenJobs(grantee: Grantable): void {
+    grantee.addToRolePolicy({ Sid: 'ListOpenJobs', Effect: 'Allow', Action: 'dynamodb:Query', Resource: `${this.table.arn}/index/${openJobs.name}` });
   }
 
   /**

@@ -9,9 +9,11 @@ import { Construct } from 'constructs';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { executionTimeoutSeconds } from '../../../asl/render';
 import { DEFAULT_LIMITS } from '../../../handlers/core/limits';
 import { writeRuntimeEnv, type AllRuntimeInputs } from '../../../handlers/runtime/env';
-import { describeEntrypoint, ENTRYPOINTS, MANIFEST, TASK_ENTRYPOINTS, type EntrypointName, type TaskEntrypointName } from '../../../handlers/runtime/manifest';
+import { staleJobSeconds } from '../../../handlers/steps/reconcile';
+import { describeEntrypoint, entrypointTriggeredBy, ENTRYPOINTS, MANIFEST, TASK_ENTRYPOINTS, type EntrypointName, type TaskEntrypointName, type Trigger } from '../../../handlers/runtime/manifest';
 import type { SharpLayer } from '../../packaging/sharp-layer';
 import type { ImageStorage } from '../storage/storage';
 import { grantAccess } from './access';
@@ -38,6 +40,8 @@ export interface ImagePipelineProps {
   readonly topics: NotificationTopics;
   /** Memory and timeout per function. @default each entrypoint's manifest values */
   readonly sizes?: Partial<Readonly<Record<EntrypointName, { readonly memoryMb: number; readonly timeoutSeconds: number }>>>;
+  /** The state machine's type: how long an execution may run decides when an open job is stuck. @default 'STANDARD' */
+  readonly workflowType?: 'STANDARD' | 'EXPRESS';
   /** @default 365 */
   readonly logRetentionDays?: number;
   /** @default 30 */
@@ -91,8 +95,9 @@ export class ImagePipeline extends Construct {
       jobTtlDays: props.jobTtlDays ?? 30,
       successTopicArn: topics.successTopic.arn,
       errorTopicArn: topics.errorTopic.arn,
-      // The state machine needs the functions' ARNs first; its own ARN is filled in once connected.
+      // The state machine needs the functions' ARNs first; what depends on it is filled in once connected.
       stateMachineArn: Lazy.stringValue({ produce: () => this.connectedStateMachine().arn }),
+      staleJobSeconds: staleJobSeconds(executionTimeoutSeconds(props.workflowType ?? 'STANDARD')),
       imagePreset: props.imagePreset,
       maxInputBytes: limits.maxBytes,
       maxInputPixels: limits.maxPixels,
@@ -118,8 +123,8 @@ export class ImagePipeline extends Construct {
     }
     this.functions = functions;
 
-    // start-workflow runs asynchronously (S3 notifications): bounded retries, then the event is kept.
-    const startWorkflow = functions['start-workflow'];
+    // The upload trigger runs asynchronously (S3 notifications): bounded retries, then the event is kept.
+    const startWorkflow = this.triggeredBy('upload');
     this.failedEvents = new SqsQueue(this, 'start_workflow_failures', {
       name: `${props.namePrefix}-start-workflow-dlq`,
       sqsManagedSseEnabled: true,
@@ -138,6 +143,11 @@ export class ImagePipeline extends Construct {
     });
   }
 
+  /** The one function `trigger` invokes. */
+  triggeredBy(trigger: Trigger): PipelineFunction {
+    return this.functions[entrypointTriggeredBy(trigger)];
+  }
+
   /** The functions the state machine's Task states invoke. */
   get taskFunctions(): Record<TaskEntrypointName, PipelineFunction> {
     return Object.fromEntries(TASK_ENTRYPOINTS.map((name) => [name, this.functions[name]])) as Record<TaskEntrypointName, PipelineFunction>;
@@ -148,7 +158,9 @@ export class ImagePipeline extends Construct {
     if (this.stateMachine) throw new Error('The pipeline is already connected to a state machine.');
     this.stateMachine = stateMachine;
     for (const name of ENTRYPOINTS) {
-      if (describeEntrypoint(name).access.stateMachine?.includes('start')) stateMachine.grantStartExecution(this.functions[name]);
+      const needs = describeEntrypoint(name).access.stateMachine ?? [];
+      if (needs.includes('start')) stateMachine.grantStartExecution(this.functions[name]);
+      if (needs.includes('describe')) stateMachine.grantDescribeExecutions(this.functions[name]);
     }
   }
 

@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { renderDefinition } from '../../../asl/render';
+import { executionTimeoutSeconds, renderDefinition } from '../../../asl/render';
 import type { TaskEntrypointName } from '../../../handlers/runtime/manifest';
 import { RESOURCE_STAR_ACTIONS, type Grantable } from '../shared/iam';
 import { ServiceRole } from '../shared/role';
@@ -32,6 +32,9 @@ export class ImageStateMachine extends Construct {
   readonly stateMachine: SfnStateMachine;
   readonly role: ServiceRole;
   readonly logGroup: CloudwatchLogGroup;
+  /** The longest an execution may run: the definition's TimeoutSeconds, within the workflow type's own limit. */
+  readonly timeoutSeconds: number;
+  private readonly executionArnPattern: string;
 
   constructor(scope: Construct, id: string, props: ImageStateMachineProps) {
     super(scope, id);
@@ -72,13 +75,18 @@ export class ImageStateMachine extends Construct {
       Resource: '*',
     });
 
+    const type = props.type ?? 'STANDARD';
+    const definition = renderDefinition(
+      Object.fromEntries(Object.entries(props.functions).map(([name, fn]) => [name, fn.arn])) as Record<TaskEntrypointName, string>,
+    );
+    this.timeoutSeconds = executionTimeoutSeconds(type);
+    this.executionArnPattern = `arn:${props.partition}:states:${props.region}:${props.accountId}:execution:${props.stateMachineName}:*`;
+
     this.stateMachine = new SfnStateMachine(this, 'state_machine', {
       name: props.stateMachineName,
-      type: props.type ?? 'STANDARD',
+      type,
       roleArn: this.role.arn,
-      definition: renderDefinition(
-        Object.fromEntries(Object.entries(props.functions).map(([name, fn]) => [name, fn.arn])) as Record<TaskEntrypointName, string>,
-      ),
+      definition,
       loggingConfiguration: {
         logDestination: `${this.logGroup.arn}:*`,
         level: props.logLevel ?? 'ERROR',
@@ -96,5 +104,10 @@ export class ImageStateMachine extends Construct {
   /** Starts executions (start-workflow). */
   grantStartExecution(grantee: Grantable): void {
     grantee.addToRolePolicy({ Sid: 'StartExecution', Effect: 'Allow', Action: 'states:StartExecution', Resource: this.stateMachine.arn });
+  }
+
+  /** Describes this state machine's executions (the reconciler's sweep). */
+  grantDescribeExecutions(grantee: Grantable): void {
+    grantee.addToRolePolicy({ Sid: 'DescribeExecutions', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: this.executionArnPattern });
   }
 }

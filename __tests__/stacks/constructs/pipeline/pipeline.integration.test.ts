@@ -24,6 +24,7 @@ const WRITE_WORK = { 's3:AbortMultipartUpload': [WORK], 's3:PutObject': [WORK] }
 /** Exactly what each function may do, besides writing its own logs and traces. */
 const EXPECTED_GRANTS: Record<EntrypointName, Record<string, string[]>> = {
   'start-workflow': {
+    ...ADVANCE,
     'dynamodb:PutItem': [TABLE],
     'sqs:SendMessage': ['${aws_sqs_queue.functions_start_workflow_failures.arn}'],
     'states:StartExecution': ['${aws_sfn_state_machine.workflow_state_machine.arn}'],
@@ -34,6 +35,15 @@ const EXPECTED_GRANTS: Record<EntrypointName, Record<string, string[]>> = {
   optimize: { ...ADVANCE, 's3:GetObject': [WORK], 's3:AbortMultipartUpload': [`${PROCESSED}/*`], 's3:PutObject': [`${PROCESSED}/*`] },
   'notify-success': { ...ADVANCE, ...TOPICS_KEY, 'sns:Publish': ['${aws_sns_topic.topics_success.arn}'], 's3:DeleteObject': [WORK], 's3:ListBucket': [PROCESSED] },
   'notify-error': { ...ADVANCE, ...TOPICS_KEY, 'sns:Publish': ['${aws_sns_topic.topics_error.arn}'], 's3:DeleteObject': [`${PROCESSED}/*`], 's3:ListBucket': [PROCESSED] },
+  reconcile: {
+    ...ADVANCE,
+    ...TOPICS_KEY,
+    'dynamodb:Query': [`${TABLE}/index/open-jobs`],
+    'sns:Publish': ['${aws_sns_topic.topics_error.arn}', '${aws_sns_topic.topics_success.arn}'],
+    's3:DeleteObject': [`${PROCESSED}/*`],
+    's3:ListBucket': [PROCESSED],
+    'states:DescribeExecution': ['arn:${data.aws_partition.partition.partition}:states:us-east-1:${data.aws_caller_identity.caller.account_id}:execution:image-processor-dev-pipeline:*'],
+  },
 };
 
 describe('ImagePipeline', () => {

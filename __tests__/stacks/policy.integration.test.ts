@@ -204,7 +204,7 @@ describe('policy suite', () => {
         expect(permission).toMatchObject({
           action: 'lambda:InvokeFunction',
           principal: expect.stringMatching(/\.amazonaws\.com$/),
-          source_arn: expect.stringMatching(/^\$\{aws_s3_bucket\.[a-z0-9_]+\.arn\}$/),
+          source_arn: expect.stringMatching(/^\$\{aws_(s3_bucket|cloudwatch_event_rule)\.[a-z0-9_]+\.arn\}$/),
           source_account: '${data.aws_caller_identity.caller.account_id}',
         });
       }

@@ -68,6 +68,7 @@ describe('ImageProcessorStack', () => {
       success_topic_arn: expect.objectContaining({ value: '${aws_sns_topic.topics_success.arn}' }),
       error_topic_arn: expect.objectContaining({ value: '${aws_sns_topic.topics_error.arn}' }),
       start_workflow_dlq_url: expect.objectContaining({ value: '${aws_sqs_queue.functions_start_workflow_failures.url}' }),
+      reconcile_dlq_url: expect.objectContaining({ value: '${aws_sqs_queue.reconciler_failures.url}' }),
     });
   });
 

@@ -31,14 +31,16 @@ describe('a transient failure', () => {
     expect(trace.notifications).toHaveLength(1);
   });
 
-  it('of NotifySuccess after it published is retried; the repeat publishes again (at-least-once), which is allowed', async () => {
-    harness.system.setFaults([parseFault('NotifySuccess=TRANSIENT:1:after')]);
+  it('of NotifySuccess after it published is retried without publishing again: one notification per job', async () => {
+    harness.system.setFaults([parseFault('NotifySuccess=TRANSIENT:2:after')]);
     const run = await harness.run({ 'photo.jpg': photo });
     expect(run.problems).toEqual([]);
     const { trace, report } = run.job('photo.jpg');
     expect(report.status).toBe('SUCCEEDED');
-    expect(trace.notifications.map((notification) => notification.topic)).toEqual(['success', 'success']);
-    expect(trace.record?.history.filter((entry) => entry.status === 'SUCCEEDED')).toHaveLength(2);
+    expect(trace.timings.find((timing) => timing.name === 'NotifySuccess')).toMatchObject({ attempts: 3 });
+    expect(trace.notifications.map((notification) => notification.topic)).toEqual(['success']);
+    expect(trace.record).toMatchObject({ notified: 'success' });
+    expect(trace.record?.history.filter((entry) => entry.status === 'SUCCEEDED')).toHaveLength(3);
   });
 
   it('of NotifyError is retried and the failed job is recorded and notified once', async () => {
@@ -93,13 +95,31 @@ describe('a permanent failure', () => {
     expect(await harness.system.processedKeys(`${harness.system.resources.workPrefix}${trace.jobId}/`)).toEqual([]);
   });
 
-  it('of NotifyError itself fails the execution, which the runner reports as a system failure', async () => {
+  it('of NotifyError itself fails the execution, which the runner reports as a system failure, and the reconciler ends the job', async () => {
     harness.system.setFaults([parseFault('NotifyError=INTERNAL:*')]);
     const run = await harness.run({ 'notes.jpg': TEXT_FILE });
     const { trace, report } = run.job('notes.jpg');
     expect(trace.execution?.status).toBe('FAILED');
-    expect(run.problems).toEqual(expect.arrayContaining([expect.stringMatching(/notes\.jpg: Execution .* ended FAILED with INTERNAL: Injected fault: NotifyError/)]));
-    expect(run.problems).toEqual(expect.arrayContaining([expect.stringMatching(/is still VALIDATING after its execution ended/)]));
-    expect(report).toMatchObject({ status: 'FAILED', error: { code: 'INTERNAL', message: expect.stringMatching(/^The local system failed/) } });
+    expect(run.problems).toEqual([expect.stringMatching(/notes\.jpg: Execution .* ended FAILED with INTERNAL: Injected fault: NotifyError/)]);
+    expect(report).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'INTERNAL', message: expect.stringMatching(/^The workflow stopped before it finished the job: its execution ended FAILED with INTERNAL \(Injected fault/) },
+    });
+    expect(trace.record).toMatchObject({ status: 'FAILED', notified: 'error' });
+    expect(trace.notifications).toEqual([expect.objectContaining({ topic: 'error' })]);
+  });
+
+  it('of NotifyError after OptimizeImage wrote its outputs leaves no job stuck: FAILED, no outputs, no scratch, one error notification', async () => {
+    harness.system.setFaults([parseFault('NotifyError=INTERNAL'), parseFault('OptimizeImage=INTERNAL:1:after')]);
+    const run = await harness.run({ 'photo.jpg': photo });
+    const { trace, report } = run.job('photo.jpg');
+    expect(trace.execution?.status).toBe('FAILED');
+    expect(run.problems).toEqual([expect.stringMatching(/Execution .* ended FAILED with INTERNAL/)]);
+    expect(report).toMatchObject({ status: 'FAILED', outputs: [], error: { code: 'INTERNAL' } });
+    expect(trace.record?.status).toBe('FAILED');
+    expect(trace.processedKeys).toEqual([]);
+    expect(await harness.system.processedKeys(`${harness.system.resources.workPrefix}${trace.jobId}/`)).toEqual([]);
+    expect(trace.notifications).toEqual([expect.objectContaining({ topic: 'error' })]);
+    expect(await harness.system.rawObjectExists(trace.source.key)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CodedError } from '../../../handlers/core/errors';
 import { JOB_STATUSES, statusRank, type JobStatus } from '../../../handlers/core/job-status';
 import { DynamoJobStore } from '../../../handlers/adapters/job-store';
+import { jobsTableDefinition, openShardOf } from '../../../handlers/adapters/job-table';
 import type { JobInput, OutputRecord } from '../../../handlers/workflow/events';
 import { useEmulators } from '../../support/emulators';
 import { startJsonProtocolServer } from '../../support/json-protocol-server';
@@ -16,14 +17,7 @@ let jobCount = 0;
 
 beforeAll(async () => {
   client = new DynamoDBClient({});
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'jobId', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await client.send(new CreateTableCommand(jobsTableDefinition(TABLE)));
   store = new DynamoJobStore(client, TABLE, { ttlDays: 7, now: () => NOW });
 });
 
@@ -61,6 +55,8 @@ describe('DynamoJobStore', () => {
       updatedAt: NOW.toISOString(),
       expiresAt: NOW.getTime() / 1000 + 7 * 86_400,
       history: [{ status: 'RECEIVED', at: NOW.toISOString() }],
+      openShard: openShardOf(job.jobId),
+      openSince: NOW.toISOString(),
     });
   });
 
@@ -194,5 +190,72 @@ describe('DynamoJobStore against DynamoDB responses the emulator cannot produce'
       remote.destroy();
       await server.close();
     }
+  });
+
+  describe('the start lease', () => {
+    it('lets one delivery claim a job, the others wait until it expires, and none once started', async () => {
+      let now = NOW;
+      const clocked = new DynamoJobStore(client, TABLE, { now: () => now });
+      const job = newJob();
+      await clocked.create(job);
+      await expect(clocked.claimStart(job.jobId, 30)).resolves.toEqual({ outcome: 'claimed' });
+      await expect(clocked.claimStart(job.jobId, 30)).resolves.toEqual({ outcome: 'busy' });
+      now = new Date(NOW.getTime() + 31_000);
+      await expect(clocked.claimStart(job.jobId, 30)).resolves.toEqual({ outcome: 'claimed' });
+      await clocked.recordStarted(job.jobId, 'arn:aws:states:us-east-1:000000000000:execution:m:e');
+      await expect(clocked.claimStart(job.jobId, 30)).resolves.toEqual({ outcome: 'started', executionArn: 'arn:aws:states:us-east-1:000000000000:execution:m:e' });
+      const record = await clocked.get(job.jobId);
+      expect(record?.startLeaseUntil).toBeUndefined();
+    });
+
+    it('is given back at once by releaseStart', async () => {
+      const job = newJob();
+      await store.create(job);
+      await store.claimStart(job.jobId, 300);
+      await store.releaseStart(job.jobId);
+      await expect(store.claimStart(job.jobId, 300)).resolves.toEqual({ outcome: 'claimed' });
+    });
+
+    it('refuses to claim a job that was never recorded', async () => {
+      await expect(store.claimStart('never-recorded', 30)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('never-recorded') });
+    });
+  });
+
+  describe('the notification marker', () => {
+    it('is recorded once, and every later advance reports it', async () => {
+      const job = newJob();
+      await store.create(job);
+      await expect(store.advance(job.jobId, 'SUCCEEDED', { outputs: [OUTPUT] })).resolves.toEqual({ applied: true });
+      await expect(store.markNotified(job.jobId, 'success')).resolves.toEqual({ marked: true });
+      await expect(store.markNotified(job.jobId, 'success')).resolves.toEqual({ marked: false });
+      await expect(store.advance(job.jobId, 'SUCCEEDED', { outputs: [OUTPUT] })).resolves.toEqual({ applied: true, notified: 'success' });
+      await expect(store.advance(job.jobId, 'FAILED')).resolves.toEqual({ applied: false, current: 'SUCCEEDED', notified: 'success' });
+      expect(await store.get(job.jobId)).toMatchObject({ notified: 'success', notifiedAt: NOW.toISOString() });
+    });
+  });
+
+  describe('the open-jobs index', () => {
+    it('lists the jobs still open that were created before a time, and forgets a job once it ends', async () => {
+      let now = new Date('2031-01-01T00:00:00.000Z');
+      const clocked = new DynamoJobStore(client, TABLE, { now: () => now });
+      const old = [newJob(), newJob(), newJob()];
+      for (const job of old) await clocked.create(job);
+      now = new Date('2031-01-01T02:00:00.000Z');
+      const recent = newJob();
+      await clocked.create(recent);
+      await clocked.advance(old[1]!.jobId, 'VALIDATING');
+      await clocked.advance(old[2]!.jobId, 'FAILED', { error: { code: 'CORRUPT', message: 'damaged' } });
+
+      const stale = await clocked.listOpenBefore(new Date('2031-01-01T01:00:00.000Z'), 100);
+      expect(stale.filter((id) => [...old, recent].some((job) => job.jobId === id)).sort()).toEqual([old[0]!.jobId, old[1]!.jobId].sort());
+      expect((await clocked.get(old[2]!.jobId))?.openShard).toBeUndefined();
+    });
+
+    it('stops at the limit', async () => {
+      const at = new Date('2032-01-01T00:00:00.000Z');
+      const clocked = new DynamoJobStore(client, TABLE, { now: () => at });
+      for (let index = 0; index < 5; index++) await clocked.create(newJob());
+      expect(await clocked.listOpenBefore(new Date('2033-01-01T00:00:00.000Z'), 3)).toHaveLength(3);
+    });
   });
 });

@@ -11,7 +11,12 @@ describe('JobsTable', () => {
       name: 'image-processor-dev-jobs',
       billing_mode: 'PAY_PER_REQUEST',
       hash_key: 'jobId',
-      attribute: [{ name: 'jobId', type: 'S' }],
+      attribute: [
+        { name: 'jobId', type: 'S' },
+        { name: 'openShard', type: 'S' },
+        { name: 'openSince', type: 'S' },
+      ],
+      global_secondary_index: [{ name: 'open-jobs', hash_key: 'openShard', range_key: 'openSince', projection_type: 'KEYS_ONLY' }],
       ttl: { attribute_name: 'expiresAt', enabled: true },
       point_in_time_recovery: { enabled: true },
       server_side_encryption: { enabled: true },

@@ -5,6 +5,7 @@
  */
 import { Testing } from 'cdktf';
 import { ImagePipeline } from '../../../stacks/constructs/pipeline/pipeline';
+import { Reconciler } from '../../../stacks/constructs/pipeline/reconciler';
 import { JobsTable } from '../../../stacks/constructs/pipeline/jobs-table';
 import { ImageStateMachine } from '../../../stacks/constructs/pipeline/state-machine';
 import { NotificationTopics } from '../../../stacks/constructs/pipeline/topics';
@@ -27,6 +28,8 @@ function securityShape(json: TerraformJson) {
     functionSizes: values('aws_lambda_function', (fn) => [fn.function_name.replace(/^.*?-prod-|^bare-/, ''), fn.memory_size, fn.timeout]),
     failedEvents: values('aws_sqs_queue', (queue) => [queue.message_retention_seconds, queue.sqs_managed_sse_enabled]),
     asyncRetries: values('aws_lambda_function_event_invoke_config', (config) => [config.maximum_retry_attempts, config.maximum_event_age_in_seconds]),
+    eventRules: values('aws_cloudwatch_event_rule', (rule) => rule.schedule_expression ?? 'pattern'),
+    eventDelivery: values('aws_cloudwatch_event_target', (target) => target.retry_policy),
     workflow: values('aws_sfn_state_machine', (machine) => [machine.type, machine.logging_configuration.level, machine.logging_configuration.include_execution_data, machine.tracing_configuration]),
   };
 }
@@ -55,6 +58,7 @@ describe('constructs built without optional props', () => {
           region: 'us-east-1',
         });
         pipeline.connectStateMachine(workflow);
+        new Reconciler(scope, 'reconciler', { namePrefix: 'bare', function: pipeline.triggeredBy('workflow-status'), stateMachineArn: workflow.arn, accountId: '123456789012' });
       }),
     ) as TerraformJson;
     const prod = synthJson(await testStack({ stage: 'prod' }));
