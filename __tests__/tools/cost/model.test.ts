@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TASK_ENTRYPOINTS } from '../../../handlers/runtime/manifest';
-import { describeDeployment, resourcesOfConfiguration, type Deployment } from '../../../tools/cost/deployment';
+import type { Deployment } from '../../../tools/cost/deployment';
 import { monthlyBill, type CostLine } from '../../../tools/cost/model';
 import { PRICES } from '../../../tools/cost/prices';
 import { billJson } from '../../../tools/cost/render';
@@ -97,25 +97,6 @@ describe('the cost model', () => {
     expect(Object.keys(json.monthly)).toEqual(['fixed', 'variable', 'total']);
     expect(Object.keys(json.perMillionImages)).toEqual(['standard', 'express']);
     expect(Object.keys(json.lines[0]!)).toEqual(['item', 'quantity', 'unitPrice', 'monthly']);
-  });
-});
-
-describe('the deployment read from the synthesized stack', () => {
-  it('reads every function’s memory, the workflow type, the lifecycle and the keys from cdk.tf.json', async () => {
-    const { synth } = await import('../../../stacks/app');
-    const outdir = join(ROOT, '.build', `test-cost-${process.pid}`);
-    await synth({ outdir, env: { IMAGE_PROCESSOR_STAGES: 'dev', IMAGE_PROCESSOR_OPTIMIZE_MEMORY_MB: '4096', IMAGE_PROCESSOR_WORKFLOW_TYPE: 'EXPRESS' } });
-    const document = JSON.parse(readFileSync(join(outdir, 'stacks', 'image-processor-dev', 'cdk.tf.json'), 'utf8')) as Parameters<typeof resourcesOfConfiguration>[0];
-    const described = describeDeployment(resourcesOfConfiguration(document));
-    expect(described).toMatchObject({
-      memoryMb: { 'start-workflow': 256, validate: 2048, resize: 2048, filters: 2048, optimize: 4096, 'notify-success': 256, 'notify-error': 256 },
-      workflowType: 'EXPRESS',
-      emailSubscriptions: 0,
-      noncurrentVersionDays: 30,
-      transitionsToIa: true,
-      jobTtlDays: 30,
-      counts: expect.objectContaining({ aws_kms_key: 1, aws_lambda_function: 7 }),
-    });
   });
 });
 

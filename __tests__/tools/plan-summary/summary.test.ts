@@ -1,5 +1,4 @@
 /** The plan summary on plan JSON fixtures built from the synthesized dev stack (fixtures/build.ts). */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMeasuredUsage } from '../../../tools/cost/usage';
@@ -7,7 +6,6 @@ import { costDelta } from '../../../tools/plan-summary/cost-delta';
 import { COMMENT_MARKER, renderPlanSummary } from '../../../tools/plan-summary/markdown';
 import { kindOf, managedChanges, parsePlan, type Plan, type ResourceChange } from '../../../tools/plan-summary/plan';
 import { securityFindings } from '../../../tools/plan-summary/security';
-import { ROOT } from '../../stacks/support';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const load = (kind: string): Plan => parsePlan(readFileSync(join(FIXTURES, kind, 'image-processor-dev.json'), 'utf8'), kind);
@@ -100,21 +98,5 @@ describe('security findings', () => {
   it('classifies actions as Terraform does', () => {
     expect(kindOf(resourceChange('t', ['create', 'delete'], {}, {}))).toBe('replace');
     expect(kindOf(resourceChange('t', ['no-op'], {}, {}))).toBe('no-op');
-  });
-});
-
-describe('npm run plan-summary', () => {
-  const run = (args: string[]) => spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['tools/plan-summary/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-
-  it('renders the fixtures, labelling each plan by its file name', () => {
-    const result = run([join(FIXTURES, 'changes', 'image-processor-dev.json')]);
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain('| `image-processor-dev` | 0 | 4 | 1 | 1 |');
-  });
-
-  it('exits 2 for a file that is not a plan', () => {
-    const result = run([join(ROOT, 'package.json')]);
-    expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toMatch(/^Expected .*package\.json to be the JSON of a plan \(terraform show -json <plan>, with format_version and resource_changes\), but it is not\.$/);
   });
 });

@@ -1,8 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { diffDocuments } from '../../../tools/synth-diff/diff';
 import { renderSynthDiff } from '../../../tools/synth-diff/markdown';
-import { ROOT } from '../../stacks/support';
 
 const rolePolicy = (actions: string[]) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'WorkArea', Effect: 'Allow', Action: actions, Resource: 'arn:aws:s3:::p/_work/*' }] });
 
@@ -59,24 +56,5 @@ describe('synth diff', () => {
     expect(renderSynthDiff('HEAD', [diffDocuments('image-processor-dev', after, after)])).toContain('No stack changed (`image-processor-dev`).');
     expect(diffDocuments('image-processor-qa', undefined, after).kind).toBe('added');
     expect(diffDocuments('image-processor-qa', before, undefined).kind).toBe('removed');
-  });
-});
-
-describe('npm run synth-diff', () => {
-  const command = (args: string[]) =>
-    spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['tools/synth-diff/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
-
-  it('synthesizes HEAD in a temporary worktree and the working tree, and prints Markdown', () => {
-    const result = command(['--base', 'HEAD']);
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^## Synthesized Terraform: HEAD \([0-9a-f]{12}\) → working tree\n/);
-    expect(result.stdout).toContain('image-processor-dev');
-  }, 300_000);
-
-  it('exits 2 for a ref that names no commit', () => {
-    const result = command(['--base', 'no-such-branch']);
-    expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe('Expected --base to name a commit of this repository (a branch, tag or sha such as HEAD~1), but "no-such-branch" is none.');
   });
 });
