@@ -3,14 +3,16 @@
  * the configuration as plain Terraform. cdktf 0.21 renders HCL itself (`TerraformStack.toHclTerraform`,
  * what `cdktf synth --hcl` writes; its stack synthesizer reads only SYNTH_HCL_OUTPUT, not the
  * App's `hclOutput`, so the rendering is called here) and the CLI formats it with
- * `@cdktf/hcl-tools`; four of its renderings are not what Terraform reads, what cdk.tf.json says
+ * `@cdktf/hcl-tools`; five of its renderings are not what Terraform reads, what cdk.tf.json says
  * or what `terraform fmt` writes, so they are corrected here:
  * - the `terraform` block: attributes other than providers and backends (our `required_version`)
  *   come out as `0 = "required_version"`, so the block is rendered from the stack's JSON instead;
  * - `depends_on` lists quoted addresses, which Terraform's native syntax rejects (it wants references);
  * - an interpolation-only string (`"${aws_s3_bucket.raw.id}"`) is written as the bare expression,
  *   as `terraform fmt` rewrites it;
- * - a heredoc's value gains a final line break (see {@link exactHeredoc}).
+ * - a heredoc's value gains a final line break (see {@link exactHeredoc});
+ * - a one-line string holding both a reference and quotes (a JSON event pattern) is written
+ *   between quotes without escaping them (see {@link unquotedStringsAsHeredocs}).
  * The test parses `main.tf` back to JSON and checks it equals `cdk.tf.json`, and runs `terraform fmt -check`.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,7 +32,7 @@ export async function writeHclStacks(app: App, stacks: readonly TerraformStack[]
     const entry = manifest.stacks[stack.node.id];
     if (!entry) throw new Error(`Expected the cdktf manifest to list ${stack.node.id}, but it does not.`);
     const terraformBlock = (stack.toTerraform() as { terraform: Record<string, Value> }).terraform;
-    const hcl = await formatHcl(replaceTerraformBlock(stack.toHclTerraform().hcl, renderTerraformBlock(terraformBlock)));
+    const hcl = await formatHcl(unquotedStringsAsHeredocs(replaceTerraformBlock(stack.toHclTerraform().hcl, renderTerraformBlock(terraformBlock))));
     rmSync(join(app.outdir, entry.synthesizedStackPath), { force: true });
     entry.synthesizedStackPath = `${entry.workingDirectory}/${HCL_FILE}`;
     writeFileSync(join(app.outdir, entry.synthesizedStackPath), hcl);
@@ -38,26 +40,42 @@ export async function writeHclStacks(app: App, stacks: readonly TerraformStack[]
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** hcl-tools' formatting (hclwrite, as `terraform fmt`), then the rewrites `terraform fmt` adds and exact heredocs. */
+/** Exact heredocs, hcl-tools' formatting (hclwrite, as `terraform fmt`), then the rewrites `terraform fmt` adds. */
 export async function formatHcl(hcl: string): Promise<string> {
-  const lines = (await format(hcl)).split('\n');
+  const lines = (await format(exactHeredocs(hcl))).split('\n');
   const out: string[] = [];
+  let heredocEnd: string | undefined;
   let inDependsOn = false;
-  for (let index = 0; index < lines.length; index += 1) {
-    const line = lines[index]!;
-    const heredoc = /^(.*= )<<-?([A-Za-z_]+)$/.exec(line);
-    if (heredoc) {
-      const end = lines.findIndex((candidate, at) => at > index && candidate.trim() === heredoc[2]);
-      if (end < 0) throw new Error(`Expected the heredoc on line ${index + 1} of the rendered HCL to end, but it does not.`);
-      out.push(...exactHeredoc(heredoc[1]!, heredoc[2]!, lines.slice(index + 1, end), lines[end]!));
-      index = end;
+  for (const line of lines) {
+    if (heredocEnd !== undefined) {
+      if (line.trim() === heredocEnd) heredocEnd = undefined;
+      out.push(line);
       continue;
     }
+    heredocEnd = /<<-?([A-Za-z_]+)$/.exec(line)?.[1];
     if (/^\s*depends_on\s*=\s*\[$/.test(line)) inDependsOn = true;
     else if (inDependsOn && /^\s*\]$/.test(line)) inDependsOn = false;
     out.push(inDependsOn ? line.replace(/^(\s*)"([A-Za-z0-9_.-]+)"(,?)$/, '$1$2$3') : line.replace(/"\$\{([^"{}$]+)\}"/g, '$1'));
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Every `= <<EOF` heredoc made exact ({@link exactHeredoc}), before formatting so that hclwrite lays out what it adds. */
+function exactHeredocs(hcl: string): string {
+  const lines = hcl.split('\n');
+  const out: string[] = [];
+  for (let index = 0; index < lines.length; index += 1) {
+    const heredoc = /^(.*= )<<-?([A-Za-z_]+)$/.exec(lines[index]!);
+    if (!heredoc) {
+      out.push(lines[index]!);
+      continue;
+    }
+    const end = lines.findIndex((candidate, at) => at > index && candidate.trim() === heredoc[2]);
+    if (end < 0) throw new Error(`Expected the heredoc on line ${index + 1} of the rendered HCL to end, but it does not.`);
+    out.push(...exactHeredoc(heredoc[1]!, heredoc[2]!, lines.slice(index + 1, end), lines[end]!));
+    index = end;
+  }
+  return out.join('\n');
 }
 
 /**
@@ -68,7 +86,32 @@ export async function formatHcl(hcl: string): Promise<string> {
  */
 function exactHeredoc(head: string, marker: string, body: readonly string[], closing: string): string[] {
   if (body.length > 0 && body[body.length - 1] === '') return [`${head}<<${marker}`, ...body.slice(0, -1), closing];
-  return [`${head}chomp(<<${marker}`, ...body, closing, `${closing.slice(0, closing.length - closing.trimStart().length)})`];
+  return [`${head}chomp(<<${marker}`, ...body, closing, ')'];
+}
+
+/**
+ * cdktf escapes the quotes of a one-line string only when it holds no `${`, so
+ * `"{"detail":["${aws_sfn_state_machine.x.arn}"]}"` comes out unescaped. Such a string is
+ * written as a heredoc instead, which takes it verbatim (a heredoc processes no backslash escapes,
+ * and interpolates `${…}` as Terraform's JSON syntax does); {@link exactHeredoc} then removes the
+ * heredoc's final line break.
+ */
+export function unquotedStringsAsHeredocs(hcl: string): string {
+  let heredocEnd: string | undefined;
+  return hcl
+    .split('\n')
+    .map((line) => {
+      if (heredocEnd !== undefined) {
+        if (line.trim() === heredocEnd) heredocEnd = undefined;
+        return line;
+      }
+      heredocEnd = /<<-?([A-Za-z_]+)$/.exec(line)?.[1];
+      const attribute = /^(\s*)([\w-]+|"[^"]+") = "(.*)"$/.exec(line);
+      if (!attribute || !attribute[3]!.includes('${')) return line;
+      const outsideInterpolations = attribute[3]!.replace(/\$\{[^{}]*(\{[^{}]*\}[^{}]*)*\}/g, '');
+      return /(^|[^\\])"/.test(outsideInterpolations) ? `${attribute[1]}${attribute[2]} = <<EOF\n${attribute[3]}\nEOF` : line;
+    })
+    .join('\n');
 }
 
 /** The top-level `terraform { … }` block of cdktf's rendering, replaced. */

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { synth } from '../../stacks/app';
-import { formatHcl, renderTerraformBlock } from '../../stacks/hcl';
+import { formatHcl, renderTerraformBlock, unquotedStringsAsHeredocs } from '../../stacks/hcl';
 import { ROOT } from './support';
 
 const OUT = join(ROOT, '.build', `test-hcl-${process.pid}`);
@@ -44,7 +44,7 @@ function normalize(value: unknown, key = ''): unknown {
   }
   if (typeof value === 'string') {
     if (key === 'depends_on') return value.replace(/^\$\{(.*)\}$/, '$1');
-    return /^\$\{chomp\(<<(\w+)\n([\s\S]*)\n\1\n\)\}$/.exec(value)?.[2] ?? value;
+    return /^\$\{chomp\(<<(\w+)\n([\s\S]*)\n\1\n\s*\)\}$/.exec(value)?.[2] ?? value;
   }
   return value;
 }
@@ -52,7 +52,7 @@ function normalize(value: unknown, key = ''): unknown {
 function terraformFmtCheck(directory: string): { ran: boolean; status?: number | null; output?: string } {
   const probe = spawnSync('terraform', ['version'], { encoding: 'utf8' });
   if (probe.error) return { ran: false };
-  const result = spawnSync('terraform', ['fmt', '-check', '-diff', '-no-color', '.'], { cwd: directory, encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync('terraform', ['fmt', '-check', '-diff', '-no-color', '-recursive', '.'], { cwd: directory, encoding: 'utf8', timeout: 30_000 });
   return { ran: true, status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -85,6 +85,8 @@ describe.each([
     }
     expect(result.output).not.toMatch(/main\.tf/);
     expect(result.status).toBe(0);
+    // -recursive reaches the stack folders: without it the check would pass on an empty folder.
+    expect(readdirSync(join(dir, 'hcl', 'stacks'))).toEqual(['image-processor-dev', 'image-processor-prod']);
   });
 });
 
@@ -114,6 +116,13 @@ describe('the HCL rewrites', () => {
         '}',
       ].join('\n'),
     );
+  });
+
+  it('writes a one-line string with a reference and unescaped quotes as a heredoc, and leaves escaped ones alone', () => {
+    const broken = 'event_pattern = "{"arn":["${aws_sfn_state_machine.x.arn}"]}"';
+    expect(unquotedStringsAsHeredocs(broken)).toBe('event_pattern = <<EOF\n{"arn":["${aws_sfn_state_machine.x.arn}"]}\nEOF');
+    const fine = ['name = "a \\"quoted\\" ${var.x}"', 'ref = "${jsonencode({ a = "b" })}"'].join('\n');
+    expect(unquotedStringsAsHeredocs(fine)).toBe(fine);
   });
 
   it('unwraps interpolation-only strings and quoted depends_on addresses, but leaves heredocs and templates alone', async () => {
