@@ -25,6 +25,17 @@ export interface Deployment {
   readonly counts: Readonly<Record<string, number>>;
   /** Interface VPC endpoints × their subnets (Availability Zones), billed per AZ-hour. */
   readonly interfaceEndpointAzs: number;
+  /** Invocations a month of EventBridge schedules (`rate(…)`), such as the reconciler's sweep. */
+  readonly scheduledInvocations: number;
+}
+
+const SECONDS = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86_400, days: 86_400 } as const;
+const SECONDS_PER_MONTH = 730 * 3600;
+
+/** Invocations a month of a `rate(5 minutes)` schedule; 0 for cron expressions, which are not priced. */
+export function monthlyInvocations(schedule: unknown): number {
+  const rate = /^rate\((\d+) (minutes?|hours?|days?)\)$/.exec(String(schedule ?? ''));
+  return rate ? SECONDS_PER_MONTH / (Number(rate[1]) * SECONDS[rate[2] as keyof typeof SECONDS]) : 0;
 }
 
 const items = (value: unknown): Record<string, unknown>[] =>
@@ -47,6 +58,7 @@ export function describeDeployment(resources: readonly TerraformResource[]): Dep
   let transitionsToIa = false;
   let jobTtlDays = DEFAULT_JOB_TTL_DAYS;
   let interfaceEndpointAzs = 0;
+  let scheduledInvocations = 0;
   for (const { type, values } of resources) {
     counts[type] = (counts[type] ?? 0) + 1;
     if (type === 'aws_lambda_function') {
@@ -63,9 +75,11 @@ export function describeDeployment(resources: readonly TerraformResource[]): Dep
         for (const expiration of items(rule.noncurrent_version_expiration)) noncurrentVersionDays = Math.max(noncurrentVersionDays, Number(expiration.noncurrent_days ?? 0));
         if (items(rule.transition).some((transition) => transition.storage_class === 'STANDARD_IA')) transitionsToIa = true;
       }
+    } else if (type === 'aws_cloudwatch_event_rule') {
+      scheduledInvocations += monthlyInvocations(values.schedule_expression);
     } else if (type === 'aws_vpc_endpoint' && values.vpc_endpoint_type === 'Interface') {
       interfaceEndpointAzs += Array.isArray(values.subnet_ids) ? Math.max(1, values.subnet_ids.length) : 1;
     }
   }
-  return { memoryMb, workflowType, emailSubscriptions, noncurrentVersionDays, transitionsToIa, jobTtlDays, counts, interfaceEndpointAzs };
+  return { memoryMb, workflowType, emailSubscriptions, noncurrentVersionDays, transitionsToIa, jobTtlDays, counts, interfaceEndpointAzs, scheduledInvocations };
 }

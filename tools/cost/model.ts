@@ -59,6 +59,12 @@ function fixedLines(deployment: Deployment): CostLine[] {
     const count = deployment.counts[type] ?? 0;
     return count > 0 ? [line('fixed', `${item} (${count})`, count * perResource(deployment), price)] : [];
   });
+  if (deployment.scheduledInvocations > 0) {
+    // The sweep's duration is not measured (it queries open jobs, usually none): its requests and reads are priced, its compute is not.
+    const invocations = Math.round(deployment.scheduledInvocations);
+    lines.push(line('fixed', `Scheduled Lambda invocations (the reconciler’s sweep): ${invocations.toLocaleString('en-US')} a month`, invocations, 'lambdaRequest'));
+    lines.push(line('fixed', 'DynamoDB reads of the sweeps (one read unit each, at least)', invocations, 'dynamoReadUnit'));
+  }
   if (deployment.interfaceEndpointAzs > 0) {
     lines.push(line('fixed', `VPC interface endpoints (${deployment.interfaceEndpointAzs} endpoint-AZs)`, deployment.interfaceEndpointAzs * HOURS_PER_MONTH, 'interfaceEndpointAzHour'));
   }

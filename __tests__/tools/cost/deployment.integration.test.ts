@@ -11,13 +11,15 @@ describe('the deployment read from the synthesized stack', () => {
     const document = JSON.parse(readFileSync(join(outdir, 'stacks', 'image-processor-dev', 'cdk.tf.json'), 'utf8')) as Parameters<typeof resourcesOfConfiguration>[0];
     const described = describeDeployment(resourcesOfConfiguration(document));
     expect(described).toMatchObject({
-      memoryMb: { 'start-workflow': 256, validate: 2048, resize: 2048, filters: 2048, optimize: 4096, 'notify-success': 256, 'notify-error': 256 },
+      memoryMb: { 'start-workflow': 256, validate: 2048, resize: 2048, filters: 2048, optimize: 4096, 'notify-success': 256, 'notify-error': 256, reconcile: 256 },
       workflowType: 'EXPRESS',
       emailSubscriptions: 0,
       noncurrentVersionDays: 30,
       transitionsToIa: true,
       jobTtlDays: 30,
-      counts: expect.objectContaining({ aws_kms_key: 1, aws_lambda_function: 7 }),
+      counts: expect.objectContaining({ aws_kms_key: 1, aws_lambda_function: 8 }),
+      scheduledInvocations: expect.any(Number),
     });
+    expect(described.scheduledInvocations).toBeGreaterThan(0);
   });
 });

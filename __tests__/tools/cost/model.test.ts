@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TASK_ENTRYPOINTS } from '../../../handlers/runtime/manifest';
-import type { Deployment } from '../../../tools/cost/deployment';
+import { monthlyInvocations, type Deployment } from '../../../tools/cost/deployment';
 import { monthlyBill, type CostLine } from '../../../tools/cost/model';
 import { PRICES } from '../../../tools/cost/prices';
 import { billJson } from '../../../tools/cost/render';
@@ -36,6 +36,7 @@ const deployment: Deployment = {
   jobTtlDays: 30,
   counts: { aws_kms_key: 1 },
   interfaceEndpointAzs: 0,
+  scheduledInvocations: 0,
 };
 
 const lineOf = (lines: readonly CostLine[], start: string) => lines.find((entry) => entry.item.startsWith(start));
@@ -75,7 +76,7 @@ describe('the cost model', () => {
 
   it('slots in fixed lines for resources as they appear: alarms, dashboards, load balancers, endpoints, e-mail', () => {
     const grown = monthlyBill(
-      { ...deployment, emailSubscriptions: 1, counts: { aws_kms_key: 2, aws_cloudwatch_metric_alarm: 4, aws_cloudwatch_dashboard: 1, aws_lb: 1 }, interfaceEndpointAzs: 2 },
+      { ...deployment, emailSubscriptions: 1, counts: { aws_kms_key: 2, aws_cloudwatch_metric_alarm: 4, aws_cloudwatch_dashboard: 1, aws_lb: 1 }, interfaceEndpointAzs: 2, scheduledInvocations: 8760 },
       usage,
       1e6,
     );
@@ -87,8 +88,16 @@ describe('the cost model', () => {
       'Application Load Balancer hours (1)': expect.closeTo(730 * 0.0225, 9),
       'ALB capacity (1 LCU at all times, the least billed) (1)': expect.closeTo(730 * 0.008, 9),
       'VPC interface endpoints (2 endpoint-AZs)': expect.closeTo(2 * 730 * 0.01, 9),
+      'Scheduled Lambda invocations (the reconciler’s sweep): 8,760 a month': expect.closeTo(8760 * 0.2e-6, 12),
+      'DynamoDB reads of the sweeps (one read unit each, at least)': expect.closeTo(8760 * 0.125e-6, 12),
     });
     expect(lineOf(grown.lines, 'SNS e-mail')).toMatchObject({ quantity: 1e6 });
+  });
+
+  it('counts a month of rate() schedules', () => {
+    expect(monthlyInvocations('rate(5 minutes)')).toBe(8760);
+    expect(monthlyInvocations('rate(1 hour)')).toBe(730);
+    expect(monthlyInvocations('cron(0 12 * * ? *)')).toBe(0);
   });
 
   it('prints the JSON the issue specifies', () => {
