@@ -44,11 +44,10 @@ const STAGE = { blur: 1, recomb: 2, sharpen: 3, normalise: 4, tint: 5, negate: 6
  * here, which is what libvips' own B_W → sRGB conversion does (it copies the band). A Rec. 709
  * matrix on the stored values instead is visibly darker on saturated colours.
  */
-async function greyscalePass(image: RawImage, resize: Size | undefined): Promise<RawImage> {
-  const from = () => {
-    const pipeline = sharp(image.data, { raw: rawInput(image), limitInputPixels: false });
-    return resize ? pipeline.resize({ ...resize, fit: 'fill' }) : pipeline;
-  };
+async function greyscalePass(input: RawImage, resize: Size | undefined): Promise<RawImage> {
+  // Resized first, in colour: within one pipeline sharp would make it grey before resizing.
+  const image = resize ? await rawPass(input, (p) => p.resize({ ...resize, fit: 'fill' })) : input;
+  const from = () => sharp(image.data, { raw: rawInput(image), limitInputPixels: false });
   const grey = await from().greyscale().raw().toBuffer({ resolveWithObject: true });
   const alpha = image.channels === 4 ? await from().extractChannel(3).raw().toBuffer() : undefined;
   const channels = alpha ? 4 : 3;
