@@ -10,7 +10,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
 import { configureBackend } from './backend';
 import type { BackendConfig } from './config/backend';
-import { memorySettingName, timeoutSettingName } from './config/functions';
+import { memorySettingName, reservedConcurrencySettingName, timeoutSettingName } from './config/functions';
 import { resourceNames } from './config/names';
 import type { StageConfig } from './config/resolve';
 import { JobsTable } from './constructs/pipeline/jobs-table';
@@ -18,10 +18,11 @@ import { ImagePipeline, type FunctionPackage, type SharpLayerArtifact } from './
 import { Reconciler } from './constructs/pipeline/reconciler';
 import { ImageStateMachine } from './constructs/pipeline/state-machine';
 import { NotificationTopics } from './constructs/pipeline/topics';
+import { StackKey } from './constructs/shared/stack-key';
 import { ImageStorage } from './constructs/storage/storage';
 
-/** S3-native state locking (`use_lockfile`) is generally available from Terraform 1.11 (experimental in 1.10). */
-export const REQUIRED_TERRAFORM_VERSION = '>= 1.11.0';
+/** S3-native state locking (`use_lockfile`) is generally available from Terraform 1.11 (experimental in 1.10); 2.0 may break what this configuration relies on. */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.11, < 2.0';
 
 export interface ImageProcessorStackProps {
   readonly config: StageConfig;
@@ -37,6 +38,7 @@ export interface ImageProcessorStackProps {
 }
 
 export class ImageProcessorStack extends TerraformStack {
+  readonly key: StackKey;
   readonly storage: ImageStorage;
   readonly jobs: JobsTable;
   readonly topics: NotificationTopics;
@@ -70,33 +72,46 @@ export class ImageProcessorStack extends TerraformStack {
     const partition = new DataAwsPartition(this, 'partition');
     const accountId = caller.accountId;
 
+    const protect = settings.protectData;
+    this.key = new StackKey(this, 'key', {
+      alias: names.stackKeyAlias,
+      accountId,
+      partition: partition.partition,
+      region: settings.region,
+      deletionWindowDays: protect ? 30 : 7,
+      preventDestroy: protect,
+    });
+    const bucketKey = settings.bucketKmsKeyArn ?? (settings.bucketEncryption === 'stack-key' ? this.key.arn : undefined);
+
     this.storage = new ImageStorage(this, 'storage', {
       rawBucketName: settings.rawBucketName ?? names.defaultBucketName('raw', accountId, settings.region),
       processedBucketName: settings.processedBucketName ?? names.defaultBucketName('processed', accountId, settings.region),
+      accessLogsBucketName: settings.accessLogsBucketName ?? names.defaultBucketName('logs', accountId, settings.region),
       accountId,
+      region: settings.region,
       uploadsPrefix: settings.uploadsPrefix,
       workPrefix: settings.workPrefix,
       workExpirationDays: settings.workExpirationDays,
-      ...(settings.bucketKmsKeyArn ? { kmsKeyArn: settings.bucketKmsKeyArn } : {}),
+      ...(bucketKey ? { kmsKeyArn: bucketKey } : {}),
       rawTransitionDays: settings.rawTransitionDays,
       rawTransitionStorageClass: settings.rawTransitionStorageClass,
       rawExpirationDays: settings.rawExpirationDays,
       noncurrentVersionExpirationDays: settings.noncurrentVersionExpirationDays,
+      processedNoncurrentVersionExpirationDays: settings.processedNoncurrentVersionExpirationDays,
+      accessLogRetentionDays: settings.accessLogRetentionDays,
       abortIncompleteMultipartUploadDays: settings.abortIncompleteMultipartUploadDays,
       corsAllowedOrigins: settings.corsAllowedOrigins,
-      forceDestroy: !settings.protectData,
+      forceDestroy: !protect,
+      preventDestroy: protect,
     });
 
-    this.jobs = new JobsTable(this, 'jobs', { tableName: names.jobsTable, deletionProtection: settings.protectData });
+    this.jobs = new JobsTable(this, 'jobs', { tableName: names.jobsTable, deletionProtection: protect, preventDestroy: protect });
 
     this.topics = new NotificationTopics(this, 'topics', {
       successTopicName: names.successTopic,
       errorTopicName: names.errorTopic,
-      keyAlias: names.topicsKeyAlias,
-      accountId,
-      partition: partition.partition,
+      key: this.key,
       region: settings.region,
-      keyDeletionWindowDays: settings.protectData ? 30 : 7,
       ...(settings.successNotificationEmail ? { successEmail: settings.successNotificationEmail } : {}),
       ...(settings.errorNotificationEmail ? { errorEmail: settings.errorNotificationEmail } : {}),
     });
@@ -109,7 +124,14 @@ export class ImageProcessorStack extends TerraformStack {
       table: this.jobs,
       topics: this.topics,
       sizes: Object.fromEntries(
-        ENTRYPOINTS.map((name) => [name, { memoryMb: settings[memorySettingName(name)], timeoutSeconds: settings[timeoutSettingName(name)] }]),
+        ENTRYPOINTS.map((name) => [
+          name,
+          {
+            memoryMb: settings[memorySettingName(name)],
+            timeoutSeconds: settings[timeoutSettingName(name)],
+            reservedConcurrency: settings[reservedConcurrencySettingName(name)],
+          },
+        ]),
       ),
       workflowType: settings.workflowType,
       logRetentionDays: settings.logRetentionDays,
@@ -146,6 +168,7 @@ export class ImageProcessorStack extends TerraformStack {
     const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     output('raw_bucket_name', this.storage.rawBucket.bucket, `Upload originals here under ${settings.uploadsPrefix}`);
     output('processed_bucket_name', this.storage.processedBucket.bucket, 'Processed outputs: <jobId>/<name>.<ext>');
+    output('access_logs_bucket_name', this.storage.accessLogs.bucket.bucket, 'S3 server access logs of both buckets, under raw/ and processed/');
     output('uploads_prefix', settings.uploadsPrefix, 'Key prefix whose uploads start a workflow');
     output('state_machine_arn', this.stateMachine.arn, 'The image pipeline state machine');
     output('jobs_table_name', this.jobs.tableName, 'Job records (key jobId)');

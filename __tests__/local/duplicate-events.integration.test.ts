@@ -4,18 +4,21 @@
  * workflows do not, so start-workflow's start lease on the job record is what holds there.
  */
 import { photoLikeJpeg } from '../fixtures/images';
+import { EXPRESS_TIMEOUTS } from '../stacks/support';
 import { silenceFunctionLogs, startHarness, type Harness } from './harness';
 
 silenceFunctionLogs();
 
 describe.each(['STANDARD', 'EXPRESS'] as const)('a duplicated S3 event on a %s workflow', (type) => {
   let harness: Harness;
+  // An Express workflow needs step timeouts that fit its 5 minutes (the settings refuse the defaults).
+  const settings = { IMAGE_PROCESSOR_LOCAL_WORKFLOW_TYPE: type, ...(type === 'EXPRESS' ? EXPRESS_TIMEOUTS : {}) };
   beforeAll(async () => {
-    process.env.IMAGE_PROCESSOR_LOCAL_WORKFLOW_TYPE = type;
+    Object.assign(process.env, settings);
     try {
       harness = await startHarness();
     } finally {
-      delete process.env.IMAGE_PROCESSOR_LOCAL_WORKFLOW_TYPE;
+      for (const name of Object.keys(settings)) delete process.env[name];
     }
   });
   afterAll(() => harness.stop());

@@ -5,7 +5,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { only, resources, synthJson, testStack } from './support';
+import { EXPRESS_TIMEOUTS, only, resources, synthJson, testStack } from './support';
 
 const providerPackage = require('@cdktf/provider-aws/package.json') as { cdktf: { provider: { version: string } } };
 
@@ -14,7 +14,7 @@ describe('ImageProcessorStack', () => {
     const json = synthJson(await testStack());
     expect(json.terraform?.required_providers).toEqual({ aws: { source: 'hashicorp/aws', version: providerPackage.cdktf.provider.version } });
     expect(json.terraform?.required_providers.aws.version).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(json.terraform?.required_version).toBe('>= 1.11.0');
+    expect(json.terraform?.required_version).toBe('>= 1.11, < 2.0');
   });
 
   it('configures the provider for the stage region, with default tags and an optional account guard', async () => {
@@ -32,6 +32,7 @@ describe('ImageProcessorStack', () => {
     const json = synthJson(await testStack());
     const buckets = Object.values(resources(json, 'aws_s3_bucket')).map((bucket) => bucket.bucket).sort();
     expect(buckets).toEqual([
+      'image-processor-dev-logs-${data.aws_caller_identity.caller.account_id}-us-east-1',
       'image-processor-dev-processed-${data.aws_caller_identity.caller.account_id}-us-east-1',
       'image-processor-dev-raw-${data.aws_caller_identity.caller.account_id}-us-east-1',
     ]);
@@ -51,7 +52,7 @@ describe('ImageProcessorStack', () => {
 
   it('wires workflow type, log level and e-mail subscriptions from the config', async () => {
     const synthesized = Testing.synth(
-      await testStack({ env: { IMAGE_PROCESSOR_WORKFLOW_TYPE: 'EXPRESS', IMAGE_PROCESSOR_WORKFLOW_LOG_LEVEL: 'ALL', IMAGE_PROCESSOR_SUCCESS_NOTIFICATION_EMAIL: 'team@example.com' } }),
+      await testStack({ env: { ...EXPRESS_TIMEOUTS, IMAGE_PROCESSOR_WORKFLOW_TYPE: 'EXPRESS', IMAGE_PROCESSOR_WORKFLOW_LOG_LEVEL: 'ALL', IMAGE_PROCESSOR_SUCCESS_NOTIFICATION_EMAIL: 'team@example.com' } }),
     );
     expect(synthesized).toHaveResourceWithProperties(SfnStateMachine, { type: 'EXPRESS', logging_configuration: expect.objectContaining({ level: 'ALL' }) });
     expect(synthesized).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: 'email', endpoint: 'team@example.com' });
@@ -62,6 +63,7 @@ describe('ImageProcessorStack', () => {
     expect(json.output).toEqual({
       raw_bucket_name: expect.objectContaining({ value: '${aws_s3_bucket.storage_raw_bucket.bucket}' }),
       processed_bucket_name: expect.objectContaining({ value: '${aws_s3_bucket.storage_processed_bucket.bucket}' }),
+      access_logs_bucket_name: expect.objectContaining({ value: '${aws_s3_bucket.storage_access_logs_bucket.bucket}' }),
       uploads_prefix: expect.objectContaining({ value: 'uploads/' }),
       state_machine_arn: expect.objectContaining({ value: '${aws_sfn_state_machine.workflow_state_machine.arn}' }),
       jobs_table_name: expect.objectContaining({ value: '${aws_dynamodb_table.jobs_table.name}' }),

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { synth } from '../../stacks/app';
 import { LOG_RETENTION_DAYS } from '../../stacks/config/shapes';
 import { RESOURCE_STAR_ACTIONS } from '../../stacks/constructs/shared/iam';
-import { list, readJson, readStoredZip, resources, ROOT, statements, type Statement, type TerraformJson } from './support';
+import { EXPRESS_TIMEOUTS, list, readJson, readStoredZip, resources, ROOT, statements, type Statement, type TerraformJson } from './support';
 
 const VARIANTS: Record<string, Record<string, string>> = {
   defaults: {},
@@ -19,6 +19,7 @@ const VARIANTS: Record<string, Record<string, string>> = {
     IMAGE_PROCESSOR_SUCCESS_NOTIFICATION_EMAIL: 'team@example.com',
     IMAGE_PROCESSOR_ERROR_NOTIFICATION_EMAIL: 'ops@example.com',
     IMAGE_PROCESSOR_WORKFLOW_TYPE: 'EXPRESS',
+    ...EXPRESS_TIMEOUTS,
     IMAGE_PROCESSOR_WORKFLOW_LOG_LEVEL: 'ALL',
     IMAGE_PROCESSOR_RAW_EXPIRATION_DAYS: '365',
     IMAGE_PROCESSOR_ALLOWED_ACCOUNT_IDS: '111111111111',
@@ -136,7 +137,8 @@ describe('policy suite', () => {
   it('makes every bucket private, owner-enforced, encrypted, versioned, TLS-only and cleaned up', () => {
     everyStack(({ json }) => {
       const buckets = Object.keys(resources(json, 'aws_s3_bucket'));
-      expect(buckets).toHaveLength(2);
+      // The raw and processed buckets, and the one that keeps their access logs.
+      expect(buckets).toHaveLength(3);
       for (const bucket of buckets) {
         expect(forBucket(json, 'aws_s3_bucket_public_access_block', bucket)).toEqual([
           expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }),
@@ -157,6 +159,32 @@ describe('policy suite', () => {
         });
         const [lifecycle] = forBucket(json, 'aws_s3_bucket_lifecycle_configuration', bucket);
         expect(lifecycle.rule).toContainEqual(expect.objectContaining({ filter: [{}], abort_incomplete_multipart_upload: [expect.objectContaining({ days_after_initiation: expect.any(Number) })] }));
+      }
+    });
+  });
+
+  it('logs access to every data bucket, keeps a prod stage’s data from destroy, and caps every function’s concurrency', () => {
+    everyStack(({ name, json }) => {
+      const buckets = Object.keys(resources(json, 'aws_s3_bucket'));
+      const logged = Object.values(resources(json, 'aws_s3_bucket_logging')).map((logging) => logging.bucket);
+      const logBucket = buckets.find((bucket) => bucket.includes('access_logs'))!;
+      expect(logged.sort()).toEqual(buckets.filter((bucket) => bucket !== logBucket).map((bucket) => ref('aws_s3_bucket', bucket, 'id')).sort());
+      const prod = name.endsWith('-prod');
+      const kept = [...Object.values(resources(json, 'aws_s3_bucket')), ...Object.values(resources(json, 'aws_dynamodb_table')), ...Object.values(resources(json, 'aws_kms_key'))];
+      for (const resource of kept) expect([name, resource.lifecycle]).toEqual([name, { prevent_destroy: prod }]);
+      for (const fn of Object.values(resources(json, 'aws_lambda_function'))) expect(fn.reserved_concurrent_executions).toBeGreaterThan(0);
+    });
+  });
+
+  it('lets functions use a bucket key only through S3 and for their buckets’ objects', () => {
+    everyStack(({ json }) => {
+      for (const policy of Object.values(resources(json, 'aws_iam_role_policy'))) {
+        for (const statement of statements(policy.policy).filter((candidate) => candidate.Sid === 'UseBucketKey')) {
+          expect(statement.Condition).toEqual({
+            StringEquals: { 'kms:ViaService': expect.stringMatching(/^s3\.[a-z0-9-]+\.amazonaws\.com$/) },
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': expect.arrayContaining([expect.stringMatching(/^\$\{aws_s3_bucket\.[a-z_]+\.arn\}$/)]) },
+          });
+        }
       }
     });
   });

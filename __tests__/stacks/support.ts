@@ -38,6 +38,16 @@ declare global {
 
 export const ROOT = REPOSITORY_ROOT;
 
+/** Step timeouts whose longest path (60 + 60 + 120 + 20 + 20 s) fits an Express execution's 5 minutes. */
+export const EXPRESS_TIMEOUTS: Readonly<Record<string, string>> = {
+  IMAGE_PROCESSOR_VALIDATE_TIMEOUT_SECONDS: '60',
+  IMAGE_PROCESSOR_RESIZE_TIMEOUT_SECONDS: '60',
+  IMAGE_PROCESSOR_FILTERS_TIMEOUT_SECONDS: '60',
+  IMAGE_PROCESSOR_OPTIMIZE_TIMEOUT_SECONDS: '120',
+  IMAGE_PROCESSOR_NOTIFY_SUCCESS_TIMEOUT_SECONDS: '20',
+  IMAGE_PROCESSOR_NOTIFY_ERROR_TIMEOUT_SECONDS: '20',
+};
+
 export interface StubArtifacts {
   readonly functions: Record<EntrypointName, FunctionPackage>;
   readonly sharpLayer: SharpLayerArtifact;

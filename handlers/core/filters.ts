@@ -1,12 +1,13 @@
 /**
- * Filters on pixels: how each filter of the allow-list (filter-spec.ts) is applied to a sharp
- * pipeline, and where sharp runs it.
+ * Filters on pixels: how each filter of the allow-list (filter-spec.ts) is applied, each meaning
+ * what sharp means by it — sharp's own operation does the work.
  *
  * sharp applies operations in a fixed internal order (resize, blur, recomb, sharpen, normalise,
  * tint, negate), not in call order, and each at most once per pipeline. A chain is therefore
  * split into stages ({@link planFilterStages}): runs of filters whose order already matches
  * sharp's; each stage is one pipeline over raw pixels, so any chain is applied exactly in the
  * order written, and the common single-filter chain costs a single pass (fused with the resize).
+ * `grayscale` is a stage of its own (see {@link greyscalePass}).
  */
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
@@ -15,18 +16,18 @@ import { filterLabel, type FilterName, type FilterSpec, type FilterSpecOf } from
 import { fitInside } from './geometry';
 import { rawInput, type RawImage } from './raw-image';
 
-interface FilterOperation<S extends FilterSpec> {
-  /** Position of the operation in sharp's fixed pipeline order. */
-  readonly stage: number;
-  readonly apply: (pipeline: Sharp, spec: S) => Sharp;
-}
+type Size = { readonly width: number; readonly height: number };
 
-/** Rec. 709 luma weights, one row per output channel. */
-const GRAYSCALE_MATRIX: [[number, number, number], [number, number, number], [number, number, number]] = [
-  [0.2126, 0.7152, 0.0722],
-  [0.2126, 0.7152, 0.0722],
-  [0.2126, 0.7152, 0.0722],
-];
+type FilterOperation<S extends FilterSpec> =
+  /** One operation of a sharp pipeline, at its place in sharp's fixed order. */
+  | { readonly stage: number; readonly apply: (pipeline: Sharp, spec: S) => Sharp }
+  /** Passes of its own over raw pixels, the resize fused in when it comes first. */
+  | { readonly run: (image: RawImage, resize: Size | undefined) => Promise<RawImage> };
+
+/**
+ * The classic sepia-tone matrix (rows: output R, G, B), applied to the 8-bit sRGB values as
+ * stored (gamma-encoded), as sharp's `recomb` does; alpha is kept.
+ */
 const SEPIA_MATRIX: [[number, number, number], [number, number, number], [number, number, number]] = [
   [0.393, 0.769, 0.189],
   [0.349, 0.686, 0.168],
@@ -37,11 +38,32 @@ const SEPIA_MATRIX: [[number, number, number], [number, number, number], [number
 const STAGE = { blur: 1, recomb: 2, sharpen: 3, normalise: 4, tint: 5, negate: 6 } as const;
 
 /**
- * `grayscale` uses a recombination matrix rather than sharp's `greyscale()`, which converts to
- * one band and drops alpha in raw output; the result is the same luma on R, G, B.
+ * sharp's `greyscale()` itself — luminance as libvips computes it converting to its B_W space —
+ * on R, G and B, alpha kept. sharp writes a greyscale image as one raw band and drops alpha, so
+ * the grey band comes from one pass and alpha, resized alike, from another; they are interleaved
+ * here, which is what libvips' own B_W → sRGB conversion does (it copies the band). A Rec. 709
+ * matrix on the stored values instead is visibly darker on saturated colours.
  */
+async function greyscalePass(input: RawImage, resize: Size | undefined): Promise<RawImage> {
+  // Resized first, in colour: within one pipeline sharp would make it grey before resizing.
+  const image = resize ? await rawPass(input, (p) => p.resize({ ...resize, fit: 'fill' })) : input;
+  const from = () => sharp(image.data, { raw: rawInput(image), limitInputPixels: false });
+  const grey = await from().greyscale().raw().toBuffer({ resolveWithObject: true });
+  const alpha = image.channels === 4 ? await from().extractChannel(3).raw().toBuffer() : undefined;
+  const channels = alpha ? 4 : 3;
+  const data = Buffer.allocUnsafe(grey.data.length * channels);
+  for (let pixel = 0, at = 0; pixel < grey.data.length; pixel++, at += channels) {
+    const value = grey.data[pixel]!;
+    data[at] = value;
+    data[at + 1] = value;
+    data[at + 2] = value;
+    if (alpha) data[at + 3] = alpha[pixel]!;
+  }
+  return { data, width: grey.info.width, height: grey.info.height, channels };
+}
+
 const OPERATIONS: { readonly [N in FilterName]: FilterOperation<FilterSpecOf<N>> } = Object.freeze({
-  grayscale: { stage: STAGE.recomb, apply: (p) => p.recomb(GRAYSCALE_MATRIX) },
+  grayscale: { run: greyscalePass },
   sepia: { stage: STAGE.recomb, apply: (p) => p.recomb(SEPIA_MATRIX) },
   blur: { stage: STAGE.blur, apply: (p, s) => p.blur(s.sigma) },
   sharpen: { stage: STAGE.sharpen, apply: (p, s) => (s.sigma === undefined ? p.sharpen() : p.sharpen({ sigma: s.sigma })) },
@@ -54,9 +76,13 @@ function operationOf(spec: FilterSpec): FilterOperation<FilterSpec> {
   return OPERATIONS[spec.name] as unknown as FilterOperation<FilterSpec>;
 }
 
-/** Apply one filter to a sharp pipeline. */
+/** Apply one filter that is an operation of a sharp pipeline. */
 export function applyFilter(pipeline: Sharp, spec: FilterSpec): Sharp {
-  return operationOf(spec).apply(pipeline, spec);
+  const operation = operationOf(spec);
+  if (!('apply' in operation)) {
+    throw new CodedError('INTERNAL', `Expected a filter that is one operation of a sharp pipeline, but ${filterLabel(spec)} runs passes of its own; use applyFilters.`);
+  }
+  return operation.apply(pipeline, spec);
 }
 
 /**
@@ -69,8 +95,10 @@ export function planFilterStages(filters: readonly FilterSpec[]): FilterSpec[][]
   let current: FilterSpec[] = [];
   let last = 0;
   for (const spec of filters) {
-    const stage = operationOf(spec).stage;
-    if (current.length > 0 && stage <= last) {
+    const operation = operationOf(spec);
+    // A filter that runs passes of its own is a stage by itself.
+    const stage = 'stage' in operation ? operation.stage : Infinity;
+    if (current.length > 0 && (stage <= last || stage === Infinity)) {
       stages.push(current);
       current = [];
     }
@@ -95,7 +123,10 @@ export function applyFilterChain(pipeline: Sharp, filters: readonly FilterSpec[]
 /** Run one raw → raw sharp pass; `configure` adds the operations. */
 export async function rawPass(image: RawImage, configure: (pipeline: Sharp) => Sharp): Promise<RawImage> {
   const pipeline = configure(sharp(image.data, { raw: rawInput(image), limitInputPixels: false }));
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  return rawResult(await pipeline.raw().toBuffer({ resolveWithObject: true }));
+}
+
+function rawResult({ data, info }: { data: Buffer; info: { width: number; height: number; channels: number } }): RawImage {
   if (info.channels !== 3 && info.channels !== 4) {
     throw new CodedError('INTERNAL', `Expected 3 or 4 channels from an image operation, but received ${info.channels}.`);
   }
@@ -111,13 +142,18 @@ export async function applyFilters(
   filters: readonly FilterSpec[],
   options: { readonly fit?: { readonly width: number; readonly height: number } } = {},
 ): Promise<RawImage> {
-  const [first = [], ...rest] = planFilterStages(filters);
+  const stages = planFilterStages(filters);
   const size = options.fit ? fitInside(image.width, image.height, options.fit) : undefined;
-  const resize = size && (size.width !== image.width || size.height !== image.height) ? size : undefined;
+  let resize = size && (size.width !== image.width || size.height !== image.height) ? size : undefined;
+  if (stages.length === 0) return resize === undefined ? image : rawPass(image, (p) => p.resize({ ...resize!, fit: 'fill' }));
   let current = image;
-  if (resize !== undefined || first.length > 0) {
-    current = await rawPass(current, (p) => applyFilterChain(resize === undefined ? p : p.resize({ ...resize, fit: 'fill' }), first));
+  for (const stage of stages) {
+    const operation = operationOf(stage[0]!);
+    const pending = resize;
+    current = 'run' in operation
+      ? await operation.run(current, pending)
+      : await rawPass(current, (p) => applyFilterChain(pending === undefined ? p : p.resize({ ...pending, fit: 'fill' }), stage));
+    resize = undefined;
   }
-  for (const stage of rest) current = await rawPass(current, (p) => applyFilterChain(p, stage));
   return current;
 }

@@ -51,6 +51,12 @@ export interface EntrypointDescription {
   readonly memoryMb: number;
   /** Default timeout; a setting (`<name>TimeoutSeconds`) may change it. */
   readonly timeoutSeconds: number;
+  /**
+   * Default reserved concurrency (a setting, `<name>ReservedConcurrency`, may change it): both the
+   * most instances it runs at once and what it keeps of the account's pool, so a burst of uploads
+   * can neither starve other functions of the account nor be starved by them.
+   */
+  readonly reservedConcurrency: number;
   /** Decodes or encodes images: bundled without sharp, which comes from the layer, and given at least 1536 MB. */
   readonly needsSharp: boolean;
   /** The runtime settings it reads (handlers/runtime/variables.ts); the stack sets exactly these. */
@@ -58,8 +64,8 @@ export interface EntrypointDescription {
   readonly access: AccessNeeds;
 }
 
-const IMAGE_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 2048, timeoutSeconds: 120, needsSharp: true } as const;
-const NOTIFY_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 256, timeoutSeconds: 30, needsSharp: false } as const;
+const IMAGE_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 2048, timeoutSeconds: 120, reservedConcurrency: 20, needsSharp: true } as const;
+const NOTIFY_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10, needsSharp: false } as const;
 const STEP_SETTINGS = ['processedBucket', 'workPrefix', 'jobsTable'] as const;
 
 export const MANIFEST = {
@@ -69,6 +75,7 @@ export const MANIFEST = {
     description: 'Starts one idempotently named workflow execution per uploaded object',
     memoryMb: 256,
     timeoutSeconds: 30,
+    reservedConcurrency: 10,
     needsSharp: false,
     environment: ['jobsTable', 'jobTtlDays', 'stateMachineArn', 'uploadsPrefix'],
     access: { jobs: ['create', 'start'], stateMachine: ['start'] },
@@ -118,6 +125,7 @@ export const MANIFEST = {
     description: 'Reconciler: ends the jobs of executions that failed, timed out or were aborted, and sweeps for stuck jobs',
     memoryMb: 256,
     timeoutSeconds: 300,
+    reservedConcurrency: 2,
     needsSharp: false,
     environment: [...STEP_SETTINGS, 'successTopicArn', 'errorTopicArn', 'stateMachineArn', 'staleJobSeconds'],
     access: { jobs: ['advance', 'listOpen'], topics: ['success', 'error'], outputs: ['list', 'delete'], stateMachine: ['describe'] },

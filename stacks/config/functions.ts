@@ -1,6 +1,7 @@
 /**
- * A memory and a timeout setting per Lambda entrypoint (`validateMemoryMb`,
- * `notifyErrorTimeoutSeconds`, …), with the manifest's values as defaults.
+ * A memory, a timeout and a reserved-concurrency setting per Lambda entrypoint
+ * (`validateMemoryMb`, `notifyErrorTimeoutSeconds`, `optimizeReservedConcurrency`, …), with the
+ * manifest's values as defaults.
  */
 import { ENTRYPOINTS, MANIFEST, type EntrypointName } from '../../handlers/runtime/manifest';
 import { integer, type Setting } from './kinds';
@@ -9,7 +10,10 @@ import { integer, type Setting } from './kinds';
 export const MIN_IMAGE_MEMORY_MB = 1536;
 
 type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
-export type FunctionSettingName = `${Camel<EntrypointName>}MemoryMb` | `${Camel<EntrypointName>}TimeoutSeconds`;
+export type FunctionSettingName =
+  | `${Camel<EntrypointName>}MemoryMb`
+  | `${Camel<EntrypointName>}TimeoutSeconds`
+  | `${Camel<EntrypointName>}ReservedConcurrency`;
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
@@ -21,9 +25,13 @@ export function timeoutSettingName(entrypoint: EntrypointName): FunctionSettingN
   return `${camel(entrypoint)}TimeoutSeconds` as FunctionSettingName;
 }
 
+export function reservedConcurrencySettingName(entrypoint: EntrypointName): FunctionSettingName {
+  return `${camel(entrypoint)}ReservedConcurrency` as FunctionSettingName;
+}
+
 export const FUNCTION_SETTINGS = Object.fromEntries(
   ENTRYPOINTS.flatMap((entrypoint) => {
-    const { memoryMb, timeoutSeconds, needsSharp } = MANIFEST[entrypoint];
+    const { memoryMb, timeoutSeconds, reservedConcurrency, needsSharp } = MANIFEST[entrypoint];
     return [
       [
         memorySettingName(entrypoint),
@@ -38,6 +46,16 @@ export const FUNCTION_SETTINGS = Object.fromEntries(
       [
         timeoutSettingName(entrypoint),
         integer({ description: `Timeout of the ${entrypoint} function.`, default: timeoutSeconds, min: 1, max: 900, unit: 'seconds' }),
+      ],
+      [
+        reservedConcurrencySettingName(entrypoint),
+        integer({
+          description: `Reserved concurrency of the ${entrypoint} function: the most instances it runs at once, kept aside from the account's pool; 0 reserves none (it then shares the unreserved pool, uncapped).`,
+          default: reservedConcurrency,
+          min: 0,
+          max: 1000,
+          unit: 'instances',
+        }),
       ],
     ];
   }),

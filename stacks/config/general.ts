@@ -16,7 +16,7 @@ export const GENERAL_SETTINGS = {
     },
   ),
   protectData: flag({
-    description: 'Protects stored data from `destroy`: DynamoDB deletion protection on, buckets not force-destroyed, 30-day KMS key deletion window.',
+    description: 'Protects stored data from `destroy`: Terraform’s `prevent_destroy` on the buckets, the table and the stack key, DynamoDB deletion protection on, buckets not force-destroyed, 30-day KMS key deletion window.',
     default: isProd,
   }),
   tags: stringMap({

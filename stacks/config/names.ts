@@ -15,13 +15,13 @@ export function resourceNames(config: { readonly stackName: string }) {
   const prefix = config.stackName;
   return {
     functionName: (entrypoint: EntrypointName) => `${prefix}-${entrypoint}`,
-    defaultBucketName: (kind: 'raw' | 'processed', accountId: string, region: string) => `${prefix}-${kind}-${accountId}-${region}`,
+    defaultBucketName: (kind: 'raw' | 'processed' | 'logs', accountId: string, region: string) => `${prefix}-${kind}-${accountId}-${region}`,
     jobsTable: `${prefix}-jobs`,
     successTopic: `${prefix}-success`,
     errorTopic: `${prefix}-error`,
     stateMachine: `${prefix}-pipeline`,
     startWorkflowDeadLetterQueue: `${prefix}-start-workflow-dlq`,
     sharpLayer: `${prefix}-sharp`,
-    topicsKeyAlias: `alias/${prefix}-topics`,
+    stackKeyAlias: `alias/${prefix}`,
   } as const;
 }

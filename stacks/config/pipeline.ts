@@ -32,6 +32,14 @@ export const PIPELINE_SETTINGS = {
     max: 14,
     unit: 'days',
   }),
+  lambdaAccountConcurrency: integer({
+    description:
+      'The account’s Lambda concurrency quota in the stage’s region (1000 unless raised): the functions’ reserved concurrency must leave at least 100 of it unreserved, as Lambda requires.',
+    default: 1000,
+    min: 100,
+    max: 1_000_000,
+    unit: 'instances',
+  }),
   reconcileSweepMinutes: integer({
     description: 'Minutes between the reconciler’s sweeps for jobs open longer than an execution may run (an execution’s event lost, or one that never started).',
     default: 15,

@@ -7,6 +7,7 @@ import { FUNCTION_SETTINGS } from './functions';
 import { GENERAL_SETTINGS } from './general';
 import type { Setting, ValueOf } from './kinds';
 import { PIPELINE_SETTINGS } from './pipeline';
+import { checkPipeline } from './pipeline-checks';
 import { checkStorage, STORAGE_SETTINGS } from './storage';
 
 /** Every setting, by name. Names are unique across areas: they are also environment variable names. */
@@ -23,7 +24,7 @@ export type Settings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
 /** Rules that involve more than one setting, per area; each returns its problems as sentences. */
-export const CROSS_CHECKS: readonly ((stage: string, settings: Settings) => string[])[] = [checkStorage];
+export const CROSS_CHECKS: readonly ((stage: string, settings: Settings) => string[])[] = [checkStorage, checkPipeline];
 
 export const DEFAULT_STAGES = ['dev', 'prod'] as const;
 

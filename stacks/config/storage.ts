@@ -28,9 +28,14 @@ export const STORAGE_SETTINGS = {
       ...BUCKET_NAME,
     }),
   ),
+  bucketEncryption: choice(['stack-key', 'AES256'], {
+    description:
+      'Default encryption of both buckets: SSE-KMS with the stack’s own key (`stack-key`, rotated yearly; bucket keys keep KMS requests few) or SSE-S3 (`AES256`). bucketKmsKeyArn, when set, takes precedence.',
+    default: 'stack-key',
+  }),
   bucketKmsKeyArn: optional(
     text({
-      description: 'Customer managed KMS key for both buckets (SSE-KMS with bucket keys); unset means SSE-S3. The functions are granted this key.',
+      description: 'A customer managed KMS key for both buckets instead of the stack key (SSE-KMS with bucket keys), in the stage’s region and account. The functions are granted this key, through S3 only.',
       default: '',
       pattern: /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
       expected: 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
@@ -52,8 +57,29 @@ export const STORAGE_SETTINGS = {
     unit: 'days',
   }),
   noncurrentVersionExpirationDays: integer({
-    description: 'Days before overwritten or deleted object versions are removed from both (versioned) buckets.',
+    description: 'Days before overwritten or deleted versions of uploads are removed from the (versioned) raw bucket.',
     default: 30,
+    min: 1,
+    max: 36500,
+    unit: 'days',
+  }),
+  processedNoncurrentVersionExpirationDays: integer({
+    description: 'Days before overwritten or deleted outputs (a failed or deleted job’s) are removed from the (versioned) processed bucket.',
+    default: 1,
+    min: 1,
+    max: 36500,
+    unit: 'days',
+  }),
+  accessLogsBucketName: optional(
+    text({
+      description: 'Name of the bucket that receives both buckets’ S3 server access logs, when the default `<stack>-logs-<account id>-<region>` does not suit.',
+      default: '',
+      ...BUCKET_NAME,
+    }),
+  ),
+  accessLogRetentionDays: integer({
+    description: 'Days S3 server access logs are kept in the logs bucket.',
+    default: (stage) => (isProd(stage) ? 365 : 30),
     min: 1,
     max: 36500,
     unit: 'days',
@@ -83,12 +109,12 @@ export const STORAGE_SETTINGS = {
 type StorageSettings = { readonly [K in keyof typeof STORAGE_SETTINGS]: ReturnType<(typeof STORAGE_SETTINGS)[K]['parse']> };
 
 /** The longest default bucket name the stage would get: `<stack>-processed-<12-digit account>-<region>`. */
-function defaultBucketNameLength(stackName: string, kind: 'raw' | 'processed', region: string): number {
+function defaultBucketNameLength(stackName: string, kind: 'raw' | 'processed' | 'logs', region: string): number {
   return `${stackName}-${kind}-123456789012-${region}`.length;
 }
 
 /** Rules S3 or this stack impose across storage settings. */
-export function checkStorage(stage: string, settings: StorageSettings & { readonly region: string }): string[] {
+export function checkStorage(stage: string, settings: StorageSettings & { readonly region: string; readonly allowedAccountIds: readonly string[] }): string[] {
   const stack = stackNameFor(stage);
   const problems: string[] = [];
   const { rawTransitionDays, rawExpirationDays, rawTransitionStorageClass } = settings;
@@ -104,12 +130,22 @@ export function checkStorage(stage: string, settings: StorageSettings & { readon
   if (settings.rawBucketName && settings.rawBucketName === settings.processedBucketName) {
     problems.push(`${stack}: expected rawBucketName and processedBucketName to differ, but both are ${settings.rawBucketName}.`);
   }
-  for (const kind of ['raw', 'processed'] as const) {
-    const explicit = kind === 'raw' ? settings.rawBucketName : settings.processedBucketName;
+  if (settings.bucketKmsKeyArn) {
+    const [, , , keyRegion, keyAccount] = settings.bucketKmsKeyArn.split(':');
+    if (keyRegion !== settings.region) {
+      problems.push(`${stack}: expected bucketKmsKeyArn to be a key in the stage's region ${settings.region} (S3 uses only keys of its own region), but it is in ${keyRegion}.`);
+    }
+    if (settings.allowedAccountIds.length > 0 && !settings.allowedAccountIds.includes(keyAccount ?? '')) {
+      problems.push(`${stack}: expected bucketKmsKeyArn to be a key of the stage's account (${settings.allowedAccountIds.join(' or ')}), but it belongs to ${keyAccount}.`);
+    }
+  }
+  const names = { raw: settings.rawBucketName, processed: settings.processedBucketName, logs: settings.accessLogsBucketName };
+  for (const kind of ['raw', 'processed', 'logs'] as const) {
+    const explicit = names[kind];
     const length = defaultBucketNameLength(stack, kind, settings.region);
     if (!explicit && length > 63) {
       problems.push(
-        `${stack}: the default ${kind} bucket name (${stack}-${kind}-<account id>-${settings.region}) would be ${length} characters, over S3's 63: use a shorter stage name or set ${kind}BucketName.`,
+        `${stack}: the default ${kind} bucket name (${stack}-${kind}-<account id>-${settings.region}) would be ${length} characters, over S3's 63: use a shorter stage name or set ${kind === 'logs' ? 'accessLogsBucketName' : `${kind}BucketName`}.`,
       );
     }
   }

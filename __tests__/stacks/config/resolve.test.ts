@@ -57,7 +57,7 @@ describe('stage settings', () => {
     const [dev, prod] = loadStageConfigs({
       env: { IMAGE_PROCESSOR_JOB_TTL_DAYS: '7', IMAGE_PROCESSOR_PROD_JOB_TTL_DAYS: '90', IMAGE_PROCESSOR_PROD_REGION: 'eu-west-1' },
       context: {
-        settings: { jobTtlDays: 3, workflowType: 'EXPRESS', region: 'us-west-2' },
+        settings: { jobTtlDays: 3, workflowType: 'EXPRESS', region: 'us-west-2', optimizeTimeoutSeconds: 60, validateTimeoutSeconds: 60 },
         stages: { dev: { workflowLogLevel: 'ALL' }, prod: { workflowType: 'STANDARD' } },
       },
     });

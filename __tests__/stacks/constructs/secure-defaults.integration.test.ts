@@ -9,6 +9,7 @@ import { Reconciler } from '../../../stacks/constructs/pipeline/reconciler';
 import { JobsTable } from '../../../stacks/constructs/pipeline/jobs-table';
 import { ImageStateMachine } from '../../../stacks/constructs/pipeline/state-machine';
 import { NotificationTopics } from '../../../stacks/constructs/pipeline/topics';
+import { StackKey } from '../../../stacks/constructs/shared/stack-key';
 import { ImageStorage } from '../../../stacks/constructs/storage/storage';
 import { resources, stubArtifacts, synthJson, testStack, type TerraformJson } from '../support';
 
@@ -16,9 +17,13 @@ import { resources, stubArtifacts, synthJson, testStack, type TerraformJson } fr
 function securityShape(json: TerraformJson) {
   const values = (type: string, pick: (resource: any) => unknown) => Object.values(resources(json, type)).map(pick).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   return {
-    bucketsForceDestroyed: values('aws_s3_bucket', (bucket) => bucket.force_destroy),
+    bucketsForceDestroyed: values('aws_s3_bucket', (bucket) => [bucket.force_destroy, bucket.lifecycle]),
+    bucketLogging: values('aws_s3_bucket_logging', (logging) => logging.target_prefix),
+    tableLifecycle: values('aws_dynamodb_table', (table) => table.lifecycle),
+    keys: values('aws_kms_key', (key) => [key.lifecycle, key.deletion_window_in_days]),
+    reservedConcurrency: values('aws_lambda_function', (fn) => fn.reserved_concurrent_executions),
     corsRules: values('aws_s3_bucket_cors_configuration', (cors) => cors.cors_rule),
-    encryption: values('aws_s3_bucket_server_side_encryption_configuration', (sse) => sse.rule),
+    encryption: values('aws_s3_bucket_server_side_encryption_configuration', (sse) => sse.rule.map((rule: any) => rule.apply_server_side_encryption_by_default.sse_algorithm)),
     versioning: values('aws_s3_bucket_versioning', (versioning) => versioning.versioning_configuration),
     publicAccess: values('aws_s3_bucket_public_access_block', ({ bucket: _bucket, ...block }) => block),
     lifecycle: values('aws_s3_bucket_lifecycle_configuration', (lifecycle) => lifecycle.rule),
@@ -39,14 +44,20 @@ describe('constructs built without optional props', () => {
     const artifacts = await stubArtifacts();
     const bare = JSON.parse(
       Testing.synthScope((scope) => {
-        const storage = new ImageStorage(scope, 'storage', { rawBucketName: 'bare-raw', processedBucketName: 'bare-processed', accountId: '123456789012' });
+        const key = new StackKey(scope, 'key', { alias: 'alias/bare', accountId: '123456789012', partition: 'aws', region: 'us-east-1' });
+        const storage = new ImageStorage(scope, 'storage', {
+          rawBucketName: 'bare-raw',
+          processedBucketName: 'bare-processed',
+          accessLogsBucketName: 'bare-logs',
+          accountId: '123456789012',
+          region: 'us-east-1',
+          kmsKeyArn: key.arn,
+        });
         const table = new JobsTable(scope, 'jobs', { tableName: 'bare-jobs' });
         const topics = new NotificationTopics(scope, 'topics', {
           successTopicName: 'bare-success',
           errorTopicName: 'bare-error',
-          keyAlias: 'alias/bare-topics',
-          accountId: '123456789012',
-          partition: 'aws',
+          key,
           region: 'us-east-1',
         });
         const pipeline = new ImagePipeline(scope, 'functions', { namePrefix: 'bare', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
@@ -63,6 +74,6 @@ describe('constructs built without optional props', () => {
     ) as TerraformJson;
     const prod = synthJson(await testStack({ stage: 'prod' }));
     expect(securityShape(bare)).toEqual(securityShape(prod));
-    expect(securityShape(bare)).toMatchObject({ bucketsForceDestroyed: [false, false], corsRules: [], logRetention: expect.arrayContaining([365]) });
+    expect(securityShape(bare)).toMatchObject({ corsRules: [], logRetention: expect.arrayContaining([365]), bucketLogging: ['processed/', 'raw/'] });
   });
 });

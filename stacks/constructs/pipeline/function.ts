@@ -34,6 +34,8 @@ export interface PipelineFunctionProps {
   readonly memoryMb?: number;
   /** @default 30 */
   readonly timeoutSeconds?: number;
+  /** Instances kept aside from the account's pool, and the most that run at once; 0 reserves none. @default 10 */
+  readonly reservedConcurrency?: number;
   /** Variables besides `NODE_OPTIONS=--enable-source-maps`, which every function gets. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** Layer version ARNs. @default none */
@@ -80,6 +82,8 @@ export class PipelineFunction extends Construct implements Grantable {
       sourceCodeHash: props.code.sha256Base64,
       memorySize: props.memoryMb ?? 256,
       timeout: props.timeoutSeconds ?? 30,
+      // Lambda's -1 is "no reservation".
+      reservedConcurrentExecutions: (props.reservedConcurrency ?? 10) || -1,
       ...(props.layers && props.layers.length > 0 ? { layers: [...props.layers] } : {}),
       environment: {
         variables: Lazy.anyValue({

@@ -14,6 +14,8 @@ export interface JobsTableProps {
   readonly deletionProtection?: boolean;
   /** Customer managed KMS key. @default the AWS managed key `aws/dynamodb` */
   readonly kmsKeyArn?: string;
+  /** Terraform refuses to destroy the table (`lifecycle.prevent_destroy`). @default true */
+  readonly preventDestroy?: boolean;
 }
 
 const openJobs = JOBS_TABLE_SCHEMA.openJobsIndex;
@@ -37,6 +39,7 @@ export class JobsTable extends Construct {
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
       deletionProtectionEnabled: props.deletionProtection ?? true,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
   }
 

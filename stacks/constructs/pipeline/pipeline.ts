@@ -38,8 +38,8 @@ export interface ImagePipelineProps {
   readonly storage: ImageStorage;
   readonly table: JobsTable;
   readonly topics: NotificationTopics;
-  /** Memory and timeout per function. @default each entrypoint's manifest values */
-  readonly sizes?: Partial<Readonly<Record<EntrypointName, { readonly memoryMb: number; readonly timeoutSeconds: number }>>>;
+  /** Memory, timeout and reserved concurrency per function. @default each entrypoint's manifest values */
+  readonly sizes?: Partial<Readonly<Record<EntrypointName, { readonly memoryMb: number; readonly timeoutSeconds: number; readonly reservedConcurrency: number }>>>;
   /** The state machine's type: how long an execution may run decides when an open job is stuck. @default 'STANDARD' */
   readonly workflowType?: 'STANDARD' | 'EXPRESS';
   /** @default 365 */
@@ -114,6 +114,7 @@ export class ImagePipeline extends Construct {
         code: props.code[name],
         memoryMb: size.memoryMb,
         timeoutSeconds: size.timeoutSeconds,
+        reservedConcurrency: size.reservedConcurrency,
         environment: writeRuntimeEnv(name, inputs),
         ...(this.sharpLayer && entry.needsSharp ? { layers: [this.sharpLayer.arn] } : {}),
         logRetentionDays: props.logRetentionDays ?? 365,

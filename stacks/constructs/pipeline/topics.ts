@@ -1,72 +1,30 @@
 /**
- * The success and error topics, encrypted with a customer managed KMS key (rotated yearly), with
- * optional e-mail subscriptions.
+ * The success and error topics, encrypted with the stack's key, with optional e-mail
+ * subscriptions.
  */
 import { Construct } from 'constructs';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { policyDocument, type Grantable } from '../shared/iam';
+import type { Grantable } from '../shared/iam';
+import type { StackKey } from '../shared/stack-key';
 
 export interface NotificationTopicsProps {
   readonly successTopicName: string;
   readonly errorTopicName: string;
-  /** Alias of the topics' KMS key, `alias/...`. */
-  readonly keyAlias: string;
-  readonly accountId: string;
-  readonly partition: string;
+  /** Encrypts both topics; publishers are granted it through SNS only. */
+  readonly key: StackKey;
   /** The topics' region: publishers may use the key only through SNS there. */
   readonly region: string;
   /** Subscribed to the success topic. @default no subscription */
   readonly successEmail?: string;
   /** Subscribed to the error topic. @default no subscription */
   readonly errorEmail?: string;
-  /** Days a deleted key stays recoverable. @default 30 (the longest KMS allows) */
-  readonly keyDeletionWindowDays?: number;
 }
-
-/**
- * What the account (through IAM policies; the key policy grants nothing to anyone by itself) may
- * do with the key: administer it — including `kms:PutKeyPolicy`, so a missing action can always be
- * added — and use it. Listed explicitly instead of `kms:*`.
- */
-export const KEY_ACCOUNT_ACTIONS: readonly string[] = Object.freeze([
-  'kms:CancelKeyDeletion',
-  'kms:CreateAlias',
-  'kms:CreateGrant',
-  'kms:Decrypt',
-  'kms:DeleteAlias',
-  'kms:DescribeKey',
-  'kms:DisableKey',
-  'kms:DisableKeyRotation',
-  'kms:EnableKey',
-  'kms:EnableKeyRotation',
-  'kms:Encrypt',
-  'kms:GenerateDataKey',
-  'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:ListGrants',
-  'kms:ListKeyRotations',
-  'kms:ListResourceTags',
-  'kms:PutKeyPolicy',
-  'kms:ReEncryptFrom',
-  'kms:ReEncryptTo',
-  'kms:RetireGrant',
-  'kms:RevokeGrant',
-  'kms:RotateKeyOnDemand',
-  'kms:ScheduleKeyDeletion',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateAlias',
-  'kms:UpdateKeyDescription',
-]);
 
 export type TopicKind = 'success' | 'error';
 
 export class NotificationTopics extends Construct {
-  readonly key: KmsKey;
+  readonly key: StackKey;
   readonly successTopic: SnsTopic;
   readonly errorTopic: SnsTopic;
   private readonly keyGrantees = new Set<Grantable>();
@@ -75,23 +33,7 @@ export class NotificationTopics extends Construct {
   constructor(scope: Construct, id: string, props: NotificationTopicsProps) {
     super(scope, id);
     this.region = props.region;
-    this.key = new KmsKey(this, 'key', {
-      description: 'Encrypts the image processor success and error topics',
-      enableKeyRotation: true,
-      deletionWindowInDays: props.keyDeletionWindowDays ?? 30,
-      policy: policyDocument([
-        {
-          Sid: 'AccountManagesAndUsesKeyThroughIam',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` },
-          Action: KEY_ACCOUNT_ACTIONS,
-          // In a key policy, "*" means this key.
-          Resource: '*',
-        },
-      ]),
-    });
-    new KmsAlias(this, 'key_alias', { name: props.keyAlias, targetKeyId: this.key.keyId });
-
+    this.key = props.key;
     this.successTopic = new SnsTopic(this, 'success', { name: props.successTopicName, kmsMasterKeyId: this.key.arn });
     this.errorTopic = new SnsTopic(this, 'error', { name: props.errorTopicName, kmsMasterKeyId: this.key.arn });
     if (props.successEmail) {

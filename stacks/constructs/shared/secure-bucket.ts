@@ -3,6 +3,7 @@
  * access blocked, default encryption, versioning, a policy refusing plain HTTP and TLS below 1.2,
  * and its lifecycle rules.
  */
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import {
@@ -14,7 +15,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { policyDocument } from './iam';
+import { policyDocument, type PolicyStatement } from './iam';
 
 export interface SecureBucketProps {
   readonly bucketName: string;
@@ -24,14 +25,21 @@ export interface SecureBucketProps {
   readonly forceDestroy?: boolean;
   /** @default none */
   readonly lifecycleRules?: readonly S3BucketLifecycleConfigurationRule[];
+  /** Terraform refuses to destroy the bucket (`lifecycle.prevent_destroy`). @default true */
+  readonly preventDestroy?: boolean;
 }
 
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
+  private readonly extraStatements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy ?? false,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+    });
     const bucket = this.bucket.id;
 
     new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
@@ -53,7 +61,8 @@ export class SecureBucket extends Construct {
     const versioning = new S3BucketVersioning(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketPolicy(this, 'policy', {
       bucket,
-      policy: policyDocument([
+      // Rendered at synth time, so statements added with addToPolicy land in it.
+      policy: Lazy.stringValue({ produce: () => policyDocument([
         {
           Sid: 'DenyInsecureTransport',
           Effect: 'Deny',
@@ -70,7 +79,8 @@ export class SecureBucket extends Construct {
           Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
           Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
         },
-      ]),
+        ...this.extraStatements,
+      ]) }),
       // S3 rejects a policy change while the public access block is being written.
       dependsOn: [publicAccess],
     });
@@ -81,5 +91,10 @@ export class SecureBucket extends Construct {
         dependsOn: [versioning],
       });
     }
+  }
+
+  /** Adds a statement to the bucket policy, besides refusing plain HTTP and old TLS. */
+  addToPolicy(statement: PolicyStatement): void {
+    this.extraStatements.push(statement);
   }
 }

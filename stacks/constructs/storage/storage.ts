@@ -1,7 +1,8 @@
 /**
  * The raw uploads bucket and the processed bucket, each a {@link SecureBucket} cleaned up by
- * lifecycle rules; uploads under the uploads prefix notify start-workflow. Built without optional
- * props it is the production shape: no browser origin, nothing force-destroyed.
+ * lifecycle rules and logging its access to a logs bucket; uploads under the uploads prefix notify
+ * start-workflow. Built without optional props it is the production shape: no browser origin,
+ * nothing force-destroyed, Terraform refusing to destroy the buckets.
  */
 import { Construct } from 'constructs';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
@@ -12,21 +13,26 @@ import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notifica
 import type { AccessNeeds } from '../../../handlers/runtime/manifest';
 import type { Grantable } from '../shared/iam';
 import { SecureBucket } from '../shared/secure-bucket';
+import { AccessLogBucket } from './access-logs';
 
 export interface ImageStorageProps {
   /** Name of the raw uploads bucket. */
   readonly rawBucketName: string;
   /** Name of the processed bucket. */
   readonly processedBucketName: string;
-  /** The account that owns the buckets: S3's notification permission is scoped to it. */
+  /** Name of the bucket the other two write their S3 server access logs to. */
+  readonly accessLogsBucketName: string;
+  /** The account that owns the buckets: S3's notification permission and log delivery are scoped to it. */
   readonly accountId: string;
+  /** The buckets' region: functions may use a KMS key only through S3 there. */
+  readonly region: string;
   /** Uploads under this prefix start a workflow. @default 'uploads/' */
   readonly uploadsPrefix?: string;
   /** Scratch prefix in the processed bucket. @default '_work/' */
   readonly workPrefix?: string;
   /** Days before scratch objects expire. @default 1 */
   readonly workExpirationDays?: number;
-  /** KMS key for SSE-KMS (with S3 bucket keys). @default SSE-S3 (AES256) */
+  /** KMS key for SSE-KMS (with S3 bucket keys); the stack passes its own key. @default SSE-S3 (AES256) */
   readonly kmsKeyArn?: string;
   /** Days before raw uploads transition; 0 disables the transition. @default 30 */
   readonly rawTransitionDays?: number;
@@ -34,14 +40,20 @@ export interface ImageStorageProps {
   readonly rawTransitionStorageClass?: string;
   /** Days before raw uploads expire; 0 keeps them. @default 0 */
   readonly rawExpirationDays?: number;
-  /** Days before noncurrent versions are removed (both buckets). @default 30 */
+  /** Days before noncurrent versions of uploads are removed from the raw bucket. @default 30 */
   readonly noncurrentVersionExpirationDays?: number;
+  /** Days before noncurrent versions (a failed or deleted job's outputs) are removed from the processed bucket. @default 1 */
+  readonly processedNoncurrentVersionExpirationDays?: number;
+  /** Days access logs are kept. @default 365 */
+  readonly accessLogRetentionDays?: number;
   /** Days before incomplete multipart uploads are aborted (both buckets). @default 7 */
   readonly abortIncompleteMultipartUploadDays?: number;
   /** Origins allowed to upload from a browser; empty means no CORS rule. @default [] (no browser origin) */
   readonly corsAllowedOrigins?: readonly string[];
   /** Lets `destroy` delete non-empty buckets. @default false */
   readonly forceDestroy?: boolean;
+  /** Terraform refuses to destroy the buckets (`lifecycle.prevent_destroy`). @default true */
+  readonly preventDestroy?: boolean;
 }
 
 const OBJECT_ACTIONS = {
@@ -56,8 +68,10 @@ export class ImageStorage extends Construct {
   readonly uploadsPrefix: string;
   readonly workPrefix: string;
   readonly kmsKeyArn: string | undefined;
+  readonly accessLogs: AccessLogBucket;
   private readonly accountId: string;
-  private readonly kmsGrants = new Map<Grantable, string[]>();
+  private readonly region: string;
+  private readonly kmsGrants = new Map<Grantable, { readonly actions: string[]; readonly buckets: Set<S3Bucket>; readonly arns: string[] }>();
 
   constructor(scope: Construct, id: string, props: ImageStorageProps) {
     super(scope, id);
@@ -65,22 +79,22 @@ export class ImageStorage extends Construct {
     this.workPrefix = props.workPrefix ?? '_work/';
     this.kmsKeyArn = props.kmsKeyArn;
     this.accountId = props.accountId;
+    this.region = props.region;
     const workExpirationDays = props.workExpirationDays ?? 1;
     const rawTransitionDays = props.rawTransitionDays ?? 30;
     const rawExpirationDays = props.rawExpirationDays ?? 0;
     const forceDestroy = props.forceDestroy ?? false;
+    const preventDestroy = props.preventDestroy ?? true;
 
-    const cleanUp: S3BucketLifecycleConfigurationRule = {
+    const cleanUp = (noncurrentDays: number): S3BucketLifecycleConfigurationRule => ({
       id: 'clean-up',
       status: 'Enabled',
       filter: [{}],
-      abortIncompleteMultipartUpload: [
-        { daysAfterInitiation: props.abortIncompleteMultipartUploadDays ?? 7 },
-      ],
-      noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 30 }],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartUploadDays ?? 7 }],
+      noncurrentVersionExpiration: [{ noncurrentDays }],
       expiration: [{ expiredObjectDeleteMarker: true }],
-    };
-    const rawRules: S3BucketLifecycleConfigurationRule[] = [cleanUp];
+    });
+    const rawRules: S3BucketLifecycleConfigurationRule[] = [cleanUp(props.noncurrentVersionExpirationDays ?? 30)];
     if (rawTransitionDays > 0 || rawExpirationDays > 0) {
       rawRules.push({
         id: 'raw-uploads',
@@ -96,14 +110,16 @@ export class ImageStorage extends Construct {
     const raw = new SecureBucket(this, 'raw', {
       bucketName: props.rawBucketName,
       forceDestroy,
+      preventDestroy,
       lifecycleRules: rawRules,
       ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}),
     });
     const processed = new SecureBucket(this, 'processed', {
       bucketName: props.processedBucketName,
       forceDestroy,
+      preventDestroy,
       lifecycleRules: [
-        cleanUp,
+        cleanUp(props.processedNoncurrentVersionExpirationDays ?? 1),
         {
           id: 'expire-work-area',
           status: 'Enabled',
@@ -116,6 +132,15 @@ export class ImageStorage extends Construct {
     });
     this.rawBucket = raw.bucket;
     this.processedBucket = processed.bucket;
+    this.accessLogs = new AccessLogBucket(this, 'access_logs', {
+      bucketName: props.accessLogsBucketName,
+      accountId: props.accountId,
+      forceDestroy,
+      preventDestroy,
+      ...(props.accessLogRetentionDays ? { retentionDays: props.accessLogRetentionDays } : {}),
+    });
+    this.accessLogs.logBucket('raw_logging', this.rawBucket, 'raw');
+    this.accessLogs.logBucket('processed_logging', this.processedBucket, 'processed');
 
     const corsOrigins = props.corsAllowedOrigins ?? [];
     if (corsOrigins.length > 0) {
@@ -165,7 +190,7 @@ export class ImageStorage extends Construct {
     // would fail as INTERNAL instead of OBJECT_MISSING. S3 checks it for the bucket as a whole (no
     // prefix in that check), and the raw bucket holds only uploads this function may read anyway.
     grantee.addToRolePolicy({ Sid: 'ListUploads', Effect: 'Allow', Action: 's3:ListBucket', Resource: this.rawBucket.arn });
-    this.grantKms(grantee, ['kms:Decrypt']);
+    this.grantKms(grantee, this.rawBucket, ['kms:Decrypt']);
   }
 
   /**
@@ -187,8 +212,8 @@ export class ImageStorage extends Construct {
         Condition: { StringLike: { 's3:prefix': `${this.workPrefix}*` } },
       });
     }
-    if (access.includes('read')) this.grantKms(grantee, ['kms:Decrypt']);
-    if (access.includes('write')) this.grantKms(grantee, ['kms:Decrypt', 'kms:GenerateDataKey']);
+    if (access.includes('read')) this.grantKms(grantee, this.processedBucket, ['kms:Decrypt']);
+    if (access.includes('write')) this.grantKms(grantee, this.processedBucket, ['kms:Decrypt', 'kms:GenerateDataKey']);
   }
 
   /**
@@ -199,7 +224,7 @@ export class ImageStorage extends Construct {
     for (const kind of access) {
       if (kind === 'write') {
         grantee.addToRolePolicy({ Sid: 'WriteOutputs', Effect: 'Allow', Action: OBJECT_ACTIONS.write, Resource: `${this.processedBucket.arn}/*` });
-        this.grantKms(grantee, ['kms:Decrypt', 'kms:GenerateDataKey']);
+        this.grantKms(grantee, this.processedBucket, ['kms:Decrypt', 'kms:GenerateDataKey']);
       } else if (kind === 'list') {
         grantee.addToRolePolicy({ Sid: 'ListOutputs', Effect: 'Allow', Action: 's3:ListBucket', Resource: this.processedBucket.arn });
       } else {
@@ -208,16 +233,33 @@ export class ImageStorage extends Construct {
     }
   }
 
-  /** With SSE-KMS, reading needs kms:Decrypt and writing kms:GenerateDataKey on the bucket key: one statement per grantee. */
-  private grantKms(grantee: Grantable, actions: readonly string[]): void {
+  /**
+   * With SSE-KMS, reading needs kms:Decrypt and writing kms:GenerateDataKey on the bucket key — and
+   * only S3 may use it on the grantee's behalf, only for these buckets' objects: one statement per
+   * grantee, its actions and buckets growing with its grants (policies render at synth).
+   */
+  private grantKms(grantee: Grantable, bucket: S3Bucket, actions: readonly string[]): void {
     if (!this.kmsKeyArn) return;
     let granted = this.kmsGrants.get(grantee);
     if (!granted) {
-      // The statement keeps this array: actions granted later still land in it (policies render at synth).
-      granted = [];
+      granted = { actions: [], buckets: new Set(), arns: [] };
       this.kmsGrants.set(grantee, granted);
-      grantee.addToRolePolicy({ Sid: 'UseBucketKey', Effect: 'Allow', Action: granted, Resource: this.kmsKeyArn });
+      grantee.addToRolePolicy({
+        Sid: 'UseBucketKey',
+        Effect: 'Allow',
+        Action: granted.actions,
+        Resource: this.kmsKeyArn,
+        Condition: {
+          StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` },
+          // With S3 bucket keys the encryption context is the bucket's ARN; without, the object's.
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': granted.arns },
+        },
+      });
     }
-    for (const action of actions) if (!granted.includes(action)) granted.push(action);
+    for (const action of actions) if (!granted.actions.includes(action)) granted.actions.push(action);
+    if (!granted.buckets.has(bucket)) {
+      granted.buckets.add(bucket);
+      granted.arns.push(bucket.arn, `${bucket.arn}/*`);
+    }
   }
 }

@@ -7,6 +7,7 @@ import { readRuntimeEnv, runtimeVariables } from '../../../../handlers/runtime/e
 import { ENTRYPOINTS, MANIFEST, type EntrypointName } from '../../../../handlers/runtime/manifest';
 import { JobsTable } from '../../../../stacks/constructs/pipeline/jobs-table';
 import { ImagePipeline } from '../../../../stacks/constructs/pipeline/pipeline';
+import { StackKey } from '../../../../stacks/constructs/shared/stack-key';
 import { ImageStorage } from '../../../../stacks/constructs/storage/storage';
 import { NotificationTopics } from '../../../../stacks/constructs/pipeline/topics';
 import { functionPolicy, grants, resources, stubArtifacts, synthJson, testStack, type TerraformJson } from '../../support';
@@ -17,8 +18,11 @@ const RAW = '${aws_s3_bucket.storage_raw_bucket.arn}';
 const PROCESSED = '${aws_s3_bucket.storage_processed_bucket.arn}';
 const TABLE = '${aws_dynamodb_table.jobs_table.arn}';
 const ADVANCE = { 'dynamodb:GetItem': [TABLE], 'dynamodb:UpdateItem': [TABLE] };
-const TOPICS_KEY = { 'kms:Decrypt': ['${aws_kms_key.topics_key.arn}'], 'kms:GenerateDataKey': ['${aws_kms_key.topics_key.arn}'] };
+const KEY = '${aws_kms_key.key_key.arn}';
+const TOPICS_KEY = { 'kms:Decrypt': [KEY], 'kms:GenerateDataKey': [KEY] };
 const WORK = `${PROCESSED}/_work/*`;
+/** Objects in the buckets are encrypted with the stack key, which the functions use through S3. */
+const BUCKET_KEY = { 'kms:Decrypt': [KEY], 'kms:GenerateDataKey': [KEY] };
 const WRITE_WORK = { 's3:AbortMultipartUpload': [WORK], 's3:PutObject': [WORK] };
 
 /** Exactly what each function may do, besides writing its own logs and traces. */
@@ -29,10 +33,10 @@ const EXPECTED_GRANTS: Record<EntrypointName, Record<string, string[]>> = {
     'sqs:SendMessage': ['${aws_sqs_queue.functions_start_workflow_failures.arn}'],
     'states:StartExecution': ['${aws_sfn_state_machine.workflow_state_machine.arn}'],
   },
-  validate: { ...ADVANCE, 's3:GetObject': [`${RAW}/uploads/*`], 's3:GetObjectVersion': [`${RAW}/uploads/*`], 's3:ListBucket': [RAW], ...WRITE_WORK },
-  resize: { ...ADVANCE, 's3:GetObject': [WORK], ...WRITE_WORK },
-  filters: { ...ADVANCE, 's3:GetObject': [WORK], ...WRITE_WORK },
-  optimize: { ...ADVANCE, 's3:GetObject': [WORK], 's3:AbortMultipartUpload': [`${PROCESSED}/*`], 's3:PutObject': [`${PROCESSED}/*`] },
+  validate: { ...ADVANCE, ...BUCKET_KEY, 's3:GetObject': [`${RAW}/uploads/*`], 's3:GetObjectVersion': [`${RAW}/uploads/*`], 's3:ListBucket': [RAW], ...WRITE_WORK },
+  resize: { ...ADVANCE, ...BUCKET_KEY, 's3:GetObject': [WORK], ...WRITE_WORK },
+  filters: { ...ADVANCE, ...BUCKET_KEY, 's3:GetObject': [WORK], ...WRITE_WORK },
+  optimize: { ...ADVANCE, ...BUCKET_KEY, 's3:GetObject': [WORK], 's3:AbortMultipartUpload': [`${PROCESSED}/*`], 's3:PutObject': [`${PROCESSED}/*`] },
   'notify-success': { ...ADVANCE, ...TOPICS_KEY, 'sns:Publish': ['${aws_sns_topic.topics_success.arn}'], 's3:DeleteObject': [WORK], 's3:ListBucket': [PROCESSED] },
   'notify-error': { ...ADVANCE, ...TOPICS_KEY, 'sns:Publish': ['${aws_sns_topic.topics_error.arn}'], 's3:DeleteObject': [`${PROCESSED}/*`], 's3:ListBucket': [PROCESSED] },
   reconcile: {
@@ -172,9 +176,10 @@ describe('ImagePipeline', () => {
   it('refuses to synthesize until start-workflow knows its state machine, and bundles needing unknown packages', async () => {
     const artifacts = await stubArtifacts();
     const stack = new TerraformStack(Testing.app(), 'stack');
-    const storage = new ImageStorage(stack, 'storage', { rawBucketName: 'raw', processedBucketName: 'processed', accountId: '123456789012' });
+    const storage = new ImageStorage(stack, 'storage', { rawBucketName: 'raw', processedBucketName: 'processed', accessLogsBucketName: 'logs', accountId: '123456789012', region: 'eu-west-1' });
     const table = new JobsTable(stack, 'jobs', { tableName: 'jobs' });
-    const topics = new NotificationTopics(stack, 'topics', { successTopicName: 's', errorTopicName: 'e', keyAlias: 'alias/t', accountId: '123456789012', partition: 'aws', region: 'eu-west-1' });
+    const key = new StackKey(stack, 'key', { alias: 'alias/t', accountId: '123456789012', partition: 'aws', region: 'eu-west-1' });
+    const topics = new NotificationTopics(stack, 'topics', { successTopicName: 's', errorTopicName: 'e', key, region: 'eu-west-1' });
     new ImagePipeline(stack, 'functions', { namePrefix: 'p', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
     expect(() => Testing.synth(stack, true)).toThrow(/The functions need the state machine/);
 

@@ -3,7 +3,7 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Testing } from 'cdktf';
 import { Reconciler } from '../../../../stacks/constructs/pipeline/reconciler';
-import { resources, statements, synthJson, testStack, type TerraformJson } from '../../support';
+import { EXPRESS_TIMEOUTS, resources, statements, synthJson, testStack, type TerraformJson } from '../../support';
 
 const FN = { functionName: 'p-reconcile', arn: 'arn:aws:lambda:us-east-1:123456789012:function:p-reconcile' };
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:p-pipeline';
@@ -55,7 +55,7 @@ describe('Reconciler', () => {
     const fn = resources(json, 'aws_lambda_function').functions_reconcile_function;
     expect(fn.environment.variables.JOB_STALE_AFTER_SECONDS).toBe('3900');
     for (const target of Object.values(resources(json, 'aws_cloudwatch_event_target'))) expect(target.arn).toBe('${aws_lambda_function.functions_reconcile_function.arn}');
-    const express = synthJson(await testStack({ context: { settings: { workflowType: 'EXPRESS' } } }));
+    const express = synthJson(await testStack({ env: { ...EXPRESS_TIMEOUTS }, context: { settings: { workflowType: 'EXPRESS' } } }));
     expect(resources(express, 'aws_lambda_function').functions_reconcile_function.environment.variables.JOB_STALE_AFTER_SECONDS).toBe('600');
   });
 });

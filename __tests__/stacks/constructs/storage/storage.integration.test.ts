@@ -11,7 +11,7 @@ import { StatementCollector, type Grantable, type PolicyStatement } from '../../
 import { ImageStorage, type ImageStorageProps } from '../../../../stacks/constructs/storage/storage';
 import { list, resources, statements, type TerraformJson } from '../../support';
 
-const BASE: ImageStorageProps = { rawBucketName: 'raw-bucket', processedBucketName: 'processed-bucket', accountId: '123456789012' };
+const BASE: ImageStorageProps = { rawBucketName: 'raw-bucket', processedBucketName: 'processed-bucket', accessLogsBucketName: 'logs-bucket', accountId: '123456789012', region: 'us-east-1' };
 
 function synth(props: Partial<ImageStorageProps> = {}, use?: (storage: ImageStorage) => void): string {
   return Testing.synthScope((scope) => {
@@ -34,7 +34,7 @@ describe('ImageStorage', () => {
     expect(synthesized).toHaveResourceWithProperties(S3Bucket, { bucket: 'raw-bucket', force_destroy: false });
     expect(synthesized).toHaveResourceWithProperties(S3Bucket, { bucket: 'processed-bucket', force_destroy: false });
     const json = parse(synthesized);
-    expect(Object.values(resources(json, 'aws_s3_bucket_public_access_block'))).toHaveLength(2);
+    expect(Object.values(resources(json, 'aws_s3_bucket_public_access_block'))).toHaveLength(3);
     expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
       block_public_acls: true,
       block_public_policy: true,
@@ -55,7 +55,8 @@ describe('ImageStorage', () => {
         policy: 'aws_s3_bucket_policy',
         lifecycle: 'aws_s3_bucket_lifecycle_configuration',
       }[kind]!;
-      expect(Object.keys(resources(json, type))).toHaveLength(2);
+      // The raw and processed buckets, and the one that keeps their access logs.
+      expect(Object.keys(resources(json, type))).toHaveLength(3);
     }
   });
 
@@ -81,17 +82,18 @@ describe('ImageStorage', () => {
     const lifecycles = resources(parse(synth()), 'aws_s3_bucket_lifecycle_configuration');
     const rawRules = Object.values(lifecycles).find((lifecycle) => lifecycle.bucket.includes('raw'))!.rule;
     const processedRules = Object.values(lifecycles).find((lifecycle) => lifecycle.bucket.includes('processed'))!.rule;
-    const cleanUp = {
+    const cleanUp = (noncurrentDays: number) => ({
       id: 'clean-up',
       status: 'Enabled',
       filter: [{}],
       abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
-      noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+      noncurrent_version_expiration: [{ noncurrent_days: noncurrentDays }],
       expiration: [{ expired_object_delete_marker: true }],
-    };
-    expect(rawRules).toEqual([cleanUp, { id: 'raw-uploads', status: 'Enabled', filter: [{ prefix: 'uploads/' }], transition: [{ days: 30, storage_class: 'STANDARD_IA' }] }]);
+    });
+    // A failed or deleted job's outputs do not linger: the processed bucket forgets old versions after a day.
+    expect(rawRules).toEqual([cleanUp(30), { id: 'raw-uploads', status: 'Enabled', filter: [{ prefix: 'uploads/' }], transition: [{ days: 30, storage_class: 'STANDARD_IA' }] }]);
     expect(processedRules).toEqual([
-      cleanUp,
+      cleanUp(1),
       { id: 'expire-work-area', status: 'Enabled', filter: [{ prefix: '_work/' }], expiration: [{ days: 1 }], noncurrent_version_expiration: [{ noncurrent_days: 1 }] },
     ]);
   });
@@ -107,6 +109,32 @@ describe('ImageStorage', () => {
       expiration: [{ days: 365 }],
     });
     expect(rules({ rawTransitionDays: 0, rawExpirationDays: 0 }).map((rule: { id: string }) => rule.id)).toEqual(['clean-up']);
+  });
+
+  it('logs access to both buckets in a logs bucket that only S3 log delivery for them may write to, with SSE-S3', () => {
+    const json = parse(synth({ kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc', accessLogRetentionDays: 90 }));
+    const logging = Object.values(resources(json, 'aws_s3_bucket_logging'));
+    const logged = logging.map((entry) => [entry.bucket.match(/storage_(raw|processed)_bucket/)?.[1], entry.target_prefix, entry.target_bucket]);
+    expect(logged.sort()).toEqual([
+      ['processed', 'processed/', expect.stringMatching(/storage_access_logs_bucket.*\.id\}$/)],
+      ['raw', 'raw/', expect.stringMatching(/storage_access_logs_bucket.*\.id\}$/)],
+    ]);
+    const logsPolicy = Object.values(resources(json, 'aws_s3_bucket_policy')).find((policy) => policy.bucket.includes('access_logs'))!;
+    const delivery = statements(logsPolicy.policy).filter((statement) => statement.Effect === 'Allow');
+    expect(delivery).toEqual([
+      expect.objectContaining({ Sid: 'DeliverAccessLogsOfRaw', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: expect.stringMatching(/\/raw\/\*$/), Condition: { ArnEquals: { 'aws:SourceArn': expect.stringMatching(/storage_raw_bucket/) }, StringEquals: { 'aws:SourceAccount': '123456789012' } } }),
+      expect.objectContaining({ Sid: 'DeliverAccessLogsOfProcessed', Resource: expect.stringMatching(/\/processed\/\*$/) }),
+    ]);
+    const encryption = Object.values(resources(json, 'aws_s3_bucket_server_side_encryption_configuration'));
+    expect(encryption.find((sse) => sse.bucket.includes('access_logs'))!.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }]);
+    const logsLifecycle = Object.values(resources(json, 'aws_s3_bucket_lifecycle_configuration')).find((lifecycle) => lifecycle.bucket.includes('access_logs'))!;
+    expect(logsLifecycle.rule[0]).toMatchObject({ expiration: [{ days: 90 }] });
+  });
+
+  it('keeps Terraform from destroying the buckets unless told otherwise', () => {
+    const buckets = (props: Partial<ImageStorageProps>) => Object.values(resources(parse(synth(props)), 'aws_s3_bucket')).map((bucket) => bucket.lifecycle);
+    expect(buckets({})).toEqual([{ prevent_destroy: true }, { prevent_destroy: true }, { prevent_destroy: true }]);
+    expect(buckets({ preventDestroy: false })).toEqual([{ prevent_destroy: false }, { prevent_destroy: false }, { prevent_destroy: false }]);
   });
 
   it('allows browser uploads to the raw bucket only', () => {
@@ -177,7 +205,18 @@ describe('ImageStorage', () => {
       storage.grantOutputs(optimizer, ['write']);
     });
     expect(optimizer.statements().filter((statement) => statement.Sid === 'UseBucketKey')).toEqual([
-      { Sid: 'UseBucketKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: 'arn:aws:kms:us-east-1:123456789012:key/abc' },
+      {
+        Sid: 'UseBucketKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: 'arn:aws:kms:us-east-1:123456789012:key/abc',
+        // Only through S3, and only for objects of the bucket it was granted.
+        Condition: {
+          StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+          // The processed bucket's ARN and its objects' (tokens until synth), granted once.
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [expect.any(String), expect.stringMatching(/\/\*$/)] },
+        },
+      },
     ]);
   });
 });

@@ -1,0 +1,101 @@
+/**
+ * The stack's own KMS key (rotated yearly): it encrypts the buckets (unless configured otherwise),
+ * the notification topics and, as they come, the queues and the alarm topic. Its policy lets the
+ * account administer and use it through IAM — no one may use it without a grant in their own
+ * policy — and lets CloudWatch alarms and EventBridge rules of this account deliver to topics it
+ * encrypts, scoped to this account's alarms and rules.
+ */
+import { Construct } from 'constructs';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { policyDocument, type PolicyStatement } from './iam';
+
+/**
+ * What the account (through IAM policies; the key policy grants nothing to anyone by itself) may
+ * do with the key: administer it — including `kms:PutKeyPolicy`, so a missing action can always be
+ * added — and use it. Listed explicitly instead of `kms:*`.
+ */
+export const KEY_ACCOUNT_ACTIONS: readonly string[] = Object.freeze([
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:CreateGrant',
+  'kms:Decrypt',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListGrants',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:RetireGrant',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+]);
+
+export interface StackKeyProps {
+  /** `alias/<stack>`. */
+  readonly alias: string;
+  readonly accountId: string;
+  readonly partition: string;
+  /** The stack's region: the alarms and rules that may deliver through the key are this region's. */
+  readonly region: string;
+  /** Days a deleted key stays recoverable. @default 30 (the longest KMS allows) */
+  readonly deletionWindowDays?: number;
+  /** Terraform refuses to destroy the key (`lifecycle.prevent_destroy`). @default true */
+  readonly preventDestroy?: boolean;
+}
+
+export class StackKey extends Construct {
+  readonly key: KmsKey;
+
+  constructor(scope: Construct, id: string, props: StackKeyProps) {
+    super(scope, id);
+    const account = props.accountId;
+    const deliveredBy = (service: 'cloudwatch' | 'events', sid: string, sourceArn: string): PolicyStatement => ({
+      Sid: sid,
+      Effect: 'Allow',
+      Principal: { Service: `${service}.amazonaws.com` },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': sourceArn } },
+    });
+    this.key = new KmsKey(this, 'key', {
+      description: `Encrypts the data and notifications of ${props.alias.replace(/^alias\//, '')}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowDays ?? 30,
+      policy: policyDocument([
+        {
+          Sid: 'AccountManagesAndUsesKeyThroughIam',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:${props.partition}:iam::${account}:root` },
+          Action: KEY_ACCOUNT_ACTIONS,
+          // In a key policy, "*" means this key.
+          Resource: '*',
+        },
+        deliveredBy('cloudwatch', 'CloudWatchAlarmsPublishToEncryptedTopics', `arn:${props.partition}:cloudwatch:${props.region}:${account}:alarm:*`),
+        deliveredBy('events', 'EventBridgeRulesPublishToEncryptedTopics', `arn:${props.partition}:events:${props.region}:${account}:rule/*`),
+      ]),
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+    });
+    new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId });
+  }
+
+  get arn(): string {
+    return this.key.arn;
+  }
+}
