@@ -4,10 +4,18 @@ import { synth } from '../../../stacks/app';
 import { describeDeployment, resourcesOfConfiguration } from '../../../tools/cost/deployment';
 import { ROOT } from '../../stacks/support';
 
+/** Step timeouts that fit an Express execution's 5 minutes, which the settings check. */
+const EXPRESS_TIMEOUTS = {
+  IMAGE_PROCESSOR_VALIDATE_TIMEOUT_SECONDS: '60',
+  IMAGE_PROCESSOR_RESIZE_TIMEOUT_SECONDS: '60',
+  IMAGE_PROCESSOR_FILTERS_TIMEOUT_SECONDS: '60',
+  IMAGE_PROCESSOR_OPTIMIZE_TIMEOUT_SECONDS: '90',
+};
+
 describe('the deployment read from the synthesized stack', () => {
   it('reads every function’s memory, the workflow type, the lifecycle and the keys from cdk.tf.json', async () => {
     const outdir = join(ROOT, '.build', `test-cost-${process.pid}`);
-    await synth({ outdir, env: { IMAGE_PROCESSOR_STAGES: 'dev', IMAGE_PROCESSOR_OPTIMIZE_MEMORY_MB: '4096', IMAGE_PROCESSOR_WORKFLOW_TYPE: 'EXPRESS' } });
+    await synth({ outdir, env: { IMAGE_PROCESSOR_STAGES: 'dev', IMAGE_PROCESSOR_OPTIMIZE_MEMORY_MB: '4096', IMAGE_PROCESSOR_WORKFLOW_TYPE: 'EXPRESS', ...EXPRESS_TIMEOUTS } });
     const document = JSON.parse(readFileSync(join(outdir, 'stacks', 'image-processor-dev', 'cdk.tf.json'), 'utf8')) as Parameters<typeof resourcesOfConfiguration>[0];
     const described = describeDeployment(resourcesOfConfiguration(document));
     expect(described).toMatchObject({
