@@ -3,28 +3,14 @@
  * shows no change when nothing changed — run to run, and from another checkout directory.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { synth } from '../../stacks/app';
 import { ENTRYPOINTS } from '../../handlers/runtime/manifest';
 import { buildLambdaArtifacts, lambdaArtifacts, type LambdaArtifacts } from '../../stacks/packaging/artifacts';
 import { ROOT } from './support';
-
-/** Every file under `directory`, by relative path, with its sha256. */
-function tree(directory: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const visit = (current: string) => {
-    for (const name of readdirSync(current).sort()) {
-      const path = join(current, name);
-      if (statSync(path).isDirectory()) visit(path);
-      else files[relative(directory, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
-    }
-  };
-  visit(directory);
-  return files;
-}
+import { fileTree as tree } from '../support/file-tree';
 
 /** The environment without settings a developer may have exported. */
 function cleanEnvironment(): Record<string, string> {

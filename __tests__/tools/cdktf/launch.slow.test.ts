@@ -4,27 +4,14 @@
  * That is as far as the CLI gets here: diff and deploy need the Terraform registry.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { cdktfInvocation } from '../../../tools/cdktf/launch';
 import { ROOT } from '../../stacks/support';
+import { fileTree as tree } from '../../support/file-tree';
 
 const OUT = join(ROOT, '.build', `test-cdktf-route-${process.pid}`);
 afterAll(() => rmSync(OUT, { recursive: true, force: true }));
-
-function tree(directory: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const visit = (current: string) => {
-    for (const name of readdirSync(current).sort()) {
-      const path = join(current, name);
-      if (statSync(path).isDirectory()) visit(path);
-      else files[relative(directory, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
-    }
-  };
-  visit(directory);
-  return files;
-}
 
 const majorOf = (binary: string) => execFileSync(binary, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim();
 
