@@ -15,7 +15,7 @@ export interface Deployment {
   readonly memoryMb: Readonly<Partial<Record<EntrypointName, number>>>;
   readonly workflowType: 'STANDARD' | 'EXPRESS';
   readonly emailSubscriptions: number;
-  /** Days deleted or overwritten objects stay as noncurrent versions (scratch objects among them). */
+  /** Days deleted scratch objects stay as noncurrent versions in the (versioned) processed bucket. */
   readonly noncurrentVersionDays: number;
   /** Whether uploads move to Standard-IA by a lifecycle rule (one transition request each). */
   readonly transitionsToIa: boolean;
@@ -71,8 +71,11 @@ export function describeDeployment(resources: readonly TerraformResource[]): Dep
     } else if (type === 'aws_sns_topic_subscription' && values.protocol === 'email') {
       emailSubscriptions += 1;
     } else if (type === 'aws_s3_bucket_lifecycle_configuration') {
+      // Scratch lives in the processed bucket; where several rules expire it, S3 applies the earliest.
+      const processed = String(values.bucket ?? '').includes('storage_processed_bucket');
       for (const rule of items(values.rule)) {
-        for (const expiration of items(rule.noncurrent_version_expiration)) noncurrentVersionDays = Math.max(noncurrentVersionDays, Number(expiration.noncurrent_days ?? 0));
+        const days = items(rule.noncurrent_version_expiration).map((expiration) => Number(expiration.noncurrent_days ?? 0)).filter((value) => value > 0);
+        if (processed && days.length > 0) noncurrentVersionDays = noncurrentVersionDays === 0 ? Math.min(...days) : Math.min(noncurrentVersionDays, ...days);
         if (items(rule.transition).some((transition) => transition.storage_class === 'STANDARD_IA')) transitionsToIa = true;
       }
     } else if (type === 'aws_cloudwatch_event_rule') {

@@ -97,7 +97,7 @@ function variableLines(deployment: Deployment, usage: MeasuredUsage, images: num
   if (deployment.noncurrentVersionDays > 0) {
     // The buckets are versioned: deleted scratch objects stay as noncurrent versions until they expire.
     const months = deployment.noncurrentVersionDays / DAYS_PER_MONTH;
-    lines.push(line('variable', `S3 Standard: scratch objects kept ${deployment.noncurrentVersionDays} days as noncurrent versions`, (images * usage.workBytes * months) / GB, 's3StandardGbMonth'));
+    lines.push(line('variable', `S3 Standard: scratch objects kept ${deployment.noncurrentVersionDays} day${deployment.noncurrentVersionDays === 1 ? '' : 's'} as noncurrent versions`, (images * usage.workBytes * months) / GB, 's3StandardGbMonth'));
   }
   if (deployment.transitionsToIa) lines.push(line('variable', 'S3 lifecycle transitions of uploads to Standard-IA', images, 's3TransitionRequest'));
   lines.push(line('variable', `DynamoDB writes: ${usage.dynamoWriteUnits} write units per image`, images * usage.dynamoWriteUnits, 'dynamoWriteUnit'));
