@@ -18,6 +18,7 @@ import {
   solid,
   truncatedJpeg,
 } from '../../fixtures/images';
+import { aviFile, wavFile } from '../../fixtures/riff';
 
 // Count every sharp instance created, so tests can prove some inputs never reach a parser.
 jest.mock('sharp', () => {
@@ -94,6 +95,8 @@ describe('inspectImage: checks in order, before any decode', () => {
     ['HTML named .jpg', HTML_FILE],
     ['SVG with an external entity', SVG_WITH_EXTERNAL_ENTITY],
     ['HEIC', HEIC_HEADER],
+    ['a WAV (RIFF, like WebP)', wavFile()],
+    ['an AVI (RIFF, like WebP)', aviFile()],
   ])('UNSUPPORTED_FORMAT for %s, without handing the bytes to any parser', async (_label, bytes) => {
     await expectCodedError(inspectImage(bytes, DEFAULT_LIMITS), 'UNSUPPORTED_FORMAT');
     expect(sharpCalls).not.toHaveBeenCalled();
