@@ -52,11 +52,10 @@ export function hexPreview(bytes: Uint8Array, count = 8): string {
 }
 
 /**
- * The useful part of a libvips/sharp error for a sentence: loader prefixes ("VipsJpeg:",
+ * The useful lines of a libvips/sharp error or warning: loader prefixes ("VipsJpeg:",
  * "gifload_buffer:"), sharp's generic "Input buffer has corrupt header:" and repeats removed.
- * Empty when nothing specific is left.
  */
-export function libvipsDetail(error: unknown): string {
+export function libvipsLines(error: unknown): string[] {
   const text = error instanceof Error ? error.message : String(error);
   const lines = text
     .split('\n')
@@ -68,5 +67,10 @@ export function libvipsDetail(error: unknown): string {
         .replace(/[.:;]+$/, ''),
     )
     .filter((line) => line.length > 0);
-  return [...new Set(lines)].join('; ');
+  return [...new Set(lines)];
+}
+
+/** {@link libvipsLines} as one phrase for a sentence; empty when nothing specific is left. */
+export function libvipsDetail(error: unknown): string {
+  return libvipsLines(error).join('; ');
 }
