@@ -84,7 +84,7 @@ describe('decodeMaster keeps damaged data CORRUPT', () => {
     ['the same with a malformed tag too (the second decode finds it)', () => damagedTiff({ metadataFault: true }), 2],
   ])('for %s', async (_label, build, expectedDecodes) => {
     const { error, decodes } = await expectCorrupt(await build());
-    expect(error.message).toMatch(/^Expected intact TIFF image data, but the decoder reported: .*Using code not yet in table/);
+    expect(error.message).toMatch(/^Expected intact TIFF image data, but the decoder reported: Using code not yet in table/);
     expect(decodes).toBe(expectedDecodes);
   });
 
