@@ -1,92 +1,35 @@
 /**
- * Which decoder warnings say the pixel data is damaged, and which only that a metadata tag is
- * malformed.
+ * Reading what a failed decode reported: what the error says about the image, and which of its
+ * lines are libtiff's complaints about a metadata tag, to name on the job record.
  *
- * `failOn: 'warning'` makes libvips refuse an image as soon as its loader reports a warning. That
- * is what catches damage libjpeg would otherwise paper over ("Corrupt JPEG data: …", "Premature end
- * of JPEG file", also inside JPEG-compressed TIFF strips). But libtiff reports in the same way the
- * tags it repaired or skipped while reading the directory — an ASCII tag without its terminating
- * NUL, entries out of order, a descriptive tag with the wrong count — where the pixels are not
- * touched. Those are listed here, and only those: an allow-list, so a warning nobody has looked at
- * still counts as damage. A guess about the pixel layout ("Assuming that missing entries are…" for
- * BitsPerSample) is not metadata and is not listed.
+ * Naming only: whether an upload is accepted never depends on these words (see decodeMaster).
+ * sharp gathers libvips' warnings in one queue for the whole process and appends to an error
+ * whatever is queued when it is reported, so while several decodes run the lines may belong to
+ * another image, or be missing; keeping only these wordings keeps a stranger's damage report off
+ * this job's record.
  */
 import { libvipsLines } from './describe';
 
 /** sharp's line for an escalated warning, and libvips' for the region it was decoding then. */
-const ESCALATED = /^Warning treated as error due to failOn setting$/;
-const WRAPPERS = [ESCALATED, /^error in tile \d+ x \d+$/];
+const WRAPPERS = [/^Warning treated as error due to failOn setting$/, /^error in tile \d+ x \d+$/];
 
-/**
- * TIFF tags that only describe the image (TIFF 6.0 names, as libtiff spells them). A tag libtiff
- * does not know is named "Tag <number>": it cannot be used to lay out pixels either.
- */
-const DESCRIPTIVE_TAGS = new Set([
-  'Artist',
-  'Copyright',
-  'DateTime',
-  'DocumentName',
-  'HostComputer',
-  'ImageDescription',
-  'InkNames',
-  'Make',
-  'Model',
-  'Orientation',
-  'PageName',
-  'PageNumber',
-  'ResolutionUnit',
-  'Software',
-  'TargetPrinter',
-  'XPosition',
-  'XResolution',
-  'YPosition',
-  'YResolution',
-]);
-
-const isDescriptiveTag = (name: string | undefined): boolean => name === undefined || DESCRIPTIVE_TAGS.has(name) || /^Tag \d+$/.test(name);
-
-/** Warnings about metadata alone, as libtiff and libvips word them; `tag` names the tag when there is one. */
+/** libtiff's words for a tag it repaired, reordered or ignored while reading the directory. */
 const METADATA_WARNINGS: readonly RegExp[] = [
-  // libtiff adds the missing NUL, or cuts the text at an embedded one.
-  /^ASCII value for (?:ASCII array )?tag "(?<tag>[^"]+)" (?:does not end in null byte|contains null byte in value)/,
-  // libtiff sorts the entries itself.
+  /^ASCII value for (?:ASCII array )?tag "[^"]+" (?:does not end in null byte|contains null byte in value)/,
   /^Invalid TIFF directory; tags are not sorted in ascending order$/,
-  // libtiff drops the tag.
-  /^Incorrect count for "(?<tag>[^"]+)"; tag ignored$/,
-  /^incorrect count for field "(?<tag>[^"]+)", expected \d+, got \d+$/,
-  // libvips ignores an embedded ICC profile it cannot parse (and never escalates this one itself).
+  /^(?:Incorrect count for|Incompatible type for|IO error during reading of) "[^"]+"; tag ignored$/,
+  /^incorrect count for field "[^"]+", expected \d+, got \d+$/,
+  /^Bad value \d+ for "[^"]+" tag$/,
+  // libvips' own, for an embedded ICC profile it cannot parse and then ignores.
   /^corrupt profile$/,
 ];
-
-/** Whether one warning line concerns metadata only. */
-export function isMetadataWarning(line: string): boolean {
-  return METADATA_WARNINGS.some((pattern) => {
-    const match = pattern.exec(line);
-    return match !== null && isDescriptiveTag(match.groups?.['tag']);
-  });
-}
-
-/** What a failed decode reported, once the wrapper lines are set aside. */
-export type DecoderFailure =
-  /** Only metadata warnings were escalated: decoding again with warnings allowed is safe. */
-  | { readonly kind: 'metadata'; readonly warnings: readonly string[] }
-  /** Anything else; `lines` is what the decoder said, empty when it said nothing specific. */
-  | { readonly kind: 'damage'; readonly lines: readonly string[] };
 
 /** What a decoder's error says about the image: its lines without the wrapper lines. */
 export function reportedLines(error: unknown): string[] {
   return libvipsLines(error).filter((line) => !WRAPPERS.some((pattern) => pattern.test(line)));
 }
 
-/** Classify the error of a decode with `failOn: 'warning'`. */
-export function classifyDecoderFailure(error: unknown): DecoderFailure {
-  const escalated = libvipsLines(error).some((line) => ESCALATED.test(line));
-  const lines = reportedLines(error);
-  if (escalated && lines.length > 0 && lines.every(isMetadataWarning)) return { kind: 'metadata', warnings: lines };
-  return { kind: 'damage', lines };
-}
-
-/** The lines of warnings heard during a decode, in order, repeats folded. */
-export function warningLines(warnings: readonly string[]): string[] {
-  return [...new Set(warnings.flatMap((warning) => libvipsLines(warning)))];
+/** The reported lines worded as libtiff words a problem with one metadata tag (or libvips a profile). */
+export function metadataWarnings(error: unknown): string[] {
+  return reportedLines(error).filter((line) => METADATA_WARNINGS.some((pattern) => pattern.test(line)));
 }

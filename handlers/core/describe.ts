@@ -52,8 +52,9 @@ export function hexPreview(bytes: Uint8Array, count = 8): string {
 }
 
 /**
- * The useful lines of a libvips/sharp error or warning: loader prefixes ("VipsJpeg:", "tiff2vips:",
- * "gifload_buffer:"), sharp's generic "Input buffer has corrupt header:" and repeats removed.
+ * The useful lines of a libvips/sharp error or warning: loader and source prefixes ("VipsJpeg:",
+ * "tiff2vips:", "gifload_buffer:", "source input:"), sharp's generic "Input buffer has corrupt
+ * header:" and repeats removed.
  */
 export function libvipsLines(error: unknown): string[] {
   const text = error instanceof Error ? error.message : String(error);
@@ -62,7 +63,7 @@ export function libvipsLines(error: unknown): string[] {
     .map((line) =>
       line
         .replace(/Input buffer has corrupt header:?/gi, '')
-        .replace(/\b(Vips[A-Za-z]+|[a-z0-9]+load(_buffer|_source)?|[a-z]+2vips|webp|heif|gif):\s*/g, '')
+        .replace(/\b(Vips[A-Za-z]+|[a-z0-9]+load(_buffer|_source)?|[a-z]+2vips|source input|webp|heif|gif):\s*/g, '')
         .trim()
         .replace(/[.:;]+$/, ''),
     )
