@@ -52,21 +52,26 @@ export function hexPreview(bytes: Uint8Array, count = 8): string {
 }
 
 /**
- * The useful part of a libvips/sharp error for a sentence: loader prefixes ("VipsJpeg:",
- * "gifload_buffer:"), sharp's generic "Input buffer has corrupt header:" and repeats removed.
- * Empty when nothing specific is left.
+ * The useful lines of a libvips/sharp error or warning: loader and source prefixes ("VipsJpeg:",
+ * "tiff2vips:", "gifload_buffer:", "source input:"), sharp's generic "Input buffer has corrupt
+ * header:" and repeats removed.
  */
-export function libvipsDetail(error: unknown): string {
+export function libvipsLines(error: unknown): string[] {
   const text = error instanceof Error ? error.message : String(error);
   const lines = text
     .split('\n')
     .map((line) =>
       line
         .replace(/Input buffer has corrupt header:?/gi, '')
-        .replace(/\b(Vips[A-Za-z]+|[a-z0-9]+load(_buffer|_source)?|webp|heif|gif):\s*/g, '')
+        .replace(/\b(Vips[A-Za-z]+|[a-z0-9]+load(_buffer|_source)?|[a-z]+2vips|source input|webp|heif|gif):\s*/g, '')
         .trim()
         .replace(/[.:;]+$/, ''),
     )
     .filter((line) => line.length > 0);
-  return [...new Set(lines)].join('; ');
+  return [...new Set(lines)];
+}
+
+/** {@link libvipsLines} as one phrase for a sentence; empty when nothing specific is left. */
+export function libvipsDetail(error: unknown): string {
+  return libvipsLines(error).join('; ');
 }

@@ -18,7 +18,7 @@ export interface ObjectStore {
 
 export interface JobStore {
   create(job: JobInput): Promise<{ created: boolean }>;
-  advance(jobId: string, status: JobStatus, fields?: { error?: JobError; outputs?: OutputRecord[] }): Promise<AdvanceResult>;
+  advance(jobId: string, status: JobStatus, fields?: { error?: JobError; outputs?: OutputRecord[]; details?: Record<string, unknown> }): Promise<AdvanceResult>;
   get(jobId: string): Promise<JobRecord | undefined>;
   claimStart(jobId: string, leaseSeconds: number): Promise<StartClaim>;
   recordStarted(jobId: string, executionArn: string): Promise<void>;

@@ -31,6 +31,12 @@ export async function validateUpload(
     const bytes = await deps.objects.getBytes(job.source, { maxBytes: deps.limits.maxBytes });
     const info = await inspectImage(bytes, deps.limits);
     const master = await decodeMaster(bytes, info, deps.preset, deps.limits);
+    if (master.warnings.length > 0) {
+      const { warnings } = master;
+      const message = 'Accepted with malformed metadata the decoder repaired or skipped';
+      console.error(JSON.stringify({ level: 'warn', step: 'ValidateImage', jobId: job.jobId, message, warnings }));
+      await deps.jobs.advance(job.jobId, 'VALIDATING', { details: { warnings } });
+    }
     const pointer = await writeWorkingImage(deps.objects, deps.work, job.jobId, 'master', master);
     return {
       valid: true,

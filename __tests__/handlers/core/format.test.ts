@@ -9,6 +9,7 @@ import {
 } from '../../../handlers/core/format';
 import { expectCodedError } from '../../fixtures/expect-error';
 import { HEIC_HEADER, HTML_FILE, SVG_WITH_EXTERNAL_ENTITY, TEXT_FILE, solid } from '../../fixtures/images';
+import { aviFile, wavFile } from '../../fixtures/riff';
 
 describe('detectFormat', () => {
   it.each([
@@ -70,6 +71,12 @@ describe('sniffFormat (recognising refused formats for clearer messages)', () =>
     expect(sniffFormat(Buffer.from([0x41, 0x42, 0x00, 0x01, 0x02]))).toEqual({ kind: 'unknown' });
   });
 
+  it('tells RIFF files apart by their form type: only WEBP is WebP', async () => {
+    expect(sniffFormat(await solid('webp'))).toEqual(expect.objectContaining({ kind: 'image', format: 'webp' }));
+    expect(sniffFormat(wavFile())).toEqual({ kind: 'rejected', label: 'a RIFF "WAVE" file (audio or video)' });
+    expect(sniffFormat(aviFile())).toEqual({ kind: 'rejected', label: 'a RIFF "AVI " file (audio or video)' });
+  });
+
   it('identifies HEIC as HEIF from its ftyp brands', () => {
     expect(sniffFormat(HEIC_HEADER)).toEqual(expect.objectContaining({ kind: 'image', format: 'heif' }));
   });
@@ -113,6 +120,15 @@ describe('requireSupportedFormat', () => {
       'UNSUPPORTED_FORMAT',
     );
     expect(error.message).toContain('00 13 37 99 fe 01 02 03 …');
+  });
+
+  it.each([
+    ['a WAV', wavFile(), 'WAVE'],
+    ['an AVI', aviFile(), 'AVI '],
+  ])('refuses %s from its magic bytes, naming its RIFF form type', async (_label, bytes, form) => {
+    expect(detectFormat(bytes)).toBeNull();
+    const error = await expectCodedError(() => requireSupportedFormat(bytes), 'UNSUPPORTED_FORMAT');
+    expect(error.message).toBe(`Expected a JPEG, PNG, WebP, GIF, TIFF or AVIF image, but received a RIFF "${form}" file (audio or video).`);
   });
 
   it('returns the detected format of an accepted image', async () => {

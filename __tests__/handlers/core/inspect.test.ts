@@ -18,6 +18,8 @@ import {
   solid,
   truncatedJpeg,
 } from '../../fixtures/images';
+import { exifWithThumbnail, insertAfterSoi } from '../../fixtures/jpeg-segments';
+import { aviFile, wavFile } from '../../fixtures/riff';
 
 // Count every sharp instance created, so tests can prove some inputs never reach a parser.
 jest.mock('sharp', () => {
@@ -94,6 +96,8 @@ describe('inspectImage: checks in order, before any decode', () => {
     ['HTML named .jpg', HTML_FILE],
     ['SVG with an external entity', SVG_WITH_EXTERNAL_ENTITY],
     ['HEIC', HEIC_HEADER],
+    ['a WAV (RIFF, like WebP)', wavFile()],
+    ['an AVI (RIFF, like WebP)', aviFile()],
   ])('UNSUPPORTED_FORMAT for %s, without handing the bytes to any parser', async (_label, bytes) => {
     await expectCodedError(inspectImage(bytes, DEFAULT_LIMITS), 'UNSUPPORTED_FORMAT');
     expect(sharpCalls).not.toHaveBeenCalled();
@@ -156,5 +160,27 @@ describe('jpegStructureProblem', () => {
     // Fill bytes running into the end of the data, and garbage where a marker belongs.
     expect(jpegStructureProblem(Buffer.from([0xff, 0xd8, 0xff, 0xff, 0xff, 0xc0, 0x00]))).toContain('only the header');
     expect(jpegStructureProblem(Buffer.from([0xff, 0xd8, 0x12, 0x34, 0x56, 0x78]))).toContain('not a JPEG marker');
+  });
+});
+
+describe('a JPEG whose EXIF block carries a thumbnail (a whole JPEG, end-of-image marker included, before the scan)', () => {
+  let withThumbnail: Buffer;
+  beforeAll(async () => {
+    const main = await photoLikeJpeg(640, 480, { seed: 5 });
+    withThumbnail = insertAfterSoi(main, exifWithThumbnail(await sharp(main).resize(160).jpeg({ quality: 70 }).toBuffer()));
+  });
+
+  it('passes the header checks when intact', async () => {
+    expect(jpegStructureProblem(withThumbnail)).toBeNull();
+    await expect(inspectImage(withThumbnail, DEFAULT_LIMITS)).resolves.toMatchObject({ format: 'jpeg', width: 640, height: 480 });
+  });
+
+  it('CORRUPT from the header check alone when cut in the scan data: the thumbnail’s FF D9 does not count', async () => {
+    const cut = truncatedJpeg(withThumbnail, 0.7);
+    expect(jpegStructureProblem(cut)).toBe('image data that stops without an end-of-image marker: the file is truncated');
+    const error = await expectCodedError(inspectImage(cut, DEFAULT_LIMITS), 'CORRUPT');
+    expect(error.message).toBe('Expected a complete JPEG, but received image data that stops without an end-of-image marker: the file is truncated.');
+    // One sharp instance, the header read: the verdict came before any decode.
+    expect(sharpCalls).toHaveBeenCalledTimes(1);
   });
 });
