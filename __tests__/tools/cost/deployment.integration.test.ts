@@ -22,7 +22,7 @@ describe('the deployment read from the synthesized stack', () => {
       memoryMb: { 'start-workflow': 256, validate: 2048, resize: 2048, filters: 2048, optimize: 4096, 'notify-success': 256, 'notify-error': 256, reconcile: 256 },
       workflowType: 'EXPRESS',
       emailSubscriptions: 0,
-      noncurrentVersionDays: 30,
+      noncurrentVersionDays: 1,
       transitionsToIa: true,
       jobTtlDays: 30,
       counts: expect.objectContaining({ aws_kms_key: 1, aws_lambda_function: 8 }),
