@@ -31,7 +31,7 @@ const deployment: Deployment = {
   memoryMb: { 'start-workflow': 256, validate: 2048, optimize: 3008 },
   workflowType: 'STANDARD',
   emailSubscriptions: 0,
-  noncurrentVersionDays: 1,
+  noncurrentVersionDays: 30,
   transitionsToIa: true,
   jobTtlDays: 30,
   counts: { aws_kms_key: 1 },
