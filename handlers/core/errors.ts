@@ -26,6 +26,10 @@ const VALIDATION_CODES = [
   'OBJECT_MISSING',
   /** The upload was overwritten after its event: the newer upload is a job of its own. */
   'SOURCE_CHANGED',
+  /** Decoding the image would need more memory than there is (a function's memory, a local memory budget). */
+  'EXCEEDS_MEMORY',
+  /** A local input is not a regular file (a FIFO, a device, a kernel pseudo-file…), so it is never read. */
+  'NOT_A_FILE',
 ] as const;
 
 export const ERROR_CODES = [

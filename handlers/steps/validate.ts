@@ -8,6 +8,7 @@ import { decodeMaster } from '../core/decode';
 import { isValidationError } from '../core/errors';
 import { inspectImage } from '../core/inspect';
 import { tooLargeError, type Limits } from '../core/limits';
+import { functionDecodeAllowance, requireDecodeFits } from '../core/memory';
 import type { Preset } from '../core/preset';
 import type { JobInput, ValidationResult } from '../workflow/events';
 import type { JobStore, ObjectStore } from './ports';
@@ -19,6 +20,8 @@ export interface ValidateDeps {
   readonly work: WorkArea;
   readonly preset: Preset;
   readonly limits: Limits;
+  /** The function's memory; an image whose decode cannot fit in it fails with EXCEEDS_MEMORY. @default no check */
+  readonly memoryLimitBytes?: number;
 }
 
 export async function validateUpload(
@@ -30,6 +33,9 @@ export async function validateUpload(
     if (job.source.size > deps.limits.maxBytes) throw tooLargeError(deps.limits.maxBytes, job.source.size);
     const bytes = await deps.objects.getBytes(job.source, { maxBytes: deps.limits.maxBytes });
     const info = await inspectImage(bytes, deps.limits);
+    if (deps.memoryLimitBytes !== undefined) {
+      requireDecodeFits(info, functionDecodeAllowance(deps.memoryLimitBytes, info.bytes), 'the function’s memory');
+    }
     const master = await decodeMaster(bytes, info, deps.preset, deps.limits);
     if (master.warnings.length > 0) {
       const { warnings } = master;

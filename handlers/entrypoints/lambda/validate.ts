@@ -6,13 +6,16 @@ import { jobStore, objectStore, workArea } from '../dependencies';
 import { lambdaHandler } from './lambda-handler';
 import { parseJobEvent } from './parse-event';
 
-export const handler = lambdaHandler('validate', (event) => {
+export const handler = lambdaHandler('validate', (event, context) => {
   const settings = readRuntimeEnv('validate');
+  // Lambda's context carries the function's configured memory (the local runner's does too).
+  const memoryMb = Number(context?.memoryLimitInMB);
   return validateUpload(parseJobEvent(event), {
     objects: objectStore(),
     jobs: jobStore(settings),
     work: workArea(settings),
     preset: presetFromJson(settings.imagePreset),
     limits: limitsFrom(settings),
+    ...(memoryMb > 0 ? { memoryLimitBytes: memoryMb * 1024 * 1024 } : {}),
   });
 });
