@@ -1,20 +1,28 @@
 /**
- * The `npm start` command line: arguments (node:util parseArgs), help, and the exit status rule —
- * 0 when every input reached a terminal state (SUCCEEDED or FAILED), 1 when the system itself
- * failed, 2 for arguments that cannot be used.
+ * The `npm start` command line: arguments (node:util parseArgs), help, and the exit status
+ * (exit-codes.ts): 0 when every input got a verdict, 1 when the system failed, 2 for the user's
+ * mistakes, 3 with --strict when a verdict is FAILED, 130 when interrupted.
  */
 import { appendFileSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { isAbsolute, join, relative } from 'node:path';
-import { format, parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { format } from 'node:util';
 import { PIPELINE_DEFINITION as definition } from '../asl/definition';
+import { EXIT_SYSTEM_FAILED, EXIT_USER_MISTAKE, exitCodeFor } from './exit-codes';
 import { checkFaultStates, describeFault, FAULTS_ENV, FaultSpecError, parseFault, parseFaultList, type FaultSpec } from './faults';
 import { collectInputFiles } from './inputs';
-import { runLocalPipeline } from './pipeline';
-import { createProgress } from './progress';
-import { taskStateNames } from './state-machine';
-import { formatSummary } from './report';
+import { trapInterrupt } from './interrupt';
 import { LocalSystemError } from './local-system-error';
+import { MiB } from './memory-budget';
+import { runLocalPipeline, type LocalPipelineOptions } from './pipeline';
+import { printable } from './printable';
+import { createProgress } from './progress';
+import { formatSummary } from './report';
+import { taskStateNames } from './state-machine';
+import { commonValues, COMMON_OPTIONS, parseCommandLine } from './cli-options';
+import { checkStopAt } from './stop-at';
+import { displayPath, userDirectory } from './user-directory';
+import { UserError } from './user-error';
 
 export const SAMPLES_DIR = join(__dirname, '..', 'samples');
 
@@ -25,35 +33,40 @@ in-process, the real state machine definition run by aws-local-stepfunctions, ea
 handler invoked in-process. Each input is uploaded to the raw bucket, its S3 event delivered to
 start-workflow, and its job read back from the emulated table, bucket and topics.
 
-With no inputs, processes the bundled samples (samples/). Folders are read recursively.
+With no inputs, processes the bundled samples (samples/). Folders are read recursively. Relative
+paths are taken from the directory you typed the command in.
 
-Writes, under --out:
-  <input-name>/<output>   the outputs, e.g. thumb.webp, medium-grayscale.webp
-  report.json             per input: status, error code and sentence, outputs, time in each state
+Writes, under --out (published when the run ends; files this command did not write are never
+touched):
+  <input-name>/<output>         the outputs, e.g. thumb.webp, medium-grayscale.webp
+  report.json                   per input: status, error code and sentence, outputs, time and
+                                attempts in each state
+  .image-processor-files.json   what the run wrote (sizes, SHA-256), so the next run replaces
+                                only that
 
 Options:
   --out <dir>            where to write (default: ./out)
   --preset <file.json>   a preset (default: the built-in preset, see docs/presets.md)
   --concurrency <n>      executions running at once (default: number of cores, here ${availableParallelism()})
+  --memory-budget <MiB>  decoded image data admitted at once (default: half the machine's memory)
   --fail <State>=<Error>[:<n>|*][:after]
                          make a Task state fail its first n attempts (default 1; * = all) in every
                          execution with that error, e.g. --fail ResizeImage=TRANSIENT:2 (retried,
                          then succeeds) or --fail OptimizeImage=INTERNAL (caught: NotifyError).
                          ":after" runs the handler first. Repeatable; also read from the
                          ${FAULTS_ENV} environment variable (comma-separated).
-  --verbose              print the functions' log lines as they run (otherwise kept in a log file)
+  --strict               exit 3 when any input's verdict is FAILED (for CI)
+  --verbose              print each attempt of each state with its error, and the functions' log
+                         lines as they run (otherwise kept in a log file)
   -h, --help             show this help
 
-Exit status: 0 when every input reached SUCCEEDED or FAILED (a rejected image is a result, not an
-error); 1 when the system itself failed, with a message saying what and why; 2 for bad arguments.
-See docs/local.md.`;
+Limits: MAX_INPUT_BYTES, MAX_INPUT_PIXELS and MAX_INPUT_FRAMES, as for npm run process (they win
+over the stack settings IMAGE_PROCESSOR_[LOCAL_]MAX_INPUT_*).
 
-/** Relative to the working directory when inside it, absolute otherwise. */
-function displayPath(path: string): string {
-  const relativePath = relative(process.cwd(), path);
-  if (relativePath === '') return '.';
-  return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
-}
+Exit status: 0 when every input got a verdict (a rejected image is a result, not an error); 1 when
+the system itself failed, with a message saying what and why; 2 when an argument, the preset, a
+setting, an input or --out is wrong; 3 with --strict when a verdict is FAILED; 130 when interrupted
+(Ctrl-C: a partial report marked "interrupted" is written). See docs/local.md.`;
 
 export interface CliArguments {
   readonly inputs: string[];
@@ -61,57 +74,33 @@ export interface CliArguments {
   readonly outDir: string;
   readonly preset?: string;
   readonly concurrency?: number;
+  readonly memoryBudgetBytes?: number;
   readonly faults: FaultSpec[];
+  readonly strict: boolean;
   readonly verbose: boolean;
   readonly help: boolean;
 }
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
+/** @throws UserError */
 export function parseCliArguments(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): CliArguments {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        preset: { type: 'string' },
-        concurrency: { type: 'string' },
-        fail: { type: 'string', multiple: true },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  let concurrency: number | undefined;
-  if (values.concurrency !== undefined) {
-    concurrency = Number(values.concurrency);
-    if (!/^\d+$/.test(values.concurrency) || concurrency < 1) {
-      throw new UsageError(`Expected --concurrency to be a whole number of at least 1, but received "${values.concurrency}".`);
-    }
-  }
+  const { values, positionals } = parseCommandLine(argv, { ...COMMON_OPTIONS, fail: { type: 'string', multiple: true }, verbose: { type: 'boolean' } });
   let faults: FaultSpec[];
   try {
     faults = [...parseFaultList(env[FAULTS_ENV]), ...(values.fail ?? []).map(parseFault)];
     checkFaultStates(faults, taskStateNames(definition));
   } catch (error) {
-    if (error instanceof FaultSpecError) throw new UsageError(error.message);
+    if (error instanceof FaultSpecError) throw new UserError(error.message);
     throw error;
   }
+  checkStopAt(env);
   return {
-    inputs: positionals.length > 0 ? positionals : [displayPath(SAMPLES_DIR)],
+    inputs: positionals.length > 0 ? positionals : [SAMPLES_DIR],
     usedSamples: positionals.length === 0,
     outDir: values.out ?? 'out',
     ...(values.preset === undefined ? {} : { preset: values.preset }),
-    ...(concurrency === undefined ? {} : { concurrency }),
+    ...commonValues(values),
     faults,
+    strict: values.strict ?? false,
     verbose: values.verbose ?? false,
     help: values.help ?? false,
   };
@@ -145,62 +134,78 @@ function captureConsole(verbose: boolean): { logFile?: string; restore: () => vo
   };
 }
 
+function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   let args: CliArguments;
   try {
     args = parseCliArguments(argv);
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n\nRun npm start -- --help for the options.\n`);
-      return 2;
-    }
-    throw error;
+    if (!(error instanceof UserError)) throw error;
+    say(`${error.message}\n\nRun npm start -- --help for the options.`);
+    return EXIT_USER_MISTAKE;
   }
   if (args.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
   if (args.usedSamples && (!existsSync(SAMPLES_DIR) || (await collectInputFiles([SAMPLES_DIR])).length === 0)) {
-    process.stderr.write(
-      `local: the system failed — the bundled samples folder ${displayPath(SAMPLES_DIR)} is ${existsSync(SAMPLES_DIR) ? 'empty' : 'missing'}; give inputs instead (npm start -- <file-or-folder>...).\n`,
-    );
-    return 1;
+    say(`local: the system failed — the bundled samples folder ${displayPath(SAMPLES_DIR)} is ${existsSync(SAMPLES_DIR) ? 'empty' : 'missing'}; give inputs instead (npm start -- <file-or-folder>...).`);
+    return EXIT_SYSTEM_FAILED;
   }
+  const base = userDirectory();
   const progress = createProgress(process.stderr);
+  const interrupt = trapInterrupt(say);
   const logs = captureConsole(args.verbose);
+  const options: LocalPipelineOptions = {
+    inputs: args.inputs,
+    outDir: args.outDir,
+    base,
+    faults: args.faults,
+    signal: interrupt.signal,
+    ...(args.preset === undefined ? {} : { preset: args.preset }),
+    ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }),
+    ...(args.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: args.memoryBudgetBytes }),
+    onStart: (count) => progress.start(count),
+    onJobDone: (job) => progress.done(job),
+    ...(args.verbose
+      ? {
+          onAttempt: ({ input, state, attempt, ms, error }) =>
+            say(`${printable(input)}: ${state} attempt ${attempt} ${error ? `failed: ${error.name} — ${printable(error.message)}` : `succeeded in ${Math.round(ms)} ms`}`),
+        }
+      : {}),
+  };
   let result;
   try {
-    result = await runLocalPipeline({
-      inputs: args.inputs,
-      outDir: args.outDir,
-      faults: args.faults,
-      ...(args.preset === undefined ? {} : { preset: args.preset }),
-      ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }),
-      onStart: (count) => progress.start(count),
-      onJobDone: (job) => progress.done(job),
-    });
+    result = await runLocalPipeline(options);
   } catch (error) {
     progress.finish();
     logs.restore();
+    interrupt.release();
+    if (error instanceof UserError) {
+      say(error.message);
+      return EXIT_USER_MISTAKE;
+    }
     const what = error instanceof LocalSystemError ? error.message : `unexpected failure: ${(error as Error)?.stack ?? String(error)}`;
-    process.stderr.write(`local: the system failed — ${what}\n`);
-    if (logs.logFile) process.stderr.write(`Function logs: ${logs.logFile}\n`);
-    return 1;
+    say(`local: the system failed — ${what}`);
+    if (logs.logFile) say(`Function logs: ${logs.logFile}`);
+    return EXIT_SYSTEM_FAILED;
   }
   progress.finish();
   logs.restore();
-  if (result.report.jobs.length === 0) process.stdout.write(`No files found under ${args.inputs.join(', ')}.\n`);
-  const outDir = displayPath(result.outDir);
-  const reportPath = displayPath(result.reportPath);
-  if (args.faults.length > 0) {
-    process.stdout.write(`Injected faults: ${args.faults.map(describeFault).join(', ')}\n`);
-  }
-  process.stdout.write(`${formatSummary(result.report, outDir, reportPath)}\n`);
+  interrupt.release();
+  for (const note of result.notes) say(note);
+  if (result.report.jobs.length === 0 && result.unfinished.length === 0) process.stdout.write(`No files found under ${args.inputs.map(printable).join(', ')}.\n`);
+  if (args.faults.length > 0) process.stdout.write(`Injected faults: ${args.faults.map(describeFault).join(', ')}\n`);
+  if (args.memoryBudgetBytes !== undefined) process.stdout.write(`Memory budget: ${Math.floor(args.memoryBudgetBytes / MiB)} MiB\n`);
+  process.stdout.write(`${formatSummary(result.report, displayPath(result.outDir, base), displayPath(result.reportPath, base))}\n`);
   if (logs.logFile) process.stdout.write(`Function logs: ${logs.logFile}\n`);
+  if (result.report.interrupted) say(`Interrupted: ${result.unfinished.length} input(s) got no verdict; the partial report is marked "interrupted".`);
   if (result.problems.length > 0) {
-    process.stderr.write(`\nlocal: the system failed (${result.problems.length} problem(s)); every other input above reached its result:\n`);
-    for (const problem of result.problems) process.stderr.write(`  - ${problem}\n`);
-    return 1;
+    say(`\nlocal: the system failed (${result.problems.length} problem(s)); every other input above reached its result:`);
+    for (const problem of result.problems) say(`  - ${printable(problem)}`);
   }
-  return 0;
+  return exitCodeFor(result, args.strict);
 }

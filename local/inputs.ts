@@ -6,62 +6,68 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import type { JobError } from '../handlers/workflow/events';
+import { classifyInput, type RegularFile } from './input-file';
+import { printable } from './printable';
+import { UserError } from './user-error';
 
-export interface InputFile {
+export interface InputFile extends RegularFile {
   /** The path as the user gave it, or as found under a folder they gave. */
   readonly input: string;
-  /** Absolute path, for reading. */
-  readonly absolute: string;
-  readonly bytes: number;
+  /** Set when the input is not a regular file (NOT_A_FILE): its verdict. Such an input is never read. */
+  readonly rejected?: JobError;
 }
-
-export class InputError extends Error {
-  override readonly name = 'InputError';
-}
-
 
 /**
- * Expands files and directories into the files to process, in a stable order, without duplicates;
- * anything under an `exclude` path (e.g. the output folder) is skipped.
+ * Expands files and directories into the inputs to process, in a stable order, without
+ * duplicates; anything under an `exclude` path (e.g. the output folder) is skipped. Relative
+ * paths resolve from `base` (the user's directory). Entries that are not regular files come back
+ * with their verdict; a path that does not exist is the user's mistake.
+ * @throws UserError
  */
-export async function collectInputFiles(paths: readonly string[], options: { exclude?: readonly string[] } = {}): Promise<InputFile[]> {
-  const excluded = (options.exclude ?? []).map((path) => resolve(path));
+export async function collectInputFiles(
+  paths: readonly string[],
+  options: { exclude?: readonly string[]; base?: string } = {},
+): Promise<InputFile[]> {
+  const base = options.base ?? process.cwd();
+  const excluded = (options.exclude ?? []).map((path) => resolve(base, path));
   const isExcluded = (absolute: string) => excluded.some((path) => absolute === path || absolute.startsWith(path + sep));
   const found = new Map<string, InputFile>();
+  const add = async (input: string, path: string) => {
+    if (found.has(path)) return;
+    const classified = await classifyInput(input, path);
+    found.set(
+      path,
+      classified instanceof Error
+        ? { input, absolute: path, bytes: 0, dev: 0, ino: 0, rejected: { code: classified.code, message: classified.message } }
+        : { input, ...classified },
+    );
+  };
   for (const given of paths) {
-    const absolute = resolve(given);
+    const absolute = resolve(base, given);
     let info;
     try {
       info = await stat(absolute);
     } catch (error) {
-      throw new InputError(
+      throw new UserError(
         (error as NodeJS.ErrnoException).code === 'ENOENT'
-          ? `Expected "${given}" to be a file or folder, but nothing exists at that path.`
-          : `Expected "${given}" to be readable, but: ${(error as Error).message}`,
+          ? `Expected "${printable(given)}" to be a file or folder, but nothing exists at that path.`
+          : `Expected "${printable(given)}" to be readable, but: ${(error as Error).message}`,
       );
     }
-    if (info.isDirectory()) {
-      const entries = await readdir(absolute, { recursive: true, withFileTypes: true });
-      const files: string[] = [];
-      for (const entry of entries) {
-        const full = join(entry.parentPath, entry.name);
-        const inside = relative(absolute, full);
-        if (inside.split(sep).some((part) => part.startsWith('.'))) continue;
-        if (isExcluded(full)) continue;
-        if (entry.isFile() || (entry.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isFile())) {
-          files.push(full);
-        }
-      }
-      files.sort();
-      for (const full of files) {
-        if (found.has(full)) continue;
-        found.set(full, { input: join(given, relative(absolute, full)), absolute: full, bytes: (await stat(full)).size });
-      }
-    } else if (info.isFile()) {
-      if (!found.has(absolute)) found.set(absolute, { input: given, absolute, bytes: info.size });
-    } else {
-      throw new InputError(`Expected "${given}" to be a file or folder, but it is neither.`);
+    if (!info.isDirectory()) {
+      await add(given, absolute);
+      continue;
     }
+    const entries = await readdir(absolute, { recursive: true, withFileTypes: true });
+    const files: string[] = [];
+    for (const entry of entries) {
+      const full = join(entry.parentPath, entry.name);
+      if (relative(absolute, full).split(sep).some((part) => part.startsWith('.'))) continue;
+      if (isExcluded(full) || entry.isDirectory()) continue;
+      files.push(full);
+    }
+    for (const full of files.sort()) await add(join(given, relative(absolute, full)), full);
   }
   return [...found.values()];
 }

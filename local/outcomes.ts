@@ -2,17 +2,17 @@
  * One input's outcome, read back from the emulated services after its execution ended and
  * cross-checked as AWS would let an operator check it: the job record, the execution's last
  * state, one notification on the matching topic, the original kept, and exactly the recorded
- * outputs in the processed bucket (copied into the output folder). Anything amiss is a problem
+ * outputs in the processed bucket (copied into the run's staging folder). Anything amiss is a problem
  * of the system, never a verdict on the image.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { JobRecord } from '../handlers/workflow/job-record';
 import type { ObjectStore } from '../handlers/steps/ports';
 import { causeMessage } from '../handlers/workflow/failure';
 import type { InputFile } from './inputs';
 import type { createLimiter } from './limit';
 import type { ReceivedNotification } from './notifications';
+import type { OutputStage } from './output/stage';
 import type { ReportJob, ReportOutput } from './report';
 import { stateTimings, type StateTiming } from './state-machine';
 import type { ExecutionRecord } from './step-functions-server';
@@ -55,7 +55,7 @@ export async function collectOutcome(
     problems: string[];
   },
   notifications: readonly ReceivedNotification[],
-  outDir: string,
+  stage: Pick<OutputStage, 'write'>,
   copy: ReturnType<typeof createLimiter>,
 ): Promise<{ job: JobTrace; reportJob: ReportJob }> {
   const { file, folder, source, execution, jobId, record } = trace;
@@ -109,17 +109,15 @@ export async function collectOutcome(
     if (JSON.stringify(recordedKeys) !== JSON.stringify(processedKeys)) {
       problems.push(`Job ${jobId} records outputs ${recordedKeys.join(', ')} but the processed bucket holds ${processedKeys.join(', ') || 'nothing'}.`);
     }
-    await mkdir(join(outDir, folder), { recursive: true });
     outputs.push(
       ...(await Promise.all(
         recorded.map((output) =>
           copy(async (): Promise<ReportOutput> => {
-            const path = `${folder}/${basename(output.key)}`;
             const bytes = await sources.objects.getBytes({ bucket: output.bucket, key: output.key }, { maxBytes: Number.MAX_SAFE_INTEGER });
             if (bytes.length !== output.bytes) {
               problems.push(`Output ${output.key} has ${bytes.length} bytes but its record says ${output.bytes}.`);
             }
-            await writeFile(join(outDir, path), bytes);
+            const path = await stage.write(folder, basename(output.key), bytes);
             const { name, filter, format, width, height } = output;
             return { name, filter, format, width, height, bytes: bytes.length, path };
           }),
@@ -135,7 +133,7 @@ export async function collectOutcome(
     ...(status === 'FAILED' && record?.error ? { error: record.error } : {}),
     ...(!terminal ? { error: { code: 'INTERNAL', message: `The local system failed: ${problems.join(' ')}` } } : {}),
     outputs,
-    states: timings.map(({ name, ms }) => ({ name, ms })),
+    states: timings.map(({ name, ms, attempts }) => ({ name, ms, attempts })),
   };
   return {
     job: {

@@ -1,102 +1,106 @@
 /**
- * `npm run process -- <file-or-folder>... --out <dir> [--preset <file.json>]`
+ * `npm run process -- <file-or-folder>... --out <dir> [options]`
  * Runs validate → resize → filters → optimize in-process on each input (no workflow, no
- * emulators), for tuning a preset on one's own photos. Exit 0 when every input got a verdict.
+ * emulators), for tuning a preset on one's own photos (one-shot.ts). Exit status as in
+ * exit-codes.ts: 0 when every input got a verdict, 1 system, 2 the user's mistake, 3 --strict, 130.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { isCodedError } from '../handlers/core/errors';
-import { tooLargeError, type Limits } from '../handlers/core/limits';
 import { DEFAULT_PRESET, parsePreset, type Preset } from '../handlers/core/preset';
-import { processImage } from '../handlers/core/process';
 import { readRuntimeSettings } from '../handlers/runtime/env';
 import { limitsFrom } from '../handlers/runtime/image-settings';
-import { collectInputFiles, outputFolders, type InputFile } from './inputs';
+import { commonValues, COMMON_OPTIONS, parseCommandLine } from './cli-options';
+import { EXIT_SYSTEM_FAILED, EXIT_USER_MISTAKE, exitCodeFor } from './exit-codes';
+import { collectInputFiles } from './inputs';
+import { trapInterrupt } from './interrupt';
+import { runOneShot } from './one-shot';
+import { OutputStage } from './output/stage';
 import { loadPresetJson } from './preset-file';
-import { buildReport, formatSummary, writeReport, type ReportJob } from './report';
+import { printable } from './printable';
+import { formatSummary } from './report';
+import { checkStopAt } from './stop-at';
+import { displayPath, userDirectory, userPath } from './user-directory';
+import { UserError } from './user-error';
 
-const HELP = `Usage: npm run process -- <file-or-folder>... --out <dir> [--preset <file.json>]
+const HELP = `Usage: npm run process -- <file-or-folder>... --out <dir> [options]
 
 Processes each image in-process with the same core the workflow uses (validate, resize,
-filters, optimize) and writes, under <dir>:
-  <input-name>/<output>   the outputs, e.g. thumb.webp, medium-grayscale.webp
-  report.json             one entry per input: status, error code and sentence, outputs, step times
+filters, optimize) and writes, under <dir> (published when the run ends; files this command did
+not write are never touched):
+  <input-name>/<output>         the outputs, e.g. thumb.webp, medium-grayscale.webp
+  report.json                   one entry per input: status, error code and sentence, outputs, step times
+  .image-processor-files.json   what the run wrote (sizes, SHA-256), so the next run replaces only that
+
+Relative paths are taken from the directory you typed the command in.
 
 Options:
-  --out <dir>         where to write (required)
-  --preset <file>     a preset JSON file (default: the built-in preset, see docs/presets.md)
-  -h, --help          show this help
+  --out <dir>            where to write (required)
+  --preset <file>        a preset JSON file (default: the built-in preset, see docs/presets.md)
+  --concurrency <n>      images processed at once (default: number of cores, here ${availableParallelism()})
+  --memory-budget <MiB>  decoded image data admitted at once (default: half the machine's memory)
+  --strict               exit 3 when any input's verdict is FAILED (for CI)
+  -h, --help             show this help
 
 Limits come from MAX_INPUT_BYTES, MAX_INPUT_PIXELS and MAX_INPUT_FRAMES, as in the deployed
-functions (defaults: 50 MiB, 100 megapixels, 1000 frames).
+functions and npm start (defaults: 50 MiB, 100 megapixels, 1000 frames).
 
-Exit status: 0 when every input got a verdict (SUCCEEDED or FAILED); 1 when the command
-itself could not run (bad arguments, unreadable preset, output folder not writable).`;
+Exit status: 0 when every input got a verdict (SUCCEEDED or FAILED); 1 when the command itself
+failed; 2 when an argument, the preset, a limit, an input or --out is wrong; 3 with --strict when a
+verdict is FAILED; 130 when interrupted (Ctrl-C: a partial report marked "interrupted" is written).`;
 
-async function loadPreset(path: string | undefined): Promise<Preset> {
-  return path ? parsePreset(await loadPresetJson(path)) : DEFAULT_PRESET;
-}
+const say = (line: string) => void process.stderr.write(`${line}\n`);
 
-/** Every input gets a verdict: image errors keep their code, anything else is INTERNAL with its reason. */
-async function processOne(file: InputFile, folder: string, outDir: string, preset: Preset, limits: Limits): Promise<ReportJob> {
-  try {
-    // Checked from the file's size so an oversized input is never read into memory.
-    if (file.bytes > limits.maxBytes) throw tooLargeError(limits.maxBytes, file.bytes);
-    const { outputs, steps } = await processImage(await readFile(file.absolute), { preset, limits });
-    await mkdir(join(outDir, folder), { recursive: true });
-    const written = await Promise.all(
-      outputs.map(async (output) => {
-        const path = join(folder, output.name);
-        await writeFile(join(outDir, path), output.data);
-        const { name, filter, format, width, height } = output;
-        return { name, filter, format, width, height, bytes: output.data.length, path };
-      }),
-    );
-    return { input: file.input, status: 'SUCCEEDED', outputs: written, states: steps };
-  } catch (error) {
-    const { code, message } = isCodedError(error)
-      ? error
-      : { code: 'INTERNAL', message: `Processing failed unexpectedly: ${error instanceof Error ? error.message : String(error)}` };
-    return { input: file.input, status: 'FAILED', error: { code, message }, outputs: [], states: [] };
-  }
-}
-
-async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { out: { type: 'string' }, preset: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+async function run(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, COMMON_OPTIONS);
   if (values.help) {
-    console.log(HELP);
+    process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  if (positionals.length === 0 || !values.out) {
-    console.error(`Expected at least one input and --out <dir>.\n\n${HELP}`);
-    return 1;
+  if (positionals.length === 0 || values.out === undefined) throw new UserError('Expected at least one input and --out <dir>. Run npm run process -- --help for the options.');
+  const { concurrency, memoryBudgetBytes } = commonValues(values);
+  checkStopAt();
+  const base = userDirectory();
+  const preset: Preset = values.preset === undefined ? DEFAULT_PRESET : parsePreset(await loadPresetJson(userPath(values.preset, base)));
+  let limits;
+  try {
+    limits = limitsFrom(readRuntimeSettings(['maxInputBytes', 'maxInputPixels', 'maxInputFrames']));
+  } catch (error) {
+    if (isCodedError(error)) throw new UserError(error.message);
+    throw error;
   }
-  const started = performance.now();
-  const preset = await loadPreset(values.preset);
-  const limits = limitsFrom(readRuntimeSettings(['maxInputBytes', 'maxInputPixels', 'maxInputFrames']));
-  const files = await collectInputFiles(positionals, { exclude: [values.out] });
-  const folders = outputFolders(files.map((file) => file.input));
-  await mkdir(values.out, { recursive: true });
-  const jobs: ReportJob[] = [];
-  for (const [index, file] of files.entries()) {
-    const job = await processOne(file, folders[index] ?? 'image', values.out, preset, limits);
-    console.log(`${job.status === 'SUCCEEDED' ? 'ok    ' : 'FAILED'} ${file.input}${job.error ? ` (${job.error.code})` : ''}`);
-    jobs.push(job);
+  const files = await collectInputFiles(positionals, { exclude: [userPath(values.out, base)], base });
+  const stage = await OutputStage.open(values.out, { base });
+  for (const note of stage.notes) say(note);
+  const interrupt = trapInterrupt(say);
+  try {
+    const { report, reportPath } = await runOneShot(files, {
+      stage,
+      preset,
+      limits,
+      concurrency: concurrency ?? availableParallelism(),
+      signal: interrupt.signal,
+      ...(memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes }),
+      onJobDone: (job) => process.stdout.write(`${job.status === 'SUCCEEDED' ? 'ok    ' : 'FAILED'} ${printable(job.input)}${job.error ? ` (${job.error.code})` : ''}\n`),
+    });
+    process.stdout.write(`${formatSummary(report, displayPath(stage.outDir, base), displayPath(reportPath, base))}\n`);
+    if (report.interrupted) say(`Interrupted: ${report.unfinished?.length ?? 0} input(s) got no verdict; the partial report is marked "interrupted".`);
+    return exitCodeFor({ report, problems: [] }, values.strict ?? false);
+  } catch (error) {
+    await stage.discard();
+    throw error;
+  } finally {
+    interrupt.release();
   }
-  const report = buildReport(jobs, performance.now() - started);
-  const reportPath = await writeReport(values.out, report);
-  console.log(formatSummary(report, values.out, reportPath));
-  return 0;
 }
 
-main().then(
+run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`process: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    if (error instanceof UserError) {
+      say(error.message);
+      process.exit(EXIT_USER_MISTAKE);
+    }
+    say(`process: the command failed — ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(EXIT_SYSTEM_FAILED);
   },
 );

@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import type { WriteStream } from 'node:tty';
+import { printable } from './printable';
 
 export interface ProgressEvent {
   readonly input: string;
@@ -34,7 +35,7 @@ function lineProgress(stream: NodeJS.WritableStream): Progress {
     done(event) {
       finished += 1;
       const label = event.status === 'SUCCEEDED' ? 'ok    ' : event.status === 'FAILED' ? 'FAILED' : 'ERROR ';
-      stream.write(`[${finished}/${total}] ${label} ${event.input}${event.code ? ` (${event.code})` : ''}\n`);
+      stream.write(`[${finished}/${total}] ${label} ${printable(event.input)}${event.code ? ` (${event.code})` : ''}\n`);
     },
     finish() {},
   };
@@ -62,7 +63,7 @@ function barProgress(stream: NodeJS.WritableStream & Partial<Pick<WriteStream, '
     done(event) {
       if (event.status === 'SUCCEEDED') succeeded += 1;
       else failed += 1;
-      draw(basename(event.input));
+      draw(printable(basename(event.input)));
     },
     finish() {
       stream.write('\r\x1b[2K');

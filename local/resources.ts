@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { executionTimeoutSeconds } from '../asl/render';
 import { JOBS_TABLE_SCHEMA } from '../handlers/adapters/job-table';
+import { isCodedError } from '../handlers/core/errors';
 import { staleJobSeconds } from '../handlers/steps/reconcile';
-import { writeRuntimeEnv, type AllRuntimeInputs } from '../handlers/runtime/env';
+import { readRuntimeSettings, writeRuntimeEnv, type AllRuntimeInputs } from '../handlers/runtime/env';
 import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
 import { ConfigError } from '../stacks/config/errors';
 import { memorySettingName, timeoutSettingName } from '../stacks/config/functions';
@@ -19,6 +20,7 @@ import { loadStageConfigs } from '../stacks/config/resolve';
 import { ENV_PREFIX, environmentName, SETTING_NAMES, STAGES_VARIABLE, type Settings } from '../stacks/config/settings';
 import { LOCAL_REGION } from './emulators';
 import { LOCAL_ACCOUNT_ID, type LocalFunction } from './lambda-context';
+import { UserError } from './user-error';
 
 export const LOCAL_STAGE = 'local';
 
@@ -89,6 +91,20 @@ function stageEnvironment(stage: string, env: Readonly<Record<string, string | u
   return { ...selected, [STAGES_VARIABLE]: stage };
 }
 
+/**
+ * The input limits as the functions' own variables (`MAX_INPUT_BYTES`, …) set them, read as the
+ * functions and `npm run process` read them: when set, they win over the stack settings, so a
+ * limit means the same in both commands. @throws UserError for a malformed value
+ */
+function plainLimits(env: Readonly<Record<string, string | undefined>>) {
+  try {
+    return readRuntimeSettings(['maxInputBytes', 'maxInputPixels', 'maxInputFrames'], env);
+  } catch (error) {
+    if (isCodedError(error)) throw new UserError(error.message);
+    throw error;
+  }
+}
+
 /** Maps the stack config for `stage` onto the local resources. */
 export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): LocalResources {
   let settings: Settings;
@@ -98,9 +114,10 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
     settings = config!.settings;
     stackName = config!.stackName;
   } catch (error) {
-    if (error instanceof ConfigError) throw new Error(`The stack config for the ${stage} stage is invalid: ${error.message}`);
+    if (error instanceof ConfigError) throw new UserError(`The stack config for the ${stage} stage is invalid: ${error.message}`);
     throw error;
   }
+  const limits = plainLimits(env);
   const names = resourceNames({ stackName });
   const region = LOCAL_REGION;
   const processedBucket = settings.processedBucketName || names.defaultBucketName('processed', LOCAL_ACCOUNT_ID, region);
@@ -137,9 +154,9 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
       jobsTable: names.jobsTable,
       jobTtlDays: settings.jobTtlDays,
       imagePreset: settings.imagePreset,
-      maxInputBytes: settings.maxInputBytes,
-      maxInputPixels: settings.maxInputPixels,
-      maxInputFrames: settings.maxInputFrames,
+      maxInputBytes: limits.maxInputBytes ?? settings.maxInputBytes,
+      maxInputPixels: limits.maxInputPixels ?? settings.maxInputPixels,
+      maxInputFrames: limits.maxInputFrames ?? settings.maxInputFrames,
       staleJobSeconds: staleJobSeconds(executionTimeoutSeconds(settings.workflowType)),
     },
   };

@@ -13,6 +13,7 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
+import { causeMessage } from '../handlers/workflow/failure';
 import { ExecutionFaults, checkFaultStates, type FaultSpec } from './faults';
 import type { LocalFunction } from './lambda-context';
 import { TaskFailure, invokeLambda, type Handler } from './lambda-invoke';
@@ -36,6 +37,21 @@ export interface LocalStateMachineOptions {
    * @default 10
    */
   readonly retryIntervalMs?: number;
+  /** Called as each attempt of a Task state ends (for --verbose). */
+  readonly onAttempt?: (attempt: TaskAttempt) => void;
+}
+
+/** One attempt of a Task state, as it ended. */
+export interface TaskAttempt {
+  readonly executionName: string;
+  /** The execution's input (the job: jobId, source). */
+  readonly input: unknown;
+  readonly state: string;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  readonly ms: number;
+  /** The error it failed with (what Retry/Catch match) and its message; absent when it succeeded. */
+  readonly error?: { readonly name: string; readonly message: string };
 }
 
 export interface ExecutionContext {
@@ -102,6 +118,7 @@ export class LocalStateMachine {
   readonly tasks: ReadonlyMap<string, TaskFunction>;
   private readonly retryIntervalOverrides: Record<string, number>;
   private faultSpecs: readonly FaultSpec[] = [];
+  private readonly onAttempt: ((attempt: TaskAttempt) => void) | undefined;
 
   constructor(options: LocalStateMachineOptions) {
     const definition = JSON.parse(options.definition) as StateMachineDefinition;
@@ -130,6 +147,7 @@ export class LocalStateMachine {
     this.tasks = tasks;
     this.faults = options.faults ?? [];
     this.retryIntervalOverrides = retryIntervalOverrides;
+    this.onAttempt = options.onAttempt;
     // The definition is validated (schema, paths, ARNs) once here, not per execution.
     this.machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
   }
@@ -144,18 +162,39 @@ export class LocalStateMachine {
     this.faultSpecs = [...faults];
   }
 
-  /** Runs one execution to its end. Never rejects: a failed execution is an outcome. */
-  async run(input: unknown, context: ExecutionContext): Promise<ExecutionOutcome> {
+  /**
+   * Runs one execution to its end, or until `signal` aborts it (status ABORTED). Never rejects:
+   * a failed execution is an outcome.
+   */
+  async run(input: unknown, context: ExecutionContext, signal?: AbortSignal): Promise<ExecutionOutcome> {
+    if (signal?.aborted) return { status: 'ABORTED', events: [] };
     const faults = new ExecutionFaults(this.faultSpecs);
+    const attempts = new Map<string, number>();
+    const attempt = async (stateName: string, fn: TaskFunction, taskInput: unknown) => {
+      const fault = faults.next(stateName);
+      if (fault?.spec.when === 'before') throw TaskFailure.fromHandlerError(fault.error);
+      const result = await invokeLambda(fn, fn.handler, taskInput);
+      if (fault) throw TaskFailure.fromHandlerError(fault.error);
+      return result;
+    };
     const taskResourceLocalHandlers = Object.fromEntries(
       [...this.tasks].map(([stateName, fn]) => [
         stateName,
         async (taskInput: unknown) => {
-          const fault = faults.next(stateName);
-          if (fault?.spec.when === 'before') throw TaskFailure.fromHandlerError(fault.error);
-          const result = await invokeLambda(fn, fn.handler, taskInput);
-          if (fault) throw TaskFailure.fromHandlerError(fault.error);
-          return result as never;
+          const number = (attempts.get(stateName) ?? 0) + 1;
+          attempts.set(stateName, number);
+          const started = performance.now();
+          const report = (error?: TaskAttempt['error']) =>
+            this.onAttempt?.({ executionName: context.name, input, state: stateName, attempt: number, ms: performance.now() - started, ...(error ? { error } : {}) });
+          try {
+            const result = await attempt(stateName, fn, taskInput);
+            report();
+            return result as never;
+          } catch (error) {
+            const failure = error as Error;
+            report({ name: failure.name, message: causeMessage(failure.message) ?? failure.message });
+            throw error;
+          }
         },
       ]),
     );
@@ -171,6 +210,7 @@ export class LocalStateMachine {
         StateMachine: { Id: context.stateMachineArn, Name: context.stateMachineName },
       },
     });
+    signal?.addEventListener('abort', () => execution.abort(), { once: true });
     const events: ExecutionEvent[] = [];
     const collected = (async () => {
       for await (const event of execution.eventLogs) events.push(event);

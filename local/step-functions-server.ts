@@ -76,6 +76,7 @@ export class StepFunctionsServer {
   private readonly executionArnPrefix: string;
   private readonly expressArnPrefix: string;
   private closing = false;
+  private readonly aborting = new AbortController();
   private url_ = '';
 
   private constructor(private readonly options: StepFunctionsServerOptions) {
@@ -129,6 +130,12 @@ export class StepFunctionsServer {
     await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
   }
 
+  /** Stops every execution: running ones end ABORTED at their next step, queued ones never start. */
+  abortExecutions(): void {
+    this.closing = true;
+    this.aborting.abort();
+  }
+
   /** StartExecution, callable in-process too (the HTTP action calls this). */
   startExecution(request: { stateMachineArn?: unknown; name?: unknown; input?: unknown }): { executionArn: string; startDate: Date } {
     if (request.stateMachineArn !== this.options.stateMachineArn) {
@@ -172,13 +179,11 @@ export class StepFunctionsServer {
     const record: ExecutionRecord = { executionArn, name, input, startDate, status: 'RUNNING', events: [], settled };
     this.records.set(executionArn, record);
     void this.limit(() =>
-      this.options.machine.run(parsed, {
-        executionArn,
-        name,
-        stateMachineArn: this.options.stateMachineArn,
-        stateMachineName: this.stateMachineName,
-        startDate,
-      }),
+      this.options.machine.run(
+        parsed,
+        { executionArn, name, stateMachineArn: this.options.stateMachineArn, stateMachineName: this.stateMachineName, startDate },
+        this.aborting.signal,
+      ),
     ).then(
       (outcome) => {
         record.status = outcome.status;

@@ -6,8 +6,6 @@
  * deliver the ObjectCreated event to start-workflow, let the executions run, and finally read every
  * outcome back from the emulated services (job table, processed bucket, notification queue).
  */
-import { createReadStream } from 'node:fs';
-import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { availableParallelism } from 'node:os';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -17,24 +15,22 @@ import { entrypointTriggeredBy } from '../handlers/runtime/manifest';
 import { DynamoJobStore } from '../handlers/adapters/job-store';
 import type { JobRecord } from '../handlers/workflow/job-record';
 import { S3ObjectStore } from '../handlers/adapters/object-store';
-import { causeMessage } from '../handlers/workflow/failure';
 import { startEmulators, type Emulators } from './emulators';
 import { LocalSystemError } from './local-system-error';
-import { prepareOutDir } from './out-dir';
+import { UserError } from './user-error';
 import { createClients, createResources, type Clients } from './provision';
 import type { FaultSpec } from './faults';
 import { loadHandler, loadTaskFunctions, renderLocalDefinition } from './functions';
-import { assignFolders, type InputFile } from './inputs';
-import { invokeLambda, TaskFailure } from './lambda-invoke';
+import { runBatch, type LocalRunResult, type ProcessOptions } from './batch';
+import type { InputFile } from './inputs';
+import { invokeLambda } from './lambda-invoke';
 import { LOCAL_ACCOUNT_ID } from './lambda-context';
-import { createLimiter } from './limit';
 import { NotificationInbox, type ReceivedNotification } from './notifications';
-import { collectOutcome, type JobTrace, type OutcomeSources } from './outcomes';
-import { buildReport, writeReport, type Report, type ReportJob } from './report';
+import type { OutcomeSources } from './outcomes';
 import { functionEnvironment, localResources, type LocalResources } from './resources';
 import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { reconcilerFor } from './reconciler';
-import { LocalStateMachine } from './state-machine';
+import { LocalStateMachine, type TaskAttempt } from './state-machine';
 import { StepFunctionsServer, type ExecutionRecord } from './step-functions-server';
 
 export interface LocalSystemOptions {
@@ -52,20 +48,7 @@ export interface LocalSystemOptions {
   readonly environment?: Readonly<Record<string, string>>;
 }
 
-export interface LocalRunResult {
-  readonly report: Report;
-  readonly reportPath: string;
-  readonly outDir: string;
-  readonly jobs: readonly JobTrace[];
-  /** System failures (not image verdicts), each a sentence; empty when the run is sound. */
-  readonly problems: readonly string[];
-}
-
-export interface ProcessOptions {
-  readonly outDir: string;
-  /** Called as each input's job reaches its end (or fails to). */
-  readonly onJobDone?: (job: { input: string; status: 'SUCCEEDED' | 'FAILED' | 'ERROR'; code?: string }) => void;
-}
+export type { LocalRunResult, ProcessOptions };
 
 /** Inputs larger than one part are uploaded in parts. */
 const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
@@ -83,6 +66,8 @@ export class LocalSystem {
   private indexed = 0;
   private readonly inbox: NotificationInbox;
   private stopped = false;
+  /** Told of each attempt of a Task state while a batch runs. */
+  onAttempt: ((attempt: TaskAttempt) => void) | undefined;
 
   private constructor(
     readonly resources: LocalResources,
@@ -120,6 +105,7 @@ export class LocalSystem {
     try {
       resources = localResources(options.stage);
     } catch (error) {
+      if (error instanceof UserError) throw error;
       throw new LocalSystemError((error as Error).message);
     }
     const concurrency = options.concurrency ?? availableParallelism();
@@ -134,6 +120,7 @@ export class LocalSystem {
     }
     let restoreEnvironment = () => {};
     let server: StepFunctionsServer | undefined;
+    let system: LocalSystem | undefined;
     try {
       const clients = createClients(emulators.environment, resources.region);
       const created = await createResources(clients, resources);
@@ -143,6 +130,7 @@ export class LocalSystem {
         functions: await loadTaskFunctions(resources.functions),
         faults: options.faults ?? [],
         retryIntervalMs: options.retryIntervalMs ?? 10,
+        onAttempt: (attempt) => system?.onAttempt?.(attempt),
       });
       const reconciler = await reconcilerFor(resources, stateMachineArn);
       server = await StepFunctionsServer.start({ stateMachineArn, machine, concurrency, type: resources.workflowType, onStopped: reconciler });
@@ -158,7 +146,7 @@ export class LocalSystem {
       restoreEnvironment = applyEnvironment(environment);
       // The functions' process-wide SDK clients read endpoints when built: rebuild them for these ports.
       resetAwsClients();
-      return new LocalSystem(
+      system = new LocalSystem(
         resources,
         environment,
         server,
@@ -170,11 +158,12 @@ export class LocalSystem {
         restoreEnvironment,
         concurrency,
       );
+      return system;
     } catch (error) {
       restoreEnvironment();
       await server?.close().catch(() => {});
       await emulators.stop().catch(() => {});
-      if (error instanceof LocalSystemError) throw error;
+      if (error instanceof LocalSystemError || error instanceof UserError) throw error;
       throw new LocalSystemError(`Could not set up the local resources: ${(error as Error).message}`);
     }
   }
@@ -256,81 +245,27 @@ export class LocalSystem {
     return this.inbox.all();
   }
 
+  /** `run-<n>`: each batch uploads under its own prefix, so the same file twice is two uploads. */
+  nextRun(): string {
+    this.runs += 1;
+    return `run-${this.runs}`;
+  }
+
   /**
-   * Processes `files` end to end and writes the outputs and `report.json` into `outDir`.
-   * Resolves with the report even when some inputs hit a system failure (listed in `problems`);
-   * rejects only when the run as a whole cannot proceed.
+   * Processes `files` end to end and publishes the outputs and `report.json` into `outDir`
+   * (batch.ts). Resolves with the report even when some inputs hit a system failure (listed in
+   * `problems`); rejects only when the run as a whole cannot proceed.
    */
   async process(files: readonly InputFile[], options: ProcessOptions): Promise<LocalRunResult> {
     if (this.stopped) throw new LocalSystemError('This local system has been stopped.');
-    const started = performance.now();
-    this.runs += 1;
-    const run = `run-${this.runs}`;
-    const outDir = options.outDir;
-    const taken = await prepareOutDir(outDir);
-    const folders = assignFolders(
-      files.map((file) => file.input),
-      taken,
-    );
-    const limit = createLimiter(this.concurrency);
-
-    // Per input: upload and deliver the event (at most `concurrency` at a time), then wait for the
-    // execution (which runs, or queues, in the Step Functions endpoint) and report progress from
-    // the job record as soon as it ends.
-    const settled = await Promise.all(
-      files.map(async (file, index) => {
-        const folder = folders[index]!;
-        const key = `${this.resources.uploadsPrefix}${run}/${folder}/${basename(file.absolute)}`;
-        const source = { bucket: this.resources.rawBucket, key };
-        const problems: string[] = [];
-        let execution = await limit(async () => {
-          try {
-            const created = await this.upload(key, createReadStream(file.absolute), file.bytes);
-            const result = await this.deliver([created]);
-            const started = this.executionFor(source);
-            if (!started) problems.push(`start-workflow returned ${JSON.stringify(result)} but started no execution for s3://${source.bucket}/${key}.`);
-            return started;
-          } catch (error) {
-            problems.push(`Could not start the workflow for s3://${source.bucket}/${key}: ${describeError(error)}`);
-            return undefined;
-          }
-        });
-        execution = execution ? await execution.settled : undefined;
-        const jobId = execution ? (JSON.parse(execution.input) as { jobId?: string }).jobId : undefined;
-        const record = jobId ? await this.readJob(jobId).catch(() => undefined) : undefined;
-        const status = record?.status === 'SUCCEEDED' || record?.status === 'FAILED' ? record.status : 'ERROR';
-        options.onJobDone?.({ input: file.input, status, ...(record?.error?.code ? { code: String(record.error.code) } : {}) });
-        return { file, folder, source, execution, jobId, record, problems };
-      }),
-    );
-
-    // Then read every outcome back from the emulated services and cross-check it.
-    const notifications = await this.notifications();
-    const copy = createLimiter(Math.max(4, this.concurrency));
-    const reading = createLimiter(Math.max(4, this.concurrency));
-    const collected = await Promise.all(
-      settled.map((trace) =>
-        reading(async (): Promise<{ job: JobTrace; reportJob: ReportJob }> => {
-          try {
-            return await collectOutcome(this.outcomeSources(), trace, notifications, outDir, copy);
-          } catch (error) {
-            const problem = `Could not read the outcome back from the emulated services: ${describeError(error)}`;
-            return {
-              job: { input: trace.file.input, folder: trace.folder, source: trace.source, notifications: [], timings: [], processedKeys: [], problems: [...trace.problems, problem] },
-              reportJob: { input: trace.file.input, status: 'FAILED', error: { code: 'INTERNAL', message: `The local system failed: ${problem}` }, outputs: [], states: [] },
-            };
-          }
-        }),
-      ),
-    );
-    const jobs = collected.map((entry) => entry.job);
-    const reportJobs = collected.map((entry) => entry.reportJob);
-    const report = buildReport(reportJobs, performance.now() - started);
-    const reportPath = await writeReport(outDir, report);
-    return { report, reportPath, outDir, jobs, problems: jobs.flatMap((job) => job.problems.map((problem) => `${job.input}: ${problem}`)) };
+    try {
+      return await runBatch(this, files, options);
+    } finally {
+      this.onAttempt = undefined;
+    }
   }
 
-  private outcomeSources(): OutcomeSources {
+  outcomeSources(): OutcomeSources {
     return {
       jobsTable: this.resources.jobsTable.name,
       workPrefix: this.resources.workPrefix,
@@ -371,7 +306,4 @@ function applyEnvironment(environment: Readonly<Record<string, string>>): () => 
   };
 }
 
-function describeError(error: unknown): string {
-  if (error instanceof TaskFailure) return `${error.name}: ${causeMessage(error.message) ?? 'no cause given'}`;
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
+

@@ -73,5 +73,5 @@ it('applies the limits from the environment without reading an oversized file, a
 it('explains itself with --help and refuses to run without --out', async () => {
   const { stdout } = await cli(['--help']);
   expect(stdout).toContain('Usage: npm run process');
-  await expect(cli([join(dir, 'photo.jpg')])).rejects.toMatchObject({ code: 1 });
+  await expect(cli([join(dir, 'photo.jpg')])).rejects.toMatchObject({ code: 2 });
 });
