@@ -174,8 +174,8 @@ export class LocalSystem {
   }
 
   /**
-   * Uploads to the raw bucket as a client would, streaming from disk so memory stays bounded
-   * whatever the input size: one PutObject up to {@link UPLOAD_PART_BYTES}, a multipart upload
+   * Uploads to the raw bucket as a client would, from bytes or a stream (a batch streams inputs
+   * over the byte limit, unread): one PutObject up to {@link UPLOAD_PART_BYTES}, a multipart upload
    * above it (as the SDK's and browsers' upload helpers do; fauxqs also refuses request bodies
    * over 11 MiB). Returns what the S3 event describes.
    */

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { createAdmission } from '../../local/memory-budget';
 import { runLocalPipeline } from '../../local/pipeline';
 import type { Report } from '../../local/report';
 import { silenceFunctionLogs } from './harness';
@@ -52,4 +53,33 @@ it('npm run process takes --memory-budget in MiB and gives EXCEEDS_MEMORY to wha
   expect(code).toBe(0);
   const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report;
   expect(report.jobs[0]).toMatchObject({ status: 'FAILED', error: { code: 'EXCEEDS_MEMORY', message: expect.stringContaining('--memory-budget') } });
+});
+
+describe('createAdmission', () => {
+  it('admits in order of asking and never beyond its capacity', async () => {
+    const admission = createAdmission(10);
+    const order: string[] = [];
+    const first = await admission.admit(6);
+    const second = admission.admit(6).then((release) => (order.push('second'), release));
+    const third = admission.admit(1).then((release) => (order.push('third'), release));
+    await new Promise((wake) => setImmediate(wake));
+    // The small one waits behind the big one: nothing overtakes.
+    expect(order).toEqual([]);
+    first!();
+    (await second)!();
+    (await third)!();
+    expect(order).toEqual(['second', 'third']);
+    expect(() => admission.admit(11)).toThrow(RangeError);
+  });
+
+  it('resolves waiting work with no release when the signal aborts', async () => {
+    const admission = createAdmission(1);
+    const controller = new AbortController();
+    const held = await admission.admit(1);
+    const waiting = admission.admit(1, controller.signal);
+    controller.abort();
+    expect(await waiting).toBeUndefined();
+    held!();
+    expect(await admission.admit(1)).toEqual(expect.any(Function));
+  });
 });
