@@ -28,9 +28,15 @@ export interface CliOptions {
   readonly cwd?: string;
   /** Kill the child (SIGKILL) after this long, so a hang fails the test instead of stalling it. @default 60000 */
   readonly timeoutMs?: number;
-  readonly uid?: number;
-  readonly gid?: number;
+  /**
+   * Run the child subject to file permissions: as root (where the tests usually run) they are
+   * not, so the child runs without the capabilities that bypass them (CAP_DAC_OVERRIDE,
+   * CAP_DAC_READ_SEARCH, dropped with util-linux's setpriv); still root, it reads the checkout.
+   */
+  readonly permissionsEnforced?: boolean;
 }
+
+const WITHOUT_PERMISSION_OVERRIDE = ['--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-dac_override,-dac_read_search', '--'];
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
@@ -46,10 +52,9 @@ function spawnWith(file: string, args: readonly string[], options: CliOptions): 
     // The given variables come first in the child's environment (as /proc/<pid>/environ lists it).
     env: { ...options.env, ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.uid === undefined ? {} : { uid: options.uid }),
-    ...(options.gid === undefined ? {} : { gid: options.gid }),
   };
-  const child = spawn(file, [...args], spawnOptions) as Child;
+  const dropCapabilities = options.permissionsEnforced === true && process.getuid?.() === 0;
+  const child = (dropCapabilities ? spawn('setpriv', [...WITHOUT_PERMISSION_OVERRIDE, file, ...args], spawnOptions) : spawn(file, [...args], spawnOptions)) as Child;
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
@@ -97,9 +102,4 @@ export async function waitUntilStopped(pid: number, timeoutMs = 60000): Promise<
     await new Promise((wake) => setTimeout(wake, 50));
   }
   throw new Error(`Process ${pid} did not stop within ${timeoutMs} ms.`);
-}
-
-/** Options that run a child as an unprivileged user when the tests run as root, where permissions are not enforced. */
-export function unprivileged(): Pick<CliOptions, 'uid' | 'gid'> {
-  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 }

@@ -16,12 +16,14 @@ function readmeCodes(): string[] {
   return table.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([A-Z_]+)`/g)].map((match) => match[1]!));
 }
 
-/** Every TypeScript file under handlers/ but errors.ts itself, which only declares the codes. */
+/** Every TypeScript file under handlers/ and local/ (the local runners give verdicts too, e.g. NOT_A_FILE) but errors.ts itself, which only declares the codes. */
 function handlerSources(): string {
-  const directory = join(ROOT, 'handlers');
-  return readdirSync(directory, { recursive: true, encoding: 'utf8' })
-    .filter((path) => path.endsWith('.ts') && path !== join('core', 'errors.ts'))
-    .map((path) => readFileSync(join(directory, path), 'utf8'))
+  return ['handlers', 'local']
+    .flatMap((folder) =>
+      readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
+        .filter((path) => path.endsWith('.ts') && join(folder, path) !== join('handlers', 'core', 'errors.ts'))
+        .map((path) => readFileSync(join(ROOT, folder, path), 'utf8')),
+    )
     .join('\n');
 }
 
@@ -54,7 +56,7 @@ describe('ERROR_CODES', () => {
     expect(documented.filter((code) => !(ERROR_CODES as readonly string[]).includes(code))).toEqual([]);
   });
 
-  it('are each used by the state machine or by handler code (a code nothing raises or matches is dead)', () => {
+  it('are each used by the state machine, handler code or the local runners (a code nothing raises or matches is dead)', () => {
     const sources = handlerSources();
     const definition = JSON.stringify(PIPELINE_DEFINITION);
     const unused = ERROR_CODES.filter((code) => !definition.includes(`"${code}"`) && !new RegExp(`['"\`]${code}['"\`]`).test(sources));

@@ -2,7 +2,6 @@
  * Settling what a dead run left in --out, on staging folders laid out by hand as a killed run
  * leaves them at each step of publishing (layout.ts): the previous results come back exactly.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +28,9 @@ async function previousRun(out: string): Promise<void> {
   await stage.publish(report([path]));
 }
 
-/** A pid no process has any more. */
-const deadPid = () => spawnSync('true').pid!;
+/** Pids no process can have: above the largest pid_max Linux allows (2^22). */
+let unusedPid = 2 ** 22;
+const deadPid = () => (unusedPid += 1);
 
 it('keeps a previous output that a dead run staged again byte for byte, when it died before moving anything', async () => {
   const out = join(root, 'out');
