@@ -117,9 +117,9 @@ async function runStaged(system: LocalSystem, files: readonly InputFile[], optio
   const abortLater = () => setTimeout(() => system.stepFunctions.abortExecutions(), GRACE_MS).unref();
   signal?.addEventListener('abort', abortLater, { once: true });
   const inputsByKey = new Map<string, string>();
-  system.onAttempt = ({ input, executionName: _, ...attempt }) => {
+  system.onAttempt = ({ input, state, attempt, ms, error }) => {
     const name = inputsByKey.get((input as { source?: { key?: string } })?.source?.key ?? '');
-    if (name !== undefined) options.onAttempt?.({ input: name, ...attempt });
+    if (name !== undefined) options.onAttempt?.({ input: name, state, attempt, ms, ...(error ? { error } : {}) });
   };
 
   const execute = async (file: InputFile, folder: string, key: string, prepared: Prepared): Promise<Outcome> => {

@@ -44,7 +44,7 @@ export async function admissionWeight(bytes: Buffer, limits: Limits, budget: num
     throw error;
   }
   try {
-    requireDecodeFits(info, budget, `the memory budget of ${Math.floor(budget / MiB)} MiB (--memory-budget)`);
+    requireDecodeFits(info, budget, 'the memory budget (--memory-budget)');
   } catch (error) {
     if (isCodedError(error)) return { weight: 0, verdict: { code: error.code, message: error.message } };
     throw error;

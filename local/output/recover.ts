@@ -60,13 +60,17 @@ export async function recoverOutDir(outDir: string): Promise<string[]> {
       throw new UserError(`Expected --out "${printable(outDir)}" to be free, but another run (process ${pid}) is writing to it: wait for it to end, or choose another --out.`);
     }
     // The staged manifest is written when publishing begins and renamed into --out as its commit.
-    const interruptedPublish = existsSync(join(dir, STAGED_MANIFEST));
-    if (interruptedPublish) await undoPublish(root, dir);
+    const uncommitted = existsSync(join(dir, STAGED_MANIFEST));
+    const committed = !uncommitted && existsSync(join(dir, PREVIOUS));
+    if (uncommitted) await undoPublish(root, dir);
     await rm(dir, { recursive: true, force: true });
+    const where = printable(outDir);
     notes.push(
-      interruptedPublish
-        ? `A run that was stopped while publishing (process ${pid}) had begun to replace the results in ${printable(outDir)}; they are back as they were.`
-        : `A run that was stopped before it finished (process ${pid}) left ${name} in ${printable(outDir)}; removed it (the results there are as they were).`,
+      uncommitted
+        ? `A run that was stopped while publishing (process ${pid}) had begun to replace the results in ${where}; they are back as they were.`
+        : committed
+          ? `A run that was stopped right after publishing its results in ${where} (process ${pid}) left ${name}; removed it.`
+          : `A run that was stopped before it finished (process ${pid}) left ${name} in ${where}; removed it (the results there are as they were).`,
     );
   }
   return notes;
