@@ -94,7 +94,7 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
   }
   checkStopAt(env);
   return {
-    inputs: positionals.length > 0 ? positionals : [SAMPLES_DIR],
+    inputs: positionals.length > 0 ? positionals : [displayPath(SAMPLES_DIR, userDirectory(env))],
     usedSamples: positionals.length === 0,
     outDir: values.out ?? 'out',
     ...(values.preset === undefined ? {} : { preset: values.preset }),

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { main, parseCliArguments, SAMPLES_DIR } from '../../local/cli';
 import { photoLikeJpeg } from '../fixtures/images';
 
@@ -96,7 +96,7 @@ describe('exit status of main() (in-process)', () => {
 
 describe('command-line arguments', () => {
   it('default to the bundled samples and ./out', () => {
-    expect(parseCliArguments([], {})).toMatchObject({ inputs: [SAMPLES_DIR], usedSamples: true, outDir: 'out', faults: [], help: false });
+    expect(parseCliArguments([], {})).toMatchObject({ inputs: [relative(process.cwd(), SAMPLES_DIR) || SAMPLES_DIR], usedSamples: true, outDir: 'out', faults: [], help: false });
   });
 
   it('collect repeated --fail options after the LOCAL_FAULTS ones', () => {
