@@ -1,6 +1,7 @@
 /**
  * One batch through the local system (`LocalSystem.process`). Inputs are admitted in order, each
- * when a concurrency slot is free and its decoded size (from the header) fits the memory budget;
+ * when one of 2 × concurrency slots is free (the Step Functions endpoint runs `concurrency`
+ * executions, the rest wait their turn) and its decoded size (from the header) fits the memory budget;
  * an admitted input is uploaded, its S3 event delivered to start-workflow, and its execution
  * awaited. Then every outcome is read back from the emulated services and cross-checked
  * (outcomes.ts), with the outputs copied into the run's staging folder, and the run is published
@@ -113,7 +114,8 @@ async function runStaged(system: LocalSystem, files: readonly InputFile[], optio
   );
   const limits = limitsFrom(readRuntimeSettings(['maxInputBytes', 'maxInputPixels', 'maxInputFrames'], system.environment));
   const memory = createAdmission(options.memoryBudgetBytes ?? defaultMemoryBudget());
-  const slots = createAdmission(system.concurrency);
+  // One input uploaded ahead of each running execution, so the next starts as soon as one ends.
+  const slots = createAdmission(2 * system.concurrency);
   const abortLater = () => setTimeout(() => system.stepFunctions.abortExecutions(), GRACE_MS).unref();
   signal?.addEventListener('abort', abortLater, { once: true });
   const inputsByKey = new Map<string, string>();
@@ -122,28 +124,32 @@ async function runStaged(system: LocalSystem, files: readonly InputFile[], optio
     if (name !== undefined) options.onAttempt?.({ input: name, state, attempt, ms, ...(error ? { error } : {}) });
   };
 
-  const execute = async (file: InputFile, folder: string, key: string, prepared: Prepared): Promise<Outcome> => {
+  /** Uploads and delivers the event; the bytes are let go once uploaded, while the execution runs. */
+  const start = async (key: string, prepared: Prepared, problems: string[]): Promise<ExecutionRecord | undefined | 'unfinished'> => {
     const source = { bucket: system.resources.rawBucket, key };
-    const problems: string[] = [];
-    let execution: ExecutionRecord | undefined;
     try {
       const created = await system.upload(key, prepared.body, prepared.size);
       stopAt('uploads');
       const result = await system.deliver([created]);
-      execution = system.executionFor(source);
+      const execution = system.executionFor(source);
       if (!execution) problems.push(`start-workflow returned ${JSON.stringify(result)} but started no execution for s3://${source.bucket}/${key}.`);
+      return execution;
     } catch (error) {
       if (signal?.aborted) return 'unfinished';
       problems.push(`Could not start the workflow for s3://${source.bucket}/${key}: ${describeError(error)}`);
+      return undefined;
     }
-    execution = execution ? await execution.settled : undefined;
+  };
+
+  const finish = async (file: InputFile, folder: string, key: string, started: ExecutionRecord | undefined, problems: string[]): Promise<Outcome> => {
+    const execution = started ? await started.settled : undefined;
     if (execution?.status === 'ABORTED') return 'unfinished';
     const jobId = execution ? (JSON.parse(execution.input) as { jobId?: string }).jobId : undefined;
     const record = jobId ? await system.readJob(jobId).catch(() => undefined) : undefined;
     const status = record?.status === 'SUCCEEDED' || record?.status === 'FAILED' ? record.status : 'ERROR';
     options.onJobDone?.({ input: file.input, status, ...(record?.error?.code ? { code: String(record.error.code) } : {}) });
     stopAt('processing');
-    return { executed: { file, folder, source, execution, jobId, record, problems } };
+    return { executed: { file, folder, source: { bucket: system.resources.rawBucket, key }, execution, jobId, record, problems } };
   };
 
   const outcomes: Outcome[] = [];
@@ -182,8 +188,10 @@ async function runStaged(system: LocalSystem, files: readonly InputFile[], optio
     }
     const key = `${system.resources.uploadsPrefix}${run}/${folder}/${basename(file.input)}`;
     inputsByKey.set(key, file.input);
+    const problems: string[] = [];
     running.push(
-      execute(file, folder, key, prepared)
+      start(key, prepared, problems)
+        .then((execution) => (execution === 'unfinished' ? execution : finish(file, folder, key, execution, problems)))
         .then((outcome) => void (outcomes[index] = outcome))
         .finally(() => {
           releaseMemory();

@@ -210,7 +210,8 @@ export class LocalStateMachine {
         StateMachine: { Id: context.stateMachineArn, Name: context.stateMachineName },
       },
     });
-    signal?.addEventListener('abort', () => execution.abort(), { once: true });
+    const abort = () => execution.abort();
+    signal?.addEventListener('abort', abort, { once: true });
     const events: ExecutionEvent[] = [];
     const collected = (async () => {
       for await (const event of execution.eventLogs) events.push(event);
@@ -230,6 +231,7 @@ export class LocalStateMachine {
         outcome = { status: 'FAILED', error: 'States.Runtime', cause: (error as Error)?.message ?? String(error) };
       }
     }
+    signal?.removeEventListener('abort', abort);
     await collected;
     return { ...outcome, events };
   }
