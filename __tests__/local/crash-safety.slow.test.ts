@@ -5,14 +5,14 @@
  * marked interrupted. `LOCAL_STOP_AT=<moment>` makes the runner stop itself (SIGSTOP) at that
  * moment, so the test kills a real process at a known point.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { recoverOutDir } from '../../local/output/recover';
 import type { Report } from '../../local/report';
 import { photoLikeJpeg, TEXT_FILE } from '../fixtures/images';
+import { fileTree } from '../support/file-tree';
 import { runCli, spawnCli, waitUntilStopped, type Command } from './run-cli';
 
 let root: string;
@@ -21,15 +21,8 @@ let second: string;
 let out: string;
 
 /** Every file under `dir` but the hidden ones (staging folders, the manifest), by path, as a hash. */
-async function visibleFiles(dir: string): Promise<Record<string, string>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files: Record<string, string> = {};
-  for (const entry of entries) {
-    const path = relative(dir, join(entry.parentPath, entry.name));
-    if (!entry.isFile() || path.split('/').some((part) => part.startsWith('.'))) continue;
-    files[path] = createHash('sha256').update(await readFile(join(dir, path))).digest('hex');
-  }
-  return files;
+function visibleFiles(dir: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(fileTree(dir)).filter(([path]) => !path.split('/').some((part) => part.startsWith('.'))));
 }
 
 const stagingFolders = async (dir: string) => (await readdir(dir)).filter((name) => name.startsWith('.staging-'));
@@ -66,18 +59,18 @@ it.each([
   ['start', 'processing'],
   ['process', 'processing'],
 ] as const)('kill -9 of npm %s during %s leaves the previous results untouched', async (command, moment) => {
-  const before = await visibleFiles(out);
+  const before = visibleFiles(out);
   const { pid } = await killAt(command, moment);
-  expect(await visibleFiles(out)).toEqual(before);
+  expect(visibleFiles(out)).toEqual(before);
   expect(await stagingFolders(out)).toEqual([`.staging-${pid}`]);
 
   await recoverOutDir(out);
   expect(await stagingFolders(out)).toEqual([]);
-  expect(await visibleFiles(out)).toEqual(before);
+  expect(visibleFiles(out)).toEqual(before);
 });
 
 it.each(['start', 'process'] as const)('kill -9 of npm %s while publishing: no report of missing files, and the next run restores the previous results', async (command) => {
-  const before = await visibleFiles(out);
+  const before = visibleFiles(out);
   const { pid } = await killAt(command, 'publish');
   // Mid-publish the previous report is moved aside first, so no report.json lists files that are gone.
   expect(existsSync(join(out, 'report.json'))).toBe(false);
@@ -85,7 +78,7 @@ it.each(['start', 'process'] as const)('kill -9 of npm %s while publishing: no r
 
   await recoverOutDir(out);
   expect(await stagingFolders(out)).toEqual([]);
-  expect(await visibleFiles(out)).toEqual(before);
+  expect(visibleFiles(out)).toEqual(before);
 });
 
 it('a later run cleans what a killed run left and publishes normally', async () => {
@@ -93,7 +86,7 @@ it('a later run cleans what a killed run left and publishes normally', async () 
   const { code } = await runCli('process', [second, '--out', out]);
   expect(code).toBe(0);
   expect(await stagingFolders(out)).toEqual([]);
-  const files = Object.keys(await visibleFiles(out));
+  const files = Object.keys(visibleFiles(out));
   expect(files.filter((path) => !path.includes('/')).sort()).toEqual(['notes.txt', 'report.json']);
   expect(new Set(files.map((path) => path.split('/')[0]))).toEqual(new Set(['notes.txt', 'report.json', 'delta', 'echo', 'foxtrot', 'golf']));
 });
