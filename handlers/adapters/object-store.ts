@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { CodedError } from '../core/errors';
-import type { ObjectPointer } from '../workflow/events';
+import type { ByteRange, ObjectPointer } from '../workflow/events';
 import { toAdapterError } from './aws-errors';
 
 /** Part size for multipart uploads: 8 MiB, above S3's 5 MiB minimum. */
@@ -58,8 +58,8 @@ export class S3ObjectStore {
    * before any of the body is read; a body that turns out longer than `maxBytes` is aborted as
    * soon as it crosses the limit, so memory never holds more than the limit.
    */
-  async getBytes(pointer: ObjectPointer, options: { maxBytes: number }): Promise<Buffer> {
-    const { maxBytes } = options;
+  async getBytes(pointer: ObjectPointer, options: { maxBytes: number; range?: ByteRange }): Promise<Buffer> {
+    const { maxBytes, range } = options;
     try {
       const response = await this.client.send(
         new GetObjectCommand({
@@ -68,6 +68,7 @@ export class S3ObjectStore {
           VersionId: pointer.versionId,
           // Without a version id, the ETag is what keeps a quick overwrite from being read instead.
           IfMatch: pointer.versionId || !pointer.etag ? undefined : quoted(pointer.etag),
+          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
         }),
       );
       const body = response.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;

@@ -81,6 +81,50 @@ export function jpegStructureProblem(bytes: Buffer): string | null {
   return null;
 }
 
+/** Pixels and frames as the header declares them, against the limits; returns the frames. */
+function checkDeclaredSize(label: string, metadata: Pick<Metadata, 'width' | 'height' | 'pages'>, limits: Limits): number {
+  const { width, height } = metadata;
+  const pixels = width * height;
+  if (pixels > limits.maxPixels) {
+    throw new CodedError(
+      'TOO_MANY_PIXELS',
+      `Expected at most ${limits.maxPixels} pixels (${formatMegapixels(limits.maxPixels)}), but the ${label} header declares ${width} × ${height} = ${pixels} pixels.`,
+    );
+  }
+  const pages = metadata.pages ?? 1;
+  if (pages > limits.maxFrames) {
+    throw new CodedError('TOO_MANY_FRAMES', `Expected at most ${limits.maxFrames} frames, but the ${label} declares ${pages}.`);
+  }
+  return pages;
+}
+
+/**
+ * How many leading bytes of an upload are read first: the headers of the accepted formats lie
+ * within them in practice (a JPEG with a large EXIF block or ICC profile may push its frame
+ * header further; the full read then decides).
+ */
+export const HEADER_PREFIX_BYTES = 64 * 1024;
+
+/**
+ * The verdicts the first bytes of an upload give on their own, so a bogus or oversized upload is
+ * refused before the rest is downloaded: the format from its magic bytes, and — when the header
+ * lies within `prefix` — the pixels and frames it declares (frames counted so far: a lower
+ * bound). Resolves without a verdict when the prefix cannot tell; {@link inspectImage} on the
+ * whole upload then decides.
+ * @throws CodedError UNSUPPORTED_FORMAT | TOO_MANY_PIXELS | TOO_MANY_FRAMES
+ */
+export async function inspectHeader(prefix: Buffer, limits: Limits): Promise<void> {
+  const detected = requireSupportedFormat(prefix);
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(prefix, { limitInputPixels: false }).metadata();
+  } catch {
+    return;
+  }
+  if (!(metadata.width > 0 && metadata.height > 0) || metadata.format !== INPUT_FORMATS[detected.format].sharpFormat) return;
+  checkDeclaredSize(detected.label, metadata, limits);
+}
+
 /**
  * Check an upload against the limits and read its header. Never decodes pixel data.
  * @throws CodedError EMPTY | TOO_LARGE | UNSUPPORTED_FORMAT | CORRUPT | TOO_MANY_PIXELS | TOO_MANY_FRAMES
@@ -115,17 +159,7 @@ export async function inspectImage(bytes: Buffer, limits: Limits): Promise<Image
       `Expected the data to decode as ${detected.label}, as its first bytes say, but the decoder identifies it as ${String(metadata.format)}.`,
     );
   }
-  const pixels = width * height;
-  if (pixels > limits.maxPixels) {
-    throw new CodedError(
-      'TOO_MANY_PIXELS',
-      `Expected at most ${limits.maxPixels} pixels (${formatMegapixels(limits.maxPixels)}), but the ${detected.label} header declares ${width} × ${height} = ${pixels} pixels.`,
-    );
-  }
-  const pages = metadata.pages ?? 1;
-  if (pages > limits.maxFrames) {
-    throw new CodedError('TOO_MANY_FRAMES', `Expected at most ${limits.maxFrames} frames, but the ${detected.label} declares ${pages}.`);
-  }
+  const pages = checkDeclaredSize(detected.label, metadata, limits);
   if (metadata.channels > MAX_CHANNELS) {
     throw new CodedError(
       'UNSUPPORTED_FORMAT',

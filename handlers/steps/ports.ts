@@ -3,11 +3,12 @@
  * implement these with injected AWS SDK clients; tests and other runtimes may pass their own.
  */
 import type { JobStatus } from '../core/job-status';
-import type { JobError, JobInput, ObjectPointer, OutputRecord } from '../workflow/events';
+import type { ByteRange, JobError, JobInput, ObjectPointer, OutputRecord } from '../workflow/events';
 import type { AdvanceResult, ExecutionState, JobRecord, NotificationKind, StartClaim } from '../workflow/job-record';
 
 export interface ObjectStore {
-  getBytes(pointer: ObjectPointer, options: { maxBytes: number }): Promise<Buffer>;
+  /** The object's bytes, or only those of `range` (inclusive offsets, as in HTTP `Range: bytes=`). */
+  getBytes(pointer: ObjectPointer, options: { maxBytes: number; range?: ByteRange }): Promise<Buffer>;
   put(
     pointer: { bucket: string; key: string },
     body: Buffer,

@@ -1,12 +1,13 @@
 /**
- * ValidateImage: the cheap header checks first (bytes, format, pixels, frames), then the one
- * full decode of the original, which both proves the data is intact and produces the raw working
- * image every later step derives from. A verdict on the image is returned as a result (the
- * state machine's Choice routes it); anything else is thrown for Retry/Catch.
+ * ValidateImage: the cheap checks first (the size from the event; format, pixels and frames from
+ * the first 64 KiB, read on their own), then the one full decode of the original, which both
+ * proves the data is intact and produces the raw working image every later step derives from. A
+ * verdict on the image is returned as a result (the state machine's Choice routes it); anything
+ * else is thrown for Retry/Catch.
  */
 import { decodeMaster } from '../core/decode';
 import { isValidationError } from '../core/errors';
-import { inspectImage } from '../core/inspect';
+import { HEADER_PREFIX_BYTES, inspectHeader, inspectImage } from '../core/inspect';
 import { tooLargeError, type Limits } from '../core/limits';
 import { functionDecodeAllowance, requireDecodeFits } from '../core/memory';
 import type { Preset } from '../core/preset';
@@ -24,6 +25,19 @@ export interface ValidateDeps {
   readonly memoryLimitBytes?: number;
 }
 
+/**
+ * The upload's bytes, its header first when it is larger than that: a file that is not an
+ * accepted image, or declares too many pixels or frames, is refused having cost one small read.
+ */
+async function readUpload(source: JobInput['source'], deps: ValidateDeps): Promise<Buffer> {
+  const maxBytes = deps.limits.maxBytes;
+  if (source.size <= HEADER_PREFIX_BYTES) return deps.objects.getBytes(source, { maxBytes });
+  const head = await deps.objects.getBytes(source, { maxBytes, range: { start: 0, end: HEADER_PREFIX_BYTES - 1 } });
+  await inspectHeader(head, deps.limits);
+  const rest = await deps.objects.getBytes(source, { maxBytes, range: { start: head.length, end: source.size - 1 } });
+  return Buffer.concat([head, rest]);
+}
+
 export async function validateUpload(
   job: Pick<JobInput, 'jobId' | 'source'>,
   deps: ValidateDeps,
@@ -31,7 +45,7 @@ export async function validateUpload(
   await deps.jobs.advance(job.jobId, 'VALIDATING');
   try {
     if (job.source.size > deps.limits.maxBytes) throw tooLargeError(deps.limits.maxBytes, job.source.size);
-    const bytes = await deps.objects.getBytes(job.source, { maxBytes: deps.limits.maxBytes });
+    const bytes = await readUpload(job.source, deps);
     const info = await inspectImage(bytes, deps.limits);
     if (deps.memoryLimitBytes !== undefined) {
       requireDecodeFits(info, functionDecodeAllowance(deps.memoryLimitBytes, info.bytes), 'the function’s memory');

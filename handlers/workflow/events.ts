@@ -15,6 +15,12 @@ export interface ObjectPointer {
   readonly etag?: string;
 }
 
+/** Part of an object: inclusive offsets, as in HTTP `Range: bytes=<start>-<end>`. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** Execution input, written by start-workflow. */
 export interface JobInput {
   readonly jobId: string;

@@ -105,6 +105,16 @@ describe('S3ObjectStore', () => {
     expect(sent[0]?.query).not.toHaveProperty('versionId');
   });
 
+  it('reads a range of an object, and the rest of it after', async () => {
+    const body = Buffer.from(Array.from({ length: 1000 }, (_, index) => index % 251));
+    await store.put({ bucket: BUCKET, key: 'ranged.bin' }, body, { contentType: 'application/octet-stream' });
+    const pointer = { bucket: BUCKET, key: 'ranged.bin' };
+    const head = await store.getBytes(pointer, { maxBytes: 1000, range: { start: 0, end: 99 } });
+    const rest = await store.getBytes(pointer, { maxBytes: 1000, range: { start: 100, end: 999 } });
+    expect(head.length).toBe(100);
+    expect(Buffer.concat([head, rest]).equals(body)).toBe(true);
+  });
+
   it('reads an object of exactly maxBytes', async () => {
     const body = Buffer.alloc(4096, 7);
     await store.put({ bucket: BUCKET, key: 'uploads/exact.png' }, body, { contentType: 'image/png' });

@@ -6,19 +6,23 @@
 import { canTransition, type JobStatus } from '../../../handlers/core/job-status';
 import { CodedError } from '../../../handlers/core/errors';
 import type { JobStore, Notifier, ObjectStore, WorkflowStarter } from '../../../handlers/steps/ports';
-import type { JobError, JobInput, ObjectPointer, OutputRecord } from '../../../handlers/workflow/events';
+import type { ByteRange, JobError, JobInput, ObjectPointer, OutputRecord } from '../../../handlers/workflow/events';
 import type { JobRecord, NotificationKind, StartClaim } from '../../../handlers/workflow/job-record';
 
 export class MemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, { body: Buffer; contentType: string }>();
   reads = 0;
+  /** Bytes handed out by getBytes, ranges included. */
+  bytesRead = 0;
 
-  async getBytes(pointer: ObjectPointer, options: { maxBytes: number }): Promise<Buffer> {
+  async getBytes(pointer: ObjectPointer, options: { maxBytes: number; range?: ByteRange }): Promise<Buffer> {
     this.reads += 1;
     const object = this.objects.get(`${pointer.bucket}/${pointer.key}`);
     if (!object) throw new Error(`no object ${pointer.bucket}/${pointer.key}`);
-    if (object.body.length > options.maxBytes) throw new CodedError('TOO_LARGE', 'too large');
-    return object.body;
+    const body = options.range ? object.body.subarray(options.range.start, options.range.end + 1) : object.body;
+    if (body.length > options.maxBytes) throw new CodedError('TOO_LARGE', 'too large');
+    this.bytesRead += body.length;
+    return body;
   }
 
   async put(pointer: { bucket: string; key: string }, body: Buffer, options: { contentType: string }): Promise<void> {
