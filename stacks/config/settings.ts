@@ -5,6 +5,7 @@
  */
 import { FUNCTION_SETTINGS } from './functions';
 import { GENERAL_SETTINGS } from './general';
+import { MONITORING_SETTINGS } from './monitoring';
 import type { Setting, ValueOf } from './kinds';
 import { PIPELINE_SETTINGS } from './pipeline';
 import { checkPipeline } from './pipeline-checks';
@@ -16,6 +17,7 @@ export const SETTINGS = Object.freeze({
   ...STORAGE_SETTINGS,
   ...PIPELINE_SETTINGS,
   ...FUNCTION_SETTINGS,
+  ...MONITORING_SETTINGS,
 });
 
 export type SettingName = keyof typeof SETTINGS;

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import type { Grantable, PolicyStatement } from '../shared/iam';
+import { metric, type Metric } from '../shared/metric';
 import { ServiceRole } from '../shared/role';
 
 /** Lambda's Node.js 24 runtime; the bundles target node24. */
@@ -49,11 +50,13 @@ export class PipelineFunction extends Construct implements Grantable {
   readonly role: ServiceRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly grantName: string;
+  readonly timeoutSeconds: number;
   private readonly variables: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id);
     this.grantName = props.functionName;
+    this.timeoutSeconds = props.timeoutSeconds ?? 30;
     this.variables = { NODE_OPTIONS: '--enable-source-maps', ...props.environment };
 
     const asset = new TerraformAsset(this, 'code', { path: props.code.path, type: AssetType.FILE, assetHash: props.code.sha256Hex });
@@ -81,7 +84,7 @@ export class PipelineFunction extends Construct implements Grantable {
       filename: asset.path,
       sourceCodeHash: props.code.sha256Base64,
       memorySize: props.memoryMb ?? 256,
-      timeout: props.timeoutSeconds ?? 30,
+      timeout: this.timeoutSeconds,
       // Lambda's -1 is "no reservation".
       reservedConcurrentExecutions: (props.reservedConcurrency ?? 10) || -1,
       ...(props.layers && props.layers.length > 0 ? { layers: [...props.layers] } : {}),
@@ -107,6 +110,11 @@ export class PipelineFunction extends Construct implements Grantable {
 
   addToRolePolicy(statement: PolicyStatement): void {
     this.role.addToRolePolicy(statement);
+  }
+
+  /** An AWS/Lambda metric of this function: Errors, Throttles, Invocations, Duration, ConcurrentExecutions… */
+  metric(metricName: string, options: { readonly statistic?: string; readonly label?: string } = {}): Metric {
+    return metric('AWS/Lambda', metricName, { FunctionName: this.function.functionName }, { ...options, label: options.label ?? `${this.grantName} ${metricName}` });
   }
 
   /** The statements granted so far (normalized). */

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { JOBS_TABLE_SCHEMA } from '../../../handlers/adapters/job-table';
 import type { Grantable } from '../shared/iam';
+import { metric, type Metric } from '../shared/metric';
 
 export interface JobsTableProps {
   readonly tableName: string;
@@ -45,6 +46,12 @@ export class JobsTable extends Construct {
 
   get tableName(): string {
     return this.table.name;
+  }
+
+  /** An AWS/DynamoDB metric of this table (ReadThrottleEvents, WriteThrottleEvents), or of one operation on it (SystemErrors). */
+  metric(metricName: string, options: { readonly operation?: string; readonly statistic?: string } = {}): Metric {
+    const dimensions = { TableName: this.table.name, ...(options.operation ? { Operation: options.operation } : {}) };
+    return metric('AWS/DynamoDB', metricName, dimensions, { ...options, label: options.operation ? `${options.operation} ${metricName}` : metricName });
   }
 
   /** Inserts new job records (start-workflow). */
