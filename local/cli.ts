@@ -3,10 +3,9 @@
  * (exit-codes.ts): 0 when every input got a verdict, 1 when the system failed, 2 for the user's
  * mistakes, 3 with --strict when a verdict is FAILED, 130 when interrupted.
  */
-import { appendFileSync, existsSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { format } from 'node:util';
 import { PIPELINE_DEFINITION as definition } from '../asl/definition';
 import { EXIT_SYSTEM_FAILED, EXIT_USER_MISTAKE, exitCodeFor } from './exit-codes';
 import { checkFaultStates, describeFault, FAULTS_ENV, FaultSpecError, parseFault, parseFaultList, type FaultSpec } from './faults';
@@ -15,6 +14,7 @@ import { trapInterrupt } from './interrupt';
 import { LocalSystemError } from './local-system-error';
 import { MiB } from './memory-budget';
 import { runLocalPipeline, type LocalPipelineOptions } from './pipeline';
+import { defaultFunctionLogFile } from './system';
 import { printable } from './printable';
 import { createProgress } from './progress';
 import { formatSummary } from './report';
@@ -56,8 +56,8 @@ Options:
                          ":after" runs the handler first. Repeatable; also read from the
                          ${FAULTS_ENV} environment variable (comma-separated).
   --strict               exit 3 when any input's verdict is FAILED (for CI)
-  --verbose              print each attempt of each state with its error, and the functions' log
-                         lines as they run (otherwise kept in a log file)
+  --verbose              print each attempt of each state with its error, and the functions' JSON
+                         log lines as they run, readable on a terminal (otherwise kept in a file)
   -h, --help             show this help
 
 Limits: MAX_INPUT_BYTES, MAX_INPUT_PIXELS and MAX_INPUT_FRAMES, as for npm run process (they win
@@ -106,34 +106,6 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
   };
 }
 
-/**
- * Sends the functions' console output to a file (or to stderr with --verbose) while the system
- * runs, so it does not tear through the progress bar; Lambda would send it to CloudWatch Logs.
- */
-function captureConsole(verbose: boolean): { logFile?: string; restore: () => void } {
-  const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-  const original = Object.fromEntries(methods.map((method) => [method, console[method]])) as Record<(typeof methods)[number], (...args: unknown[]) => void>;
-  const logFile = verbose ? undefined : join(tmpdir(), `image-processor-local-${process.pid}.log`);
-  let wrote = false;
-  for (const method of methods) {
-    console[method] = (...args: unknown[]) => {
-      const line = `${format(...args)}\n`;
-      if (logFile) {
-        appendFileSync(logFile, line);
-        wrote = true;
-      } else {
-        process.stderr.write(`\r\x1b[2K${line}`);
-      }
-    };
-  }
-  return {
-    get logFile() {
-      return wrote ? logFile : undefined;
-    },
-    restore: () => Object.assign(console, original),
-  };
-}
-
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
@@ -158,13 +130,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   const base = userDirectory();
   const progress = createProgress(process.stderr);
   const interrupt = trapInterrupt(say);
-  const logs = captureConsole(args.verbose);
+  const logFile = defaultFunctionLogFile();
   const options: LocalPipelineOptions = {
     inputs: args.inputs,
     outDir: args.outDir,
     base,
     faults: args.faults,
     signal: interrupt.signal,
+    // Lambda would send the lines to CloudWatch Logs; here they would tear through the progress bar.
+    functionLog: args.verbose ? { terminal: process.stderr } : { file: logFile },
     ...(args.preset === undefined ? {} : { preset: args.preset }),
     ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }),
     ...(args.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: args.memoryBudgetBytes }),
@@ -182,7 +156,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     result = await runLocalPipeline(options);
   } catch (error) {
     progress.finish();
-    logs.restore();
     interrupt.release();
     if (error instanceof UserError) {
       say(error.message);
@@ -190,18 +163,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const what = error instanceof LocalSystemError ? error.message : `unexpected failure: ${(error as Error)?.stack ?? String(error)}`;
     say(`local: the system failed — ${what}`);
-    if (logs.logFile) say(`Function logs: ${logs.logFile}`);
+    if (!args.verbose && existsSync(logFile)) say(`Function logs: ${logFile}`);
     return EXIT_SYSTEM_FAILED;
   }
   progress.finish();
-  logs.restore();
   interrupt.release();
   for (const note of result.notes) say(note);
   if (result.report.jobs.length === 0 && result.unfinished.length === 0) process.stdout.write(`No files found under ${args.inputs.map(printable).join(', ')}.\n`);
   if (args.faults.length > 0) process.stdout.write(`Injected faults: ${args.faults.map(describeFault).join(', ')}\n`);
   if (args.memoryBudgetBytes !== undefined) process.stdout.write(`Memory budget: ${Math.floor(args.memoryBudgetBytes / MiB)} MiB\n`);
   process.stdout.write(`${formatSummary(result.report, displayPath(result.outDir, base), displayPath(result.reportPath, base))}\n`);
-  if (logs.logFile) process.stdout.write(`Function logs: ${logs.logFile}\n`);
+  if (!args.verbose && existsSync(logFile)) process.stdout.write(`Function logs: ${logFile}\n`);
   if (result.report.interrupted) say(`Interrupted: ${result.unfinished.length} input(s) got no verdict; the partial report is marked "interrupted".`);
   if (result.problems.length > 0) {
     say(`\nlocal: the system failed (${result.problems.length} problem(s)); every other input above reached its result:`);

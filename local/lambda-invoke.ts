@@ -6,6 +6,7 @@
  * Lambda's JSON `{"errorType","errorMessage","trace"}`.
  */
 import type { Context } from 'aws-lambda';
+import { runAsFunction } from './function-output';
 import { createLambdaContext, type LocalFunction } from './lambda-context';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -85,7 +86,7 @@ export async function invokeLambda(fn: LocalFunction, handler: Handler, event: u
   try {
     const result = await Promise.race([
       Promise.resolve()
-        .then(() => handler(payload, context))
+        .then(() => runAsFunction(fn.functionName, () => handler(payload, context)))
         .catch((error: unknown) => {
           throw TaskFailure.fromHandlerError(error);
         }),

@@ -31,6 +31,8 @@ export interface LocalPipelineOptions {
   readonly retryIntervalMs?: number;
   /** More settings for the functions, e.g. `{ MAX_INPUT_BYTES: '1048576' }`. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Where the functions' log lines go. @default a file in the temp folder (system.ts) */
+  readonly functionLog?: LocalSystemOptions['functionLog'];
   /** Aborting it interrupts the run (Ctrl-C): a partial report marked interrupted is published. */
   readonly signal?: AbortSignal;
   readonly onStart?: (inputs: number) => void;
@@ -60,6 +62,7 @@ export async function runLocalPipeline(options: LocalPipelineOptions): Promise<L
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
     ...(options.environment ? { environment: options.environment } : {}),
+    ...(options.functionLog ? { functionLog: options.functionLog } : {}),
   };
   let system: LocalSystem;
   try {

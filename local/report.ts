@@ -4,6 +4,7 @@
  */
 import type { JobError, OutputRecord } from '../handlers/workflow/events';
 import { printable } from './printable';
+import { formatStateSummary, type StateSummary } from './state-metrics';
 
 /** An output as the job record holds it, located in the output folder instead of the bucket. */
 export interface ReportOutput extends Omit<OutputRecord, 'bucket' | 'key'> {
@@ -29,7 +30,13 @@ export interface ReportJob {
 
 export interface Report {
   readonly jobs: readonly ReportJob[];
-  readonly summary: { readonly succeeded: number; readonly failed: number; readonly ms: number };
+  readonly summary: {
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly ms: number;
+    /** Per Task state, from the StateDuration metrics the functions wrote (npm start only: npm run process runs no functions). */
+    readonly states?: Readonly<Record<string, StateSummary>>;
+  };
   /** Present (true) when the run was interrupted (Ctrl-C): `jobs` holds only the inputs that got a verdict. */
   readonly interrupted?: true;
   /** With `interrupted`: the inputs that got no verdict. */
@@ -37,11 +44,11 @@ export interface Report {
 }
 
 /** The report of a run; with `unfinished`, of a run that was interrupted before those inputs got a verdict. */
-export function buildReport(jobs: readonly ReportJob[], ms: number, unfinished?: readonly string[]): Report {
+export function buildReport(jobs: readonly ReportJob[], ms: number, unfinished?: readonly string[], states?: Readonly<Record<string, StateSummary>>): Report {
   const succeeded = jobs.filter((job) => job.status === 'SUCCEEDED').length;
   return {
     jobs,
-    summary: { succeeded, failed: jobs.length - succeeded, ms: Math.round(ms) },
+    summary: { succeeded, failed: jobs.length - succeeded, ms: Math.round(ms), ...(states === undefined ? {} : { states }) },
     ...(unfinished === undefined ? {} : { interrupted: true, unfinished }),
   };
 }
@@ -54,6 +61,7 @@ export function formatSummary(report: Report, outDir: string, reportPath: string
     ...report.jobs
       .filter((job) => job.status === 'FAILED')
       .map((job) => `  FAILED ${printable(job.input)}: ${job.error?.code ?? 'UNKNOWN'} — ${printable(job.error?.message ?? 'no reason recorded')}`),
+    ...formatStateSummary(report.summary.states ?? {}),
     ...(report.interrupted ? [`Interrupted: ${report.unfinished?.length ?? 0} input(s) got no verdict; the report lists them under "unfinished".`] : []),
     `Outputs: ${printable(outDir)}`,
     `Report:  ${printable(reportPath)}`,

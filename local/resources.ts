@@ -148,6 +148,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
       ]),
     ) as Record<EntrypointName, LocalFunction>,
     runtimeInputs: {
+      serviceName: stackName,
       processedBucket,
       workPrefix: settings.workPrefix,
       uploadsPrefix: settings.uploadsPrefix,

@@ -7,7 +7,8 @@
  * outcome back from the emulated services (job table, processed bucket, notification queue).
  */
 import type { Readable } from 'node:stream';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { resetAwsClients } from '../handlers/adapters/clients';
@@ -20,6 +21,7 @@ import { LocalSystemError } from './local-system-error';
 import { UserError } from './user-error';
 import { createClients, createResources, type Clients } from './provision';
 import type { FaultSpec } from './faults';
+import { FunctionLog, type FunctionLogDestination } from './function-log';
 import { loadHandler, loadTaskFunctions, renderLocalDefinition } from './functions';
 import { runBatch, type LocalRunResult, type ProcessOptions } from './batch';
 import type { InputFile } from './inputs';
@@ -46,6 +48,13 @@ export interface LocalSystemOptions {
   readonly retryIntervalMs?: number;
   /** More settings for the functions, e.g. `{ MAX_INPUT_BYTES: '1048576' }`. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Where the functions' log lines go. @default {@link defaultFunctionLogFile} */
+  readonly functionLog?: FunctionLogDestination;
+}
+
+/** The file the functions' log lines go to unless told otherwise: one per process, in the temp folder. */
+export function defaultFunctionLogFile(): string {
+  return join(tmpdir(), `image-processor-local-${process.pid}.log`);
 }
 
 export type { LocalRunResult, ProcessOptions };
@@ -81,6 +90,8 @@ export class LocalSystem {
     private readonly emulators: Emulators,
     private readonly restoreEnvironment: () => void,
     readonly concurrency: number,
+    /** The functions' log lines and the metrics read from them. */
+    readonly functionLog: FunctionLog,
   ) {
     this.inbox = new NotificationInbox(clients.sqs, notificationQueueUrl, topicArns);
   }
@@ -119,6 +130,7 @@ export class LocalSystem {
       throw new LocalSystemError(`Could not start the emulators (fauxqs, dynalite) on loopback: ${(error as Error).message}`);
     }
     let restoreEnvironment = () => {};
+    const functionLog = new FunctionLog(options.functionLog ?? { file: defaultFunctionLogFile() });
     let server: StepFunctionsServer | undefined;
     let system: LocalSystem | undefined;
     try {
@@ -157,10 +169,12 @@ export class LocalSystem {
         emulators,
         restoreEnvironment,
         concurrency,
+        functionLog,
       );
       return system;
     } catch (error) {
       restoreEnvironment();
+      functionLog.close();
       await server?.close().catch(() => {});
       await emulators.stop().catch(() => {});
       if (error instanceof LocalSystemError || error instanceof UserError) throw error;
@@ -288,6 +302,7 @@ export class LocalSystem {
         await this.emulators.stop();
       } finally {
         this.restoreEnvironment();
+        this.functionLog.close();
         if (active === this) active = undefined;
       }
     }

@@ -124,6 +124,7 @@ export class ImageProcessorStack extends TerraformStack {
 
     this.pipeline = new ImagePipeline(this, 'functions', {
       namePrefix: config.stackName,
+      serviceName: config.stackName,
       code: props.artifacts.functions,
       sharpLayer: props.artifacts.sharpLayer,
       storage: this.storage,
@@ -141,6 +142,8 @@ export class ImageProcessorStack extends TerraformStack {
       ),
       workflowType: settings.workflowType,
       logRetentionDays: settings.logRetentionDays,
+      applicationLogLevel: settings.functionLogLevel,
+      systemLogLevel: settings.functionSystemLogLevel,
       jobTtlDays: settings.jobTtlDays,
       limits: { maxBytes: settings.maxInputBytes, maxPixels: settings.maxInputPixels, maxFrames: settings.maxInputFrames },
       ...(settings.imagePreset ? { imagePreset: settings.imagePreset } : {}),

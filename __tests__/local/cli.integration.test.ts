@@ -81,14 +81,12 @@ describe('exit status of main() (in-process)', () => {
 
   it('is 1 saying what failed when the system fails', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'local-cli-'));
-    const error = jest.spyOn(console, 'error').mockImplementation(() => {});
     try {
       await writeFile(join(dir, 'notes.jpg'), 'not an image');
       const { code, stderr } = await runMain([join(dir, 'notes.jpg'), '--out', join(dir, 'out'), '--fail', 'NotifyError=INTERNAL:*']);
       expect(code).toBe(1);
       expect(stderr).toMatch(/local: the system failed \(\d problem\(s\)\); .*\n  - .*notes\.jpg: Execution .* ended FAILED with INTERNAL/);
     } finally {
-      error.mockRestore();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -130,13 +130,13 @@ export class DynamoJobStore {
           ConditionExpression: `#status IN (${allowed.map((_, index) => `:from${index}`).join(', ')})`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: marshall(values, MARSHALL_OPTIONS),
-          // The notification marker comes back with the write, so a terminal step needs no extra read.
+          // The job comes back with the write (its notification marker, its history), so a terminal step needs no extra read.
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      const notified = response.Attributes ? (unmarshall(response.Attributes) as Partial<JobRecord>).notified : undefined;
-      return notified ? { applied: true, notified } : { applied: true };
+      const record = response.Attributes ? (unmarshall(response.Attributes) as JobRecord) : undefined;
+      return { applied: true, ...(record?.notified ? { notified: record.notified } : {}), ...(record ? { record } : {}) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw toAdapterError('DynamoDB UpdateItem', error);
       // DynamoDB returns the item that failed the condition; emulators that do not fall back to a read.

@@ -66,7 +66,9 @@ export interface EntrypointDescription {
 
 const IMAGE_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 2048, timeoutSeconds: 120, reservedConcurrency: 20, needsSharp: true } as const;
 const NOTIFY_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10, needsSharp: false } as const;
-const STEP_SETTINGS = ['processedBucket', 'workPrefix', 'jobsTable'] as const;
+/** What every entrypoint's logger and metrics read (handlers/runtime/telemetry.ts). */
+const TELEMETRY_SETTINGS = ['serviceName'] as const;
+const STEP_SETTINGS = [...TELEMETRY_SETTINGS, 'processedBucket', 'workPrefix', 'jobsTable'] as const;
 
 export const MANIFEST = {
   'start-workflow': {
@@ -77,7 +79,7 @@ export const MANIFEST = {
     timeoutSeconds: 30,
     reservedConcurrency: 10,
     needsSharp: false,
-    environment: ['jobsTable', 'jobTtlDays', 'stateMachineArn', 'uploadsPrefix'],
+    environment: [...TELEMETRY_SETTINGS, 'jobsTable', 'jobTtlDays', 'stateMachineArn', 'uploadsPrefix'],
     access: { jobs: ['create', 'start'], stateMachine: ['start'] },
   },
   validate: {

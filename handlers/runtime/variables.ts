@@ -58,6 +58,11 @@ function optionalCount(name: string, unit: string, code: ErrorCode): Variable<nu
 
 /** Every runtime setting, by the name entrypoints use for it. */
 export const RUNTIME_SETTINGS = {
+  /**
+   * Read by Powertools, not by our code: the `service` key of every log line and the `service`
+   * dimension of every metric — the stack's name, which the alarms and the dashboard select by.
+   */
+  serviceName: required('POWERTOOLS_SERVICE_NAME'),
   /** The processed bucket: outputs under `<jobId>/`, scratch under the work prefix. */
   processedBucket: required('PROCESSED_BUCKET'),
   workPrefix: prefix('WORK_PREFIX', DEFAULT_WORK_PREFIX, { emptyMeansDefault: true }),

@@ -50,6 +50,8 @@ export interface AdvanceResult {
   readonly current?: JobStatus;
   /** Whether (and where) the job's outcome has already been published. */
   readonly notified?: NotificationKind;
+  /** The job as the write left it, when it was applied. */
+  readonly record?: JobRecord;
 }
 
 /**

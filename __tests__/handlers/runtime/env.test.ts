@@ -2,6 +2,7 @@ import { readRuntimeEnv, readRuntimeSettings, runtimeVariables, writeRuntimeEnv,
 import { ENTRYPOINTS, MANIFEST } from '../../../handlers/runtime/manifest';
 
 const INPUTS: AllRuntimeInputs = {
+  serviceName: 'image-processor-test',
   processedBucket: 'processed',
   workPrefix: 'tmp/',
   uploadsPrefix: 'incoming/',
@@ -42,28 +43,31 @@ describe('writeRuntimeEnv', () => {
   });
 });
 
+/** Every entrypoint needs it (Powertools reads it); these cases are about the others. */
+const SERVICE = { POWERTOOLS_SERVICE_NAME: INPUTS.serviceName };
+
 describe('readRuntimeEnv', () => {
   it('says which variable is missing or empty', () => {
-    expect(() => readRuntimeEnv('notify-error', { PROCESSED_BUCKET: 'out', JOBS_TABLE: 'jobs' })).toThrow(
+    expect(() => readRuntimeEnv('notify-error', { ...SERVICE, PROCESSED_BUCKET: 'out', JOBS_TABLE: 'jobs' })).toThrow(
       'Expected the environment variable ERROR_TOPIC_ARN to be set, but it is missing.',
     );
-    expect(() => readRuntimeEnv('resize', { PROCESSED_BUCKET: 'out', JOBS_TABLE: '' })).toThrow(
+    expect(() => readRuntimeEnv('resize', { ...SERVICE, PROCESSED_BUCKET: 'out', JOBS_TABLE: '' })).toThrow(
       expect.objectContaining({ code: 'INTERNAL', message: expect.stringContaining('JOBS_TABLE to be set, but it is empty.') }),
     );
   });
 
   it('defaults the scratch prefix (also when empty: that would be the whole bucket) and the uploads prefix (empty means every key)', () => {
-    const step = { PROCESSED_BUCKET: 'out', JOBS_TABLE: 'jobs' };
+    const step = { ...SERVICE, PROCESSED_BUCKET: 'out', JOBS_TABLE: 'jobs' };
     expect(readRuntimeEnv('resize', step).workPrefix).toBe('_work/');
     expect(readRuntimeEnv('resize', { ...step, WORK_PREFIX: '' }).workPrefix).toBe('_work/');
     expect(readRuntimeEnv('resize', { ...step, WORK_PREFIX: 'tmp/' }).workPrefix).toBe('tmp/');
-    const starter = { JOBS_TABLE: 'jobs', STATE_MACHINE_ARN: INPUTS.stateMachineArn };
+    const starter = { ...SERVICE, JOBS_TABLE: 'jobs', STATE_MACHINE_ARN: INPUTS.stateMachineArn };
     expect(readRuntimeEnv('start-workflow', starter).uploadsPrefix).toBe('uploads/');
     expect(readRuntimeEnv('start-workflow', { ...starter, UPLOADS_PREFIX: '' }).uploadsPrefix).toBe('');
   });
 
   it('reads whole numbers and names a bad value', () => {
-    const starter = { JOBS_TABLE: 'jobs', STATE_MACHINE_ARN: INPUTS.stateMachineArn };
+    const starter = { ...SERVICE, JOBS_TABLE: 'jobs', STATE_MACHINE_ARN: INPUTS.stateMachineArn };
     expect(readRuntimeEnv('start-workflow', starter).jobTtlDays).toBeUndefined();
     expect(readRuntimeEnv('start-workflow', { ...starter, JOB_TTL_DAYS: '7' }).jobTtlDays).toBe(7);
     expect(() => readRuntimeEnv('start-workflow', { ...starter, JOB_TTL_DAYS: '0.5' })).toThrow(

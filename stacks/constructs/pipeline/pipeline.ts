@@ -17,7 +17,7 @@ import { describeEntrypoint, entrypointTriggeredBy, ENTRYPOINTS, MANIFEST, TASK_
 import type { SharpLayer } from '../../packaging/sharp-layer';
 import type { ImageStorage } from '../storage/storage';
 import { grantAccess } from './access';
-import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, PipelineFunction, type FunctionCode } from './function';
+import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, PipelineFunction, type FunctionCode, type PipelineFunctionProps } from './function';
 import type { JobsTable } from './jobs-table';
 import type { ImageStateMachine } from './state-machine';
 import type { NotificationTopics } from './topics';
@@ -33,6 +33,8 @@ export type SharpLayerArtifact = Pick<SharpLayer, 'path' | 'sha256Base64' | 'sha
 export interface ImagePipelineProps {
   /** Prefix of every name: `<prefix>-<entrypoint>`, `<prefix>-sharp`, `<prefix>-start-workflow-dlq`. */
   readonly namePrefix: string;
+  /** The `service` of every log line and metric: what the alarms and the dashboard select by (the stack's name). */
+  readonly serviceName: string;
   readonly code: Readonly<Record<EntrypointName, FunctionPackage>>;
   readonly sharpLayer: SharpLayerArtifact;
   readonly storage: ImageStorage;
@@ -46,6 +48,10 @@ export interface ImagePipelineProps {
   readonly logRetentionDays?: number;
   /** @default 30 */
   readonly jobTtlDays?: number;
+  /** @default 'INFO' */
+  readonly applicationLogLevel?: PipelineFunctionProps['applicationLogLevel'];
+  /** @default 'INFO' */
+  readonly systemLogLevel?: PipelineFunctionProps['systemLogLevel'];
   /** @default DEFAULT_LIMITS of handlers/core/limits.ts */
   readonly limits?: { readonly maxBytes: number; readonly maxPixels: number; readonly maxFrames: number };
   /** Preset JSON. @default the handlers' built-in preset */
@@ -88,6 +94,7 @@ export class ImagePipeline extends Construct {
 
     const limits = props.limits ?? DEFAULT_LIMITS;
     const inputs: AllRuntimeInputs = {
+      serviceName: props.serviceName,
       processedBucket: storage.processedBucket.bucket,
       workPrefix: storage.workPrefix,
       uploadsPrefix: storage.uploadsPrefix,
@@ -118,6 +125,8 @@ export class ImagePipeline extends Construct {
         environment: writeRuntimeEnv(name, inputs),
         ...(this.sharpLayer && entry.needsSharp ? { layers: [this.sharpLayer.arn] } : {}),
         logRetentionDays: props.logRetentionDays ?? 365,
+        applicationLogLevel: props.applicationLogLevel ?? 'INFO',
+        systemLogLevel: props.systemLogLevel ?? 'INFO',
       });
       grantAccess(fn, entry.access, { storage, table, topics });
       functions[name] = fn;

@@ -67,7 +67,7 @@ describe('ImagePipeline', () => {
         architectures: ['arm64'],
         handler: 'index.handler',
         tracing_config: { mode: 'Active' },
-        logging_config: { log_format: 'Text', log_group: `\${aws_cloudwatch_log_group.functions_${name.replace(/-/g, '_')}_log_group.name}` },
+        logging_config: { log_format: 'JSON', application_log_level: 'INFO', system_log_level: 'INFO', log_group: `\${aws_cloudwatch_log_group.functions_${name.replace(/-/g, '_')}_log_group.name}` },
       });
     }
     const functions = resources(json, 'aws_lambda_function');
@@ -89,6 +89,7 @@ describe('ImagePipeline', () => {
       JOBS_TABLE: '${aws_dynamodb_table.jobs_table.name}',
       JOB_TTL_DAYS: '30',
       NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'image-processor-dev',
       STATE_MACHINE_ARN: '${aws_sfn_state_machine.workflow_state_machine.arn}',
       UPLOADS_PREFIX: 'uploads/',
     });
@@ -180,12 +181,12 @@ describe('ImagePipeline', () => {
     const table = new JobsTable(stack, 'jobs', { tableName: 'jobs' });
     const key = new StackKey(stack, 'key', { alias: 'alias/t', accountId: '123456789012', partition: 'aws', region: 'eu-west-1' });
     const topics = new NotificationTopics(stack, 'topics', { successTopicName: 's', errorTopicName: 'e', key, region: 'eu-west-1' });
-    new ImagePipeline(stack, 'functions', { namePrefix: 'p', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
+    new ImagePipeline(stack, 'functions', { namePrefix: 'p', serviceName: 'p', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
     expect(() => Testing.synth(stack, true)).toThrow(/The functions need the state machine/);
 
     const withCanvas = { ...artifacts.functions, resize: { ...artifacts.functions.resize, externals: ['sharp', 'canvas'] } };
     expect(
-      () => new ImagePipeline(stack, 'other', { namePrefix: 'q', code: withCanvas, sharpLayer: artifacts.sharpLayer, storage, table, topics }),
+      () => new ImagePipeline(stack, 'other', { namePrefix: 'q', serviceName: 'q', code: withCanvas, sharpLayer: artifacts.sharpLayer, storage, table, topics }),
     ).toThrow('The resize bundle requires canvas at run time, but only sharp is provided (by the layer).');
   });
 });
