@@ -8,7 +8,7 @@ import type { Construct, Node } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
+import { FUNCTIONS, type FunctionName } from '../handlers/runtime/manifest';
 import { configureBackend } from './backend';
 import type { BackendConfig } from './config/backend';
 import { memorySettingName, reservedConcurrencySettingName, timeoutSettingName } from './config/functions';
@@ -33,7 +33,7 @@ export interface ImageProcessorStackProps {
   readonly config: StageConfig;
   readonly backend: BackendConfig;
   readonly artifacts: {
-    readonly functions: Readonly<Record<EntrypointName, FunctionPackage>>;
+    readonly functions: Readonly<Record<FunctionName, FunctionPackage>>;
     readonly sharpLayer: SharpLayerArtifact;
   };
   /** Where local state files live (the directory holding cdktf.json). */
@@ -130,7 +130,7 @@ export class ImageProcessorStack extends TerraformStack {
       table: this.jobs,
       topics: this.topics,
       sizes: Object.fromEntries(
-        ENTRYPOINTS.map((name) => [
+        FUNCTIONS.map((name) => [
           name,
           {
             memoryMb: settings[memorySettingName(name)],
