@@ -32,6 +32,7 @@ import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { reconcilerFor } from './reconciler';
 import { LocalStateMachine, type TaskAttempt } from './state-machine';
 import { StepFunctionsServer, type ExecutionRecord } from './step-functions-server';
+import { watchUploads } from './upload-events';
 
 export interface LocalSystemOptions {
   /** The stack stage whose names and settings are used. @default 'local' */
@@ -46,6 +47,11 @@ export interface LocalSystemOptions {
   readonly retryIntervalMs?: number;
   /** More settings for the functions, e.g. `{ MAX_INPUT_BYTES: '1048576' }`. */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Deliver every object any client puts under the uploads prefix to start-workflow, as S3's
+   * notification does (`npm run serve`); otherwise only `deliver` does. @default false
+   */
+  readonly notifyUploads?: boolean;
 }
 
 export type { LocalRunResult, ProcessOptions };
@@ -114,7 +120,7 @@ export class LocalSystem {
     }
     let emulators: Emulators;
     try {
-      emulators = await startEmulators();
+      emulators = await startEmulators({ uploadEvents: options.notifyUploads ?? false });
     } catch (error) {
       throw new LocalSystemError(`Could not start the emulators (fauxqs, dynalite) on loopback: ${(error as Error).message}`);
     }
@@ -158,6 +164,7 @@ export class LocalSystem {
         restoreEnvironment,
         concurrency,
       );
+      if (options.notifyUploads) system.notifyUploads();
       return system;
     } catch (error) {
       restoreEnvironment();
@@ -166,6 +173,15 @@ export class LocalSystem {
       if (error instanceof LocalSystemError || error instanceof UserError) throw error;
       throw new LocalSystemError(`Could not set up the local resources: ${(error as Error).message}`);
     }
+  }
+
+  private stopNotifications: (() => void) | undefined;
+
+  private notifyUploads(): void {
+    this.stopNotifications = watchUploads(this.emulators.fauxqs.spy, this.resources.rawBucket, this.resources.uploadsPrefix, async (key) => {
+      const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: this.resources.rawBucket, Key: key }));
+      await this.deliver([{ bucket: this.resources.rawBucket, key, size: head.ContentLength ?? 0, eTag: head.ETag ?? '', region: this.resources.region }]);
+    });
   }
 
   /** Replaces the faults injected into executions started from now on. */
@@ -279,6 +295,7 @@ export class LocalSystem {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopNotifications?.();
     try {
       await this.stepFunctions.close();
     } finally {

@@ -63,6 +63,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(options.gallery.html));
   app.get('/gallery.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(options.gallery.js));
+  // Browsers ask for it unprompted; there is none.
+  app.get('/favicon.ico', async (_request, reply) => reply.status(204).send());
   app.get('/gallery.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(options.gallery.css));
 
   await app.register(async (v1) => {
