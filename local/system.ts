@@ -178,8 +178,12 @@ export class LocalSystem {
   private stopNotifications: (() => void) | undefined;
 
   private notifyUploads(): void {
+    // fauxqs reports a presigned POST twice (the form, and the object it stores); S3 sends one event per object revision.
+    const delivered = new Map<string, string>();
     this.stopNotifications = watchUploads(this.emulators.fauxqs.spy, this.resources.rawBucket, this.resources.uploadsPrefix, async (key) => {
       const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: this.resources.rawBucket, Key: key }));
+      if (delivered.get(key) === head.ETag) return;
+      delivered.set(key, head.ETag ?? '');
       await this.deliver([{ bucket: this.resources.rawBucket, key, size: head.ContentLength ?? 0, eTag: head.ETag ?? '', region: this.resources.region }]);
     });
   }
