@@ -175,7 +175,7 @@ export class ImageProcessorStack extends TerraformStack {
       { name: 'start-workflow', messagesVisible: deadLetterDepth(this.pipeline.failedEvents) },
       { name: 'reconcile', messagesVisible: deadLetterDepth(this.reconciler.failedEvents) },
     ];
-    const functions = ENTRYPOINTS.map((name) => this.pipeline.functions[name]);
+    const functions = FUNCTIONS.map((name) => this.pipeline.functions[name]);
     const machine = pipelineDefinition((entrypoint) => entrypoint);
     this.monitoring = new Monitoring(this, 'monitoring', {
       stackName: config.stackName,
@@ -185,7 +185,7 @@ export class ImageProcessorStack extends TerraformStack {
       key: this.key,
       alarms: { functions, stateMachine: this.stateMachine, deadLetterQueues, table: this.jobs, topics: this.topics },
       dashboard: {
-        functions: ENTRYPOINTS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
+        functions: FUNCTIONS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
         stateMachine: this.stateMachine,
         taskStates: taskStates(machine),
         transitionsPerExecution: statesOnHappyPath(machine),
