@@ -5,6 +5,7 @@
  */
 import type { JobStatus } from '../../core/job-status';
 import type { UploadRecord } from '../../adapters/upload-store';
+import type { OutputRecord } from '../../workflow/events';
 import type { JobRecord } from '../../workflow/job-record';
 
 /** The state of the image pipeline each recorded status means (asl/definition.ts). */
@@ -17,15 +18,8 @@ const STATE_OF_STATUS: Readonly<Record<JobStatus, string>> = {
   FAILED: 'NotifyError',
 };
 
-export interface OutputView {
-  readonly name: string;
-  readonly filter: string | null;
-  readonly format: string;
-  readonly width: number;
-  readonly height: number;
-  readonly bytes: number;
-  readonly url: string;
-}
+/** An output as the API shows it: where it is stored gives way to a short-lived URL. */
+export type OutputView = Omit<OutputRecord, 'bucket' | 'key'> & { readonly url: string };
 
 export interface UploadView {
   readonly uploadId: string;
