@@ -11,8 +11,8 @@ import { executionTimeoutSeconds } from '../asl/render';
 import { JOBS_TABLE_SCHEMA } from '../handlers/adapters/job-table';
 import { isCodedError } from '../handlers/core/errors';
 import { staleJobSeconds } from '../handlers/steps/reconcile';
-import { readRuntimeSettings, writeRuntimeEnv, type AllRuntimeInputs } from '../handlers/runtime/env';
-import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
+import { readRuntimeSettings, writeRuntimeEnv, type FunctionRuntimeInputs } from '../handlers/runtime/env';
+import { FUNCTIONS, type FunctionName } from '../handlers/runtime/manifest';
 import { ConfigError } from '../stacks/config/errors';
 import { memorySettingName, timeoutSettingName } from '../stacks/config/functions';
 import { resourceNames } from '../stacks/config/names';
@@ -42,13 +42,13 @@ export interface LocalResources {
   readonly errorTopic: string;
   readonly stateMachineName: string;
   readonly workflowType: 'STANDARD' | 'EXPRESS';
-  readonly functions: Readonly<Record<EntrypointName, LocalFunction>>;
+  readonly functions: Readonly<Record<FunctionName, LocalFunction>>;
   /** The functions' runtime settings the stack config decides; the ARNs come when the topics and the state machine exist. */
-  readonly runtimeInputs: Omit<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
+  readonly runtimeInputs: Omit<FunctionRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
 }
 
 /** Created at run time, on the emulators. */
-export type LocalArns = Pick<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
+export type LocalArns = Pick<FunctionRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
 
 /**
  * Every function's variables, written as the stack writes them. The functions share one process
@@ -56,9 +56,9 @@ export type LocalArns = Pick<AllRuntimeInputs, 'successTopicArn' | 'errorTopicAr
  * function that reads it.
  */
 export function functionEnvironment(resources: LocalResources, arns: LocalArns): Record<string, string> {
-  const inputs: AllRuntimeInputs = { ...resources.runtimeInputs, ...arns };
+  const inputs: FunctionRuntimeInputs = { ...resources.runtimeInputs, ...arns };
   const merged: Record<string, string> = {};
-  for (const name of ENTRYPOINTS) {
+  for (const name of FUNCTIONS) {
     for (const [variable, value] of Object.entries(writeRuntimeEnv(name, inputs))) {
       if (merged[variable] !== undefined && merged[variable] !== value) {
         throw new Error(`Expected every function to get the same ${variable}, but ${name} gets ${JSON.stringify(value)} and another ${JSON.stringify(merged[variable])}.`);
@@ -137,7 +137,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
     stateMachineName: names.stateMachine,
     workflowType: settings.workflowType,
     functions: Object.fromEntries(
-      ENTRYPOINTS.map((entrypoint): [EntrypointName, LocalFunction] => [
+      FUNCTIONS.map((entrypoint): [FunctionName, LocalFunction] => [
         entrypoint,
         {
           functionName: names.functionName(entrypoint),
@@ -146,7 +146,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
           memoryMb: settings[memorySettingName(entrypoint)],
         },
       ]),
-    ) as Record<EntrypointName, LocalFunction>,
+    ) as Record<FunctionName, LocalFunction>,
     runtimeInputs: {
       serviceName: stackName,
       processedBucket,

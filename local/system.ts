@@ -34,6 +34,7 @@ import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { reconcilerFor } from './reconciler';
 import { LocalStateMachine, type TaskAttempt } from './state-machine';
 import { StepFunctionsServer, type ExecutionRecord } from './step-functions-server';
+import { watchUploads } from './upload-events';
 
 export interface LocalSystemOptions {
   /** The stack stage whose names and settings are used. @default 'local' */
@@ -50,6 +51,11 @@ export interface LocalSystemOptions {
   readonly environment?: Readonly<Record<string, string>>;
   /** Where the functions' log lines go. @default {@link defaultFunctionLogFile} */
   readonly functionLog?: FunctionLogDestination;
+  /**
+   * Deliver every object any client puts under the uploads prefix to start-workflow, as S3's
+   * notification does (`npm run serve`); otherwise only `deliver` does. @default false
+   */
+  readonly notifyUploads?: boolean;
 }
 
 /** The file the functions' log lines go to unless told otherwise: one per process, in the temp folder. */
@@ -125,7 +131,7 @@ export class LocalSystem {
     }
     let emulators: Emulators;
     try {
-      emulators = await startEmulators();
+      emulators = await startEmulators({ uploadEvents: options.notifyUploads ?? false });
     } catch (error) {
       throw new LocalSystemError(`Could not start the emulators (fauxqs, dynalite) on loopback: ${(error as Error).message}`);
     }
@@ -171,6 +177,7 @@ export class LocalSystem {
         concurrency,
         functionLog,
       );
+      if (options.notifyUploads) system.notifyUploads();
       return system;
     } catch (error) {
       restoreEnvironment();
@@ -180,6 +187,19 @@ export class LocalSystem {
       if (error instanceof LocalSystemError || error instanceof UserError) throw error;
       throw new LocalSystemError(`Could not set up the local resources: ${(error as Error).message}`);
     }
+  }
+
+  private stopNotifications: (() => void) | undefined;
+
+  private notifyUploads(): void {
+    // fauxqs reports a presigned POST twice (the form, and the object it stores); S3 sends one event per object revision.
+    const delivered = new Map<string, string>();
+    this.stopNotifications = watchUploads(this.emulators.fauxqs.spy, this.resources.rawBucket, this.resources.uploadsPrefix, async (key) => {
+      const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: this.resources.rawBucket, Key: key }));
+      if (delivered.get(key) === head.ETag) return;
+      delivered.set(key, head.ETag ?? '');
+      await this.deliver([{ bucket: this.resources.rawBucket, key, size: head.ContentLength ?? 0, eTag: head.ETag ?? '', region: this.resources.region }]);
+    });
   }
 
   /** Replaces the faults injected into executions started from now on. */
@@ -293,6 +313,7 @@ export class LocalSystem {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopNotifications?.();
     try {
       await this.stepFunctions.close();
     } finally {

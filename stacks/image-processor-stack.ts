@@ -8,7 +8,7 @@ import type { Construct, Node } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
+import { FUNCTIONS, type FunctionName } from '../handlers/runtime/manifest';
 import { configureBackend } from './backend';
 import type { BackendConfig } from './config/backend';
 import { memorySettingName, reservedConcurrencySettingName, timeoutSettingName } from './config/functions';
@@ -33,7 +33,7 @@ export interface ImageProcessorStackProps {
   readonly config: StageConfig;
   readonly backend: BackendConfig;
   readonly artifacts: {
-    readonly functions: Readonly<Record<EntrypointName, FunctionPackage>>;
+    readonly functions: Readonly<Record<FunctionName, FunctionPackage>>;
     readonly sharpLayer: SharpLayerArtifact;
   };
   /** Where local state files live (the directory holding cdktf.json). */
@@ -131,7 +131,7 @@ export class ImageProcessorStack extends TerraformStack {
       table: this.jobs,
       topics: this.topics,
       sizes: Object.fromEntries(
-        ENTRYPOINTS.map((name) => [
+        FUNCTIONS.map((name) => [
           name,
           {
             memoryMb: settings[memorySettingName(name)],
@@ -178,7 +178,7 @@ export class ImageProcessorStack extends TerraformStack {
       { name: 'start-workflow', messagesVisible: deadLetterDepth(this.pipeline.failedEvents) },
       { name: 'reconcile', messagesVisible: deadLetterDepth(this.reconciler.failedEvents) },
     ];
-    const functions = ENTRYPOINTS.map((name) => this.pipeline.functions[name]);
+    const functions = FUNCTIONS.map((name) => this.pipeline.functions[name]);
     const machine = pipelineDefinition((entrypoint) => entrypoint);
     this.monitoring = new Monitoring(this, 'monitoring', {
       stackName: config.stackName,
@@ -188,7 +188,7 @@ export class ImageProcessorStack extends TerraformStack {
       key: this.key,
       alarms: { functions, stateMachine: this.stateMachine, deadLetterQueues, table: this.jobs, topics: this.topics },
       dashboard: {
-        functions: ENTRYPOINTS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
+        functions: FUNCTIONS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
         stateMachine: this.stateMachine,
         taskStates: taskStates(machine),
         transitionsPerExecution: statesOnHappyPath(machine),

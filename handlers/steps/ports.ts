@@ -23,7 +23,7 @@ export interface ObjectStore {
 }
 
 export interface JobStore {
-  create(job: JobInput): Promise<{ created: boolean }>;
+  create(job: JobInput, upload?: { readonly uploadId: string }): Promise<{ created: boolean }>;
   advance(jobId: string, status: JobStatus, fields?: { error?: JobError; outputs?: OutputRecord[]; details?: Record<string, unknown> }): Promise<AdvanceResult>;
   get(jobId: string): Promise<JobRecord | undefined>;
   claimStart(jobId: string, leaseSeconds: number): Promise<StartClaim>;

@@ -42,6 +42,9 @@ export interface JobRecord {
   /** While the job is open: its partition of the open-jobs index, and when it was created (ISO-8601). */
   readonly openShard?: string;
   readonly openSince?: string;
+  /** The API upload whose object started the job (from its key), and the job's place among that upload's jobs. */
+  readonly uploadId?: string;
+  readonly uploadSort?: string;
 }
 
 export interface AdvanceResult {

@@ -1,7 +1,7 @@
-import { readRuntimeEnv, readRuntimeSettings, runtimeVariables, writeRuntimeEnv, type AllRuntimeInputs } from '../../../handlers/runtime/env';
-import { ENTRYPOINTS, MANIFEST } from '../../../handlers/runtime/manifest';
+import { readRuntimeEnv, readRuntimeSettings, runtimeVariables, writeRuntimeEnv, type FunctionRuntimeInputs } from '../../../handlers/runtime/env';
+import { FUNCTIONS, MANIFEST } from '../../../handlers/runtime/manifest';
 
-const INPUTS: AllRuntimeInputs = {
+const INPUTS: FunctionRuntimeInputs = {
   serviceName: 'image-processor-test',
   processedBucket: 'processed',
   workPrefix: 'tmp/',
@@ -20,7 +20,7 @@ const INPUTS: AllRuntimeInputs = {
 
 describe('writeRuntimeEnv', () => {
   it('writes exactly the variables each entrypoint declares', () => {
-    for (const name of ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       expect(Object.keys(writeRuntimeEnv(name, INPUTS)).sort()).toEqual(runtimeVariables(name).sort());
     }
     expect(writeRuntimeEnv('notify-success', INPUTS)).not.toHaveProperty('ERROR_TOPIC_ARN');
@@ -35,7 +35,7 @@ describe('writeRuntimeEnv', () => {
   });
 
   it('round-trips through readRuntimeEnv for every entrypoint', () => {
-    for (const name of ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       const read = readRuntimeEnv(name, writeRuntimeEnv(name, INPUTS));
       const expected = Object.fromEntries(MANIFEST[name].environment.map((setting) => [setting, INPUTS[setting]]));
       expect(read).toEqual(expected);
@@ -80,7 +80,7 @@ describe('readRuntimeEnv', () => {
   });
 
   it('returns only the settings the entrypoint declares', () => {
-    const everything = Object.fromEntries(ENTRYPOINTS.flatMap((name) => Object.entries(writeRuntimeEnv(name, INPUTS))));
+    const everything = Object.fromEntries(FUNCTIONS.flatMap((name) => Object.entries(writeRuntimeEnv(name, INPUTS))));
     expect(Object.keys(readRuntimeEnv('resize', everything)).sort()).toEqual([...MANIFEST.resize.environment].sort());
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { CodedError, isCodedError } from '../../core/errors';
-import { MANIFEST, type EntrypointName } from '../../runtime/manifest';
+import { MANIFEST, type FunctionName } from '../../runtime/manifest';
 import { recordStepDuration } from '../../runtime/outcome-telemetry';
 import { invocationTelemetry, type Telemetry } from '../../runtime/telemetry';
 
@@ -23,7 +23,7 @@ function correlationKeys(event: unknown): Record<string, string> {
 }
 
 export function lambdaHandler<Result>(
-  entrypoint: EntrypointName,
+  entrypoint: FunctionName,
   run: (event: unknown, context: Context, telemetry: Telemetry) => Promise<Result>,
 ): LambdaHandler<unknown, Result> {
   const timed = MANIFEST[entrypoint].trigger === 'task';
