@@ -27,6 +27,8 @@ import { invokeLambda } from './lambda-invoke';
 import { LOCAL_ACCOUNT_ID } from './lambda-context';
 import { NotificationInbox, type ReceivedNotification } from './notifications';
 import type { OutcomeSources } from './outcomes';
+import { startIamEnforcement } from './iam/start';
+import type { IamEnforcement } from './iam/enforcement';
 import { functionEnvironment, localResources, type LocalResources } from './resources';
 import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { reconcilerFor } from './reconciler';
@@ -46,6 +48,8 @@ export interface LocalSystemOptions {
   readonly retryIntervalMs?: number;
   /** More settings for the functions, e.g. `{ MAX_INPUT_BYTES: '1048576' }`. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Entrypoint → a policy document that replaces its synthesized role policy (iam/). */
+  readonly policies?: Readonly<Partial<Record<string, unknown>>>;
 }
 
 export type { LocalRunResult, ProcessOptions };
@@ -81,6 +85,9 @@ export class LocalSystem {
     private readonly emulators: Emulators,
     private readonly restoreEnvironment: () => void,
     readonly concurrency: number,
+    /** Holds every SDK call of the functions to their role policies. */
+    readonly iam: IamEnforcement,
+    private readonly stopIam: () => void,
   ) {
     this.inbox = new NotificationInbox(clients.sqs, notificationQueueUrl, topicArns);
   }
@@ -112,10 +119,12 @@ export class LocalSystem {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new LocalSystemError(`Expected a concurrency of at least 1, but received ${concurrency}.`);
     }
+    const iam = await startIamEnforcement({ ...(options.stage ? { stage: options.stage } : {}), functions: resources.functions, ...(options.policies ? { policies: options.policies } : {}) });
     let emulators: Emulators;
     try {
       emulators = await startEmulators();
     } catch (error) {
+      iam.stop();
       throw new LocalSystemError(`Could not start the emulators (fauxqs, dynalite) on loopback: ${(error as Error).message}`);
     }
     let restoreEnvironment = () => {};
@@ -157,9 +166,12 @@ export class LocalSystem {
         emulators,
         restoreEnvironment,
         concurrency,
+        iam.enforcement,
+        iam.stop,
       );
       return system;
     } catch (error) {
+      iam.stop();
       restoreEnvironment();
       await server?.close().catch(() => {});
       await emulators.stop().catch(() => {});
@@ -283,7 +295,7 @@ export class LocalSystem {
       await this.stepFunctions.close();
     } finally {
       for (const client of Object.values(this.clients)) client.destroy();
-      resetAwsClients();
+      this.stopIam();
       try {
         await this.emulators.stop();
       } finally {
