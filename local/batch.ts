@@ -108,6 +108,7 @@ export async function runBatch(system: LocalSystem, files: readonly InputFile[],
 async function runStaged(system: LocalSystem, files: readonly InputFile[], options: ProcessOptions, stage: OutputStage, started: number): Promise<LocalRunResult> {
   const { signal } = options;
   const run = system.nextRun();
+  system.iam.clearDenied();
   const folders = assignFolders(
     files.map((file) => file.input),
     stage.taken,
@@ -231,6 +232,7 @@ async function runStaged(system: LocalSystem, files: readonly InputFile[], optio
     finished.map((entry) => entry.reportJob),
     performance.now() - started,
     signal?.aborted ? unfinished : undefined,
+    system.iam.denied(),
   );
   const published = await stage.publish(report);
   return { ...published, outDir: stage.outDir, jobs, unfinished, problems: jobs.flatMap((job) => job.problems.map((problem) => `${job.input}: ${problem}`)) };

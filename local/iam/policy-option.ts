@@ -1,0 +1,40 @@
+/**
+ * `--policy <function>=<policy.json>`: a function's role policy replaced for one run, read and
+ * parsed up front so a mistake stops the run before any image (the user's to fix). The document may
+ * be copied from the synthesized stack (cdktf.out) as it is: its Terraform references are resolved
+ * against the local stack when the run starts.
+ */
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../user-error';
+import { userPath } from '../user-directory';
+
+/** `validate=tight.json` → ['validate', 'tight.json']. @throws UserError */
+export function parsePolicyOption(text: string): [string, string] {
+  const match = /^([^=]+)=(.+)$/.exec(text);
+  if (!match) throw new UserError(`Expected --policy <function>=<policy.json>, e.g. --policy validate=tight.json, but received "${text}".`);
+  return [match[1]!, match[2]!];
+}
+
+/** Function → the policy document: file paths (relative to `base`) read and parsed, documents as given. @throws UserError */
+export async function loadPolicyDocuments(policies: Readonly<Record<string, string | object>>, base: string): Promise<Record<string, unknown>> {
+  const loaded: Record<string, unknown> = {};
+  for (const [name, policy] of Object.entries(policies)) {
+    if (typeof policy !== 'string') {
+      loaded[name] = policy;
+      continue;
+    }
+    const path = userPath(policy, base);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new UserError(`Expected the policy file ${policy} (for ${name}) to be readable, but: ${(error as Error).message}`);
+    }
+    try {
+      loaded[name] = JSON.parse(text);
+    } catch (error) {
+      throw new UserError(`Expected the policy file ${policy} (for ${name}) to hold JSON, but it does not parse: ${(error as Error).message}`);
+    }
+  }
+  return loaded;
+}
