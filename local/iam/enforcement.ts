@@ -37,7 +37,9 @@ function givenPolicy(entrypoint: string, document: unknown, model: LocalStackMod
   try {
     return validatedPolicy(resolveDeep(document, model.references), `the --policy given for ${entrypoint}`, 'identity');
   } catch (error) {
-    if (error instanceof UnresolvedReferenceError) throw new GivenPolicyError(`The --policy given for ${entrypoint} refers to ${error.message}`);
+    if (error instanceof UnresolvedReferenceError) {
+      throw new GivenPolicyError(`The --policy given for ${entrypoint} refers to \${${error.reference}}, which is no attribute the local runner knows of a resource or data source of the local stack.`);
+    }
     if (error instanceof InvalidPolicyError) throw new GivenPolicyError(error.message);
     throw error;
   }

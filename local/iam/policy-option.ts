@@ -5,18 +5,26 @@
  * against the local stack when the run starts.
  */
 import { readFile } from 'node:fs/promises';
+import { ENTRYPOINTS } from '../../handlers/runtime/manifest';
 import { UserError } from '../user-error';
 import { userPath } from '../user-directory';
+
+/** @throws UserError unless `name` is a function of the manifest */
+function checkFunction(name: string): void {
+  if (!(ENTRYPOINTS as readonly string[]).includes(name)) throw new UserError(`Expected --policy to name a function (${ENTRYPOINTS.join(', ')}), but received ${name}.`);
+}
 
 /** `validate=tight.json` → ['validate', 'tight.json']. @throws UserError */
 export function parsePolicyOption(text: string): [string, string] {
   const match = /^([^=]+)=(.+)$/.exec(text);
   if (!match) throw new UserError(`Expected --policy <function>=<policy.json>, e.g. --policy validate=tight.json, but received "${text}".`);
+  checkFunction(match[1]!);
   return [match[1]!, match[2]!];
 }
 
 /** Function → the policy document: file paths (relative to `base`) read and parsed, documents as given. @throws UserError */
 export async function loadPolicyDocuments(policies: Readonly<Record<string, string | object>>, base: string): Promise<Record<string, unknown>> {
+  Object.keys(policies).forEach(checkFunction);
   const loaded: Record<string, unknown> = {};
   for (const [name, policy] of Object.entries(policies)) {
     if (typeof policy !== 'string') {

@@ -1,8 +1,8 @@
 /**
  * Turns the IAM check on for the functions' SDK clients: loads the local stage's stack model
  * (synthesized, or cached), builds the enforcement with any --policy replacements, and decorates
- * every client the handlers build from now on. A replacement that names no function, does not
- * resolve or is not a valid policy is the user's mistake.
+ * every client the handlers build from now on. A replacement that does not resolve or is not a
+ * valid policy is the user's mistake.
  */
 import { decorateAwsClients } from '../../handlers/adapters/clients';
 import { ENTRYPOINTS, type EntrypointName } from '../../handlers/runtime/manifest';
@@ -17,14 +17,12 @@ import { GivenPolicyError, IamEnforcement } from './enforcement';
 export interface IamOptions {
   readonly stage?: string;
   readonly functions: Readonly<Record<EntrypointName, LocalFunction>>;
-  /** Entrypoint → a policy document replacing its synthesized policy. */
+  /** Entrypoint → a policy document replacing its synthesized policy (iam/policy-option.ts checks the names). */
   readonly policies?: Readonly<Partial<Record<string, unknown>>>;
 }
 
 /** @throws UserError for a replacement policy that cannot be used */
 export async function startIamEnforcement(options: IamOptions): Promise<{ readonly enforcement: IamEnforcement; stop(): void }> {
-  const unknown = Object.keys(options.policies ?? {}).filter((name) => !(ENTRYPOINTS as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new UserError(`Expected --policy to name a function (${ENTRYPOINTS.join(', ')}), but received ${unknown.join(', ')}.`);
   const config = localStageConfig(options.stage);
   const model = await loadStackModel(config, { account: LOCAL_ACCOUNT_ID, region: LOCAL_REGION }).catch((error: unknown) => {
     throw new LocalSystemError(`Could not read the functions' IAM policies from the synthesized ${config.stackName} stack: ${(error as Error)?.message ?? String(error)}`);
