@@ -65,7 +65,7 @@ it('resolves every policy to local ARNs, valid as IAM policies, with both bucket
   const key = arn('aws_kms_key.key_key.arn');
   expect(key).toMatch(/^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/);
   expect(model.bucketKeys).toEqual({ [resources.rawBucket]: { keyArn: key, bucketKey: true }, [resources.processedBucket]: { keyArn: key, bucketKey: true } });
-  expect(Object.values(model.topicKeys)).toEqual([key, key]);
+  expect(model.topicKeys).toMatchObject({ [arn('aws_sns_topic.topics_success.arn')]: key, [arn('aws_sns_topic.topics_error.arn')]: key });
   expect(Object.keys(model.keyPolicies)).toEqual([key]);
   expect(Object.keys(model.bucketPolicies).sort()).toEqual(expect.arrayContaining([resources.rawBucket, resources.processedBucket]));
 });
