@@ -115,6 +115,7 @@ async function runStaged(
 ): Promise<LocalRunResult> {
   const { signal } = options;
   const run = system.nextRun();
+  system.iam.clearDenied();
   const folders = assignFolders(
     files.map((file) => file.input),
     stage.taken,
@@ -238,7 +239,7 @@ async function runStaged(
     finished.map((entry) => entry.reportJob),
     performance.now() - started.at,
     signal?.aborted ? unfinished : undefined,
-    summariseStates(system.functionLog.metricsSince(started.metricsMark)),
+    { states: summariseStates(system.functionLog.metricsSince(started.metricsMark)), denied: system.iam.denied() },
   );
   const published = await stage.publish(report);
   return { ...published, outDir: stage.outDir, jobs, unfinished, problems: jobs.flatMap((job) => job.problems.map((problem) => `${job.input}: ${problem}`)) };

@@ -20,6 +20,8 @@ import { createProgress } from './progress';
 import { formatSummary } from './report';
 import { taskStateNames } from './state-machine';
 import { commonValues, COMMON_OPTIONS, parseCommandLine } from './cli-options';
+import { parsePolicyOption } from './iam/policy-option';
+import { formatPolicyUsage } from './iam/usage';
 import { checkStopAt } from './stop-at';
 import { displayPath, userDirectory } from './user-directory';
 import { UserError } from './user-error';
@@ -55,6 +57,14 @@ Options:
                          then succeeds) or --fail OptimizeImage=INTERNAL (caught: NotifyError).
                          ":after" runs the handler first. Repeatable; also read from the
                          ${FAULTS_ENV} environment variable (comma-separated).
+  --policy <function>=<policy.json>
+                         run with that function's role policy replaced (repeatable), e.g.
+                         --policy validate=tight.json; every SDK call of every function is held to
+                         its policy (the synthesized one otherwise), and each denied call is listed
+                         in the summary and under "denied" in report.json. Terraform references
+                         (\${aws_s3_bucket.storage_raw_bucket.arn}, as in cdktf.out) are allowed
+  --policy-report        print, per function, the distinct action-resource pairs it used and the
+                         grants no call needed (candidates for removal)
   --strict               exit 3 when any input's verdict is FAILED (for CI)
   --verbose              print each attempt of each state with its error, and the functions' JSON
                          log lines as they run, readable on a terminal (otherwise kept in a file)
@@ -76,6 +86,9 @@ export interface CliArguments {
   readonly concurrency?: number;
   readonly memoryBudgetBytes?: number;
   readonly faults: FaultSpec[];
+  /** Function → policy file. */
+  readonly policies: Record<string, string>;
+  readonly policyReport: boolean;
   readonly strict: boolean;
   readonly verbose: boolean;
   readonly help: boolean;
@@ -83,7 +96,18 @@ export interface CliArguments {
 
 /** @throws UserError */
 export function parseCliArguments(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): CliArguments {
-  const { values, positionals } = parseCommandLine(argv, { ...COMMON_OPTIONS, fail: { type: 'string', multiple: true }, verbose: { type: 'boolean' } });
+  const { values, positionals } = parseCommandLine(argv, {
+    ...COMMON_OPTIONS,
+    fail: { type: 'string', multiple: true },
+    policy: { type: 'string', multiple: true },
+    'policy-report': { type: 'boolean' },
+    verbose: { type: 'boolean' },
+  });
+  const policies: Record<string, string> = {};
+  for (const [name, file] of (values.policy ?? []).map(parsePolicyOption)) {
+    if (policies[name] !== undefined) throw new UserError(`Expected one --policy per function, but ${name} has two: ${policies[name]} and ${file}.`);
+    policies[name] = file;
+  }
   let faults: FaultSpec[];
   try {
     faults = [...parseFaultList(env[FAULTS_ENV]), ...(values.fail ?? []).map(parseFault)];
@@ -100,6 +124,8 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
     ...(values.preset === undefined ? {} : { preset: values.preset }),
     ...commonValues(values),
     faults,
+    policies,
+    policyReport: values['policy-report'] ?? false,
     strict: values.strict ?? false,
     verbose: values.verbose ?? false,
     help: values.help ?? false,
@@ -139,6 +165,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     signal: interrupt.signal,
     // Lambda would send the lines to CloudWatch Logs; here they would tear through the progress bar.
     functionLog: args.verbose ? { terminal: process.stderr } : { file: logFile },
+    ...(Object.keys(args.policies).length > 0 ? { policies: args.policies } : {}),
+    ...(args.policyReport ? { policyReport: true } : {}),
     ...(args.preset === undefined ? {} : { preset: args.preset }),
     ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }),
     ...(args.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: args.memoryBudgetBytes }),
@@ -174,6 +202,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (args.memoryBudgetBytes !== undefined) process.stdout.write(`Memory budget: ${Math.floor(args.memoryBudgetBytes / MiB)} MiB\n`);
   process.stdout.write(`${formatSummary(result.report, displayPath(result.outDir, base), displayPath(result.reportPath, base))}\n`);
   if (!args.verbose && existsSync(logFile)) process.stdout.write(`Function logs: ${logFile}\n`);
+  if (result.policyUsage) process.stdout.write(`${formatPolicyUsage(result.policyUsage)}\n`);
   if (result.report.interrupted) say(`Interrupted: ${result.unfinished.length} input(s) got no verdict; the partial report is marked "interrupted".`);
   if (result.problems.length > 0) {
     say(`\nlocal: the system failed (${result.problems.length} problem(s)); every other input above reached its result:`);

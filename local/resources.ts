@@ -16,8 +16,8 @@ import { FUNCTIONS, type FunctionName } from '../handlers/runtime/manifest';
 import { ConfigError } from '../stacks/config/errors';
 import { memorySettingName, timeoutSettingName } from '../stacks/config/functions';
 import { resourceNames } from '../stacks/config/names';
-import { loadStageConfigs } from '../stacks/config/resolve';
-import { ENV_PREFIX, environmentName, SETTING_NAMES, STAGES_VARIABLE, type Settings } from '../stacks/config/settings';
+import { loadStageConfigs, type StageConfig } from '../stacks/config/resolve';
+import { ENV_PREFIX, environmentName, SETTING_NAMES, STAGES_VARIABLE } from '../stacks/config/settings';
 import { LOCAL_REGION } from './emulators';
 import { LOCAL_ACCOUNT_ID, type LocalFunction } from './lambda-context';
 import { UserError } from './user-error';
@@ -82,13 +82,13 @@ function cdktfContext(): { settings?: unknown; stages?: unknown } {
 /**
  * Only the variables that apply to this stage: `IMAGE_PROCESSOR_<SETTING>` and
  * `IMAGE_PROCESSOR_<STAGE>_<SETTING>` (another stage's variables, or the runner's own, are not
- * this stage's business), with the stage list fixed to this stage.
+ * this stage's business), with the stage list fixed to this stage and its region to the emulators'.
  */
 function stageEnvironment(stage: string, env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
   const global = new Set(SETTING_NAMES.map((name) => `${ENV_PREFIX}${environmentName(name)}`));
   const stagePrefix = `${ENV_PREFIX}${stage.toUpperCase().replace(/-/g, '_')}_`;
   const selected = Object.fromEntries(Object.entries(env).filter(([name]) => global.has(name) || name.startsWith(stagePrefix)));
-  return { ...selected, [STAGES_VARIABLE]: stage };
+  return { ...selected, [STAGES_VARIABLE]: stage, [`${stagePrefix}${environmentName('region')}`]: LOCAL_REGION };
 }
 
 /**
@@ -105,18 +105,22 @@ function plainLimits(env: Readonly<Record<string, string | undefined>>) {
   }
 }
 
-/** Maps the stack config for `stage` onto the local resources. */
-export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): LocalResources {
-  let settings: Settings;
-  let stackName: string;
+/**
+ * The stack config of `stage`, resolved as for a deployed stage but in the emulators' region, where
+ * every local resource is. @throws UserError for an invalid setting
+ */
+export function localStageConfig(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): StageConfig {
   try {
-    const [config] = loadStageConfigs({ env: stageEnvironment(stage, env), context: cdktfContext() });
-    settings = config!.settings;
-    stackName = config!.stackName;
+    return loadStageConfigs({ env: stageEnvironment(stage, env), context: cdktfContext() })[0]!;
   } catch (error) {
     if (error instanceof ConfigError) throw new UserError(`The stack config for the ${stage} stage is invalid: ${error.message}`);
     throw error;
   }
+}
+
+/** Maps the stack config for `stage` onto the local resources. */
+export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): LocalResources {
+  const { settings, stackName } = localStageConfig(stage, env);
   const limits = plainLimits(env);
   const names = resourceNames({ stackName });
   const region = LOCAL_REGION;

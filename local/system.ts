@@ -29,6 +29,8 @@ import { invokeLambda } from './lambda-invoke';
 import { LOCAL_ACCOUNT_ID } from './lambda-context';
 import { NotificationInbox, type ReceivedNotification } from './notifications';
 import type { OutcomeSources } from './outcomes';
+import { startIamEnforcement } from './iam/start';
+import type { IamEnforcement } from './iam/enforcement';
 import { functionEnvironment, localResources, type LocalResources } from './resources';
 import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { reconcilerFor } from './reconciler';
@@ -49,6 +51,8 @@ export interface LocalSystemOptions {
   readonly retryIntervalMs?: number;
   /** More settings for the functions, e.g. `{ MAX_INPUT_BYTES: '1048576' }`. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Entrypoint → a policy document that replaces its synthesized role policy (iam/). */
+  readonly policies?: Readonly<Partial<Record<string, unknown>>>;
   /** Where the functions' log lines go. @default {@link defaultFunctionLogFile} */
   readonly functionLog?: FunctionLogDestination;
   /**
@@ -98,6 +102,9 @@ export class LocalSystem {
     readonly concurrency: number,
     /** The functions' log lines and the metrics read from them. */
     readonly functionLog: FunctionLog,
+    /** Holds every SDK call of the functions to their role policies. */
+    readonly iam: IamEnforcement,
+    private readonly stopIam: () => void,
   ) {
     this.inbox = new NotificationInbox(clients.sqs, notificationQueueUrl, topicArns);
   }
@@ -129,10 +136,12 @@ export class LocalSystem {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new LocalSystemError(`Expected a concurrency of at least 1, but received ${concurrency}.`);
     }
+    const iam = await startIamEnforcement({ ...(options.stage ? { stage: options.stage } : {}), functions: resources.functions, ...(options.policies ? { policies: options.policies } : {}) });
     let emulators: Emulators;
     try {
       emulators = await startEmulators({ uploadEvents: options.notifyUploads ?? false });
     } catch (error) {
+      iam.stop();
       throw new LocalSystemError(`Could not start the emulators (fauxqs, dynalite) on loopback: ${(error as Error).message}`);
     }
     let restoreEnvironment = () => {};
@@ -176,10 +185,13 @@ export class LocalSystem {
         restoreEnvironment,
         concurrency,
         functionLog,
+        iam.enforcement,
+        iam.stop,
       );
       if (options.notifyUploads) system.notifyUploads();
       return system;
     } catch (error) {
+      iam.stop();
       restoreEnvironment();
       functionLog.close();
       await server?.close().catch(() => {});
@@ -318,7 +330,7 @@ export class LocalSystem {
       await this.stepFunctions.close();
     } finally {
       for (const client of Object.values(this.clients)) client.destroy();
-      resetAwsClients();
+      this.stopIam();
       try {
         await this.emulators.stop();
       } finally {

@@ -1,6 +1,6 @@
 /** --verbose: the functions' JSON lines on the terminal — as they are when piped, readable on a terminal. */
 import { FunctionLog, prettyLine } from '../../local/function-log';
-import { runAsFunction } from '../../local/function-output';
+import { runAsFunction } from '../../local/invocation';
 
 const RECORD = { level: 'WARN', message: 'Accepted with malformed metadata', timestamp: '2026-12-01T10:00:01.234Z', service: 's', function: 'validate', jobId: 'beach-jpg-0123456789abcdef', function_request_id: 'r', cold_start: true, warnings: ['tag 34737'] };
 

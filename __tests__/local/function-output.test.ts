@@ -1,5 +1,6 @@
 /** Function output is taken off the process streams only inside an invocation's async context. */
-import { captureFunctionOutput, runAsFunction, type FunctionLine } from '../../local/function-output';
+import { captureFunctionOutput, type FunctionLine } from '../../local/function-output';
+import { runAsFunction } from '../../local/invocation';
 
 describe('captureFunctionOutput', () => {
   it('takes what an invocation writes, line by line across writes, and lets everything else through', async () => {
