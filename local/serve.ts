@@ -24,6 +24,8 @@ export interface ServeOptions {
   readonly token?: string;
   /** More API settings by variable, e.g. `{ API_RATE_LIMIT_PER_MINUTE: '1000000' }` for a load test. */
   readonly apiEnvironment?: Readonly<Record<string, string>>;
+  /** The decoded bytes of the images processed at once. @default half the machine's memory */
+  readonly memoryBudgetBytes?: number;
 }
 
 export interface Serving {
@@ -40,7 +42,7 @@ export interface Serving {
 }
 
 export async function startServe(options: ServeOptions = {}): Promise<Serving> {
-  const system = await LocalSystem.start({ notifyUploads: true });
+  const system = await LocalSystem.start({ notifyUploads: true, ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }) });
   let front: S3CorsFront | undefined;
   let api: RunningApi | undefined;
   let apiS3: S3Client | undefined;
