@@ -1,16 +1,16 @@
 /**
- * The process-wide AWS SDK clients used by entrypoints (Lambda handlers, the worker, the API).
- * Each client is built on first use and then reused, so a warm Lambda keeps its connections and
- * a function that never touches a service never builds its client. All configuration — region,
- * credentials, endpoints (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`), retry attempts — comes
- * from the SDK's standard sources, which is how the same code reaches AWS or the local emulators.
+ * All five process-wide AWS SDK clients behind one object, for code that talks to several services
+ * and is not bundled per function (the local runner's reset, the worker and the API to come).
+ * Each client is still built on first use, by its accessor in `service-clients.ts`; Lambda
+ * entrypoints import those accessors directly, so each bundle carries only the clients it uses.
  * Adapters never call this: they receive clients through their constructors.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { dynamoDbClient, resetServiceClients, s3Client, sfnClient, snsClient, sqsClient } from './service-clients';
 
 export interface AwsClients {
   readonly s3: S3Client;
@@ -20,37 +20,25 @@ export interface AwsClients {
   readonly sqs: SQSClient;
 }
 
-type Built = { -readonly [K in keyof AwsClients]?: AwsClients[K] };
-
-const factories: { readonly [K in keyof AwsClients]: () => AwsClients[K] } = {
-  s3: () => new S3Client({}),
-  dynamodb: () => new DynamoDBClient({}),
-  sns: () => new SNSClient({}),
-  sfn: () => new SFNClient({}),
-  sqs: () => new SQSClient({}),
+const clients: AwsClients = {
+  get s3() {
+    return s3Client();
+  },
+  get dynamodb() {
+    return dynamoDbClient();
+  },
+  get sns() {
+    return snsClient();
+  },
+  get sfn() {
+    return sfnClient();
+  },
+  get sqs() {
+    return sqsClient();
+  },
 };
 
-let built: Built = {};
-let clients: AwsClients | undefined;
-
 export function createAwsClients(): AwsClients {
-  clients ??= {
-    get s3() {
-      return (built.s3 ??= factories.s3());
-    },
-    get dynamodb() {
-      return (built.dynamodb ??= factories.dynamodb());
-    },
-    get sns() {
-      return (built.sns ??= factories.sns());
-    },
-    get sfn() {
-      return (built.sfn ??= factories.sfn());
-    },
-    get sqs() {
-      return (built.sqs ??= factories.sqs());
-    },
-  };
   return clients;
 }
 
@@ -58,7 +46,4 @@ export function createAwsClients(): AwsClients {
  * For tests and the local runner only: closes the clients built so far and forgets them, so the
  * next use reads the (changed) environment again, e.g. after emulators start on new ports.
  */
-export function resetAwsClients(): void {
-  for (const client of Object.values(built)) client?.destroy();
-  built = {};
-}
+export const resetAwsClients = resetServiceClients;

@@ -23,6 +23,12 @@ export interface FunctionCode {
   readonly sha256Hex: string;
   /** @default 'index.handler' */
   readonly handler?: string;
+  /**
+   * Whether the zip carries its source maps. Only then is `NODE_OPTIONS=--enable-source-maps` set:
+   * without a map the flag maps nothing and still makes every stack trace slower to build.
+   * @default false (stacks/packaging keeps maps beside the zips, under .build/functions)
+   */
+  readonly sourceMapInZip?: boolean;
 }
 
 export interface PipelineFunctionProps {
@@ -36,7 +42,7 @@ export interface PipelineFunctionProps {
   readonly timeoutSeconds?: number;
   /** Instances kept aside from the account's pool, and the most that run at once; 0 reserves none. @default 10 */
   readonly reservedConcurrency?: number;
-  /** Variables besides `NODE_OPTIONS=--enable-source-maps`, which every function gets. @default {} */
+  /** Variables besides `NODE_OPTIONS=--enable-source-maps`, which a function whose zip carries source maps gets. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** Layer version ARNs. @default none */
   readonly layers?: readonly string[];
@@ -54,7 +60,7 @@ export class PipelineFunction extends Construct implements Grantable {
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id);
     this.grantName = props.functionName;
-    this.variables = { NODE_OPTIONS: '--enable-source-maps', ...props.environment };
+    this.variables = { ...(props.code.sourceMapInZip ? { NODE_OPTIONS: '--enable-source-maps' } : {}), ...props.environment };
 
     const asset = new TerraformAsset(this, 'code', { path: props.code.path, type: AssetType.FILE, assetHash: props.code.sha256Hex });
 
