@@ -1,0 +1,102 @@
+/**
+ * The Lambda side of `npm run bench`: each function's zip size and its cold import — the time
+ * `require` of its `index.js` takes in a fresh Node process, as Lambda's init does — median of
+ * fresh processes, with sharp resolvable as from the layer (NODE_PATH, as Lambda sets it to
+ * /opt/nodejs/node_modules). sharp's own import is measured the same way, for the share of it in
+ * the image functions' figure.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { ENTRYPOINTS, MANIFEST, type EntrypointName } from '../handlers/runtime/manifest';
+import { lambdaArtifacts, REPOSITORY_ROOT } from '../stacks/packaging/artifacts';
+import { spread, type Spread } from './measure';
+import { withSpread, type BenchRow, type BenchSection } from './table';
+
+/** Fresh processes per function: the median of five, as the target is stated. */
+const COLD_IMPORT_PROCESSES = 5;
+
+interface BundleFigures {
+  readonly name: EntrypointName;
+  readonly zipBytes: number;
+  readonly coldImportMs: Spread;
+}
+
+interface LambdaBundleBench {
+  readonly functions: readonly BundleFigures[];
+  readonly layerBytes: number;
+  readonly sharpImportMs: Spread;
+}
+
+/** The one entry of a zip the packaging writes (stored or deflated, always `index.js` first). */
+function indexJs(zip: Buffer): Buffer {
+  const method = zip.readUInt16LE(8);
+  const size = zip.readUInt32LE(18);
+  const start = 30 + zip.readUInt16LE(26) + zip.readUInt16LE(28);
+  const data = zip.subarray(start, start + size);
+  return method === 8 ? inflateRawSync(data) : data;
+}
+
+/** Milliseconds `require(module)` takes in a fresh Node process. */
+function coldImport(module: string): number {
+  const script = `const start = process.hrtime.bigint(); require(${JSON.stringify(module)}); process.stdout.write(String(Number(process.hrtime.bigint() - start) / 1e6));`;
+  const output = execFileSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', NODE_PATH: join(REPOSITORY_ROOT, 'node_modules') },
+  });
+  return Number(output);
+}
+
+async function benchLambdaBundles(processes: number): Promise<LambdaBundleBench> {
+  const artifacts = await lambdaArtifacts();
+  const directory = join(REPOSITORY_ROOT, '.build', 'bench-bundles');
+  rmSync(directory, { recursive: true, force: true });
+  try {
+    const modules = Object.fromEntries(
+      ENTRYPOINTS.map((name) => {
+        const path = join(directory, name, 'index.js');
+        mkdirSync(join(directory, name), { recursive: true });
+        writeFileSync(path, indexJs(readFileSync(artifacts.functions[name].path)));
+        return [name, path];
+      }),
+    ) as Record<EntrypointName, string>;
+    const samples: Record<string, number[]> = {};
+    // Interleaved: one process of each function per round, so drift hits them all alike.
+    for (let round = 0; round < processes; round += 1) {
+      for (const name of ENTRYPOINTS) (samples[name] ??= []).push(coldImport(modules[name]));
+      (samples.sharp ??= []).push(coldImport('sharp'));
+    }
+    return {
+      functions: ENTRYPOINTS.map((name) => ({ name, zipBytes: artifacts.functions[name].bytes, coldImportMs: spread(samples[name]!) })),
+      layerBytes: artifacts.sharpLayer.bytes,
+      sharpImportMs: spread(samples.sharp!),
+    };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+const ZIP_LIMIT_BYTES = 1024 * 1024;
+const COLD_IMPORT_LIMIT_MS = 60;
+
+export const lambdaSection: BenchSection = {
+  title: 'Lambda bundles: zip size and cold import',
+  async run() {
+    const bench = await benchLambdaBundles(COLD_IMPORT_PROCESSES);
+    const rows: BenchRow[] = bench.functions.map((entry) => ({
+      group: 'Lambda',
+      name: `${entry.name}${MANIFEST[entry.name].needsSharp ? ' (imports sharp)' : ''}`,
+      figure: `zip ${(entry.zipBytes / 1024).toFixed(0)} KiB, cold import ${withSpread(entry.coldImportMs, 1, ' ms')}`,
+      target: {
+        text: `≤ 1 MiB, ≤ ${COLD_IMPORT_LIMIT_MS} ms`,
+        met: entry.zipBytes <= ZIP_LIMIT_BYTES && entry.coldImportMs.median <= COLD_IMPORT_LIMIT_MS,
+      },
+    }));
+    rows.push(
+      { group: 'Lambda', name: 'sharp layer', figure: `zip ${(bench.layerBytes / 1024 / 1024).toFixed(1)} MiB` },
+      { group: 'Lambda', name: 'sharp alone (part of the figures marked “imports sharp”)', figure: `import ${withSpread(bench.sharpImportMs, 1, ' ms')}` },
+    );
+    return rows;
+  },
+};
