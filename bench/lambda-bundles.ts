@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { ENTRYPOINTS, MANIFEST, type EntrypointName } from '../handlers/runtime/manifest';
+import { FUNCTIONS, MANIFEST, type FunctionName } from '../handlers/runtime/manifest';
 import { lambdaArtifacts, REPOSITORY_ROOT } from '../stacks/packaging/artifacts';
 import { spread, type Spread } from './measure';
 import { withSpread, type BenchRow, type BenchSection } from './table';
@@ -18,7 +18,7 @@ import { withSpread, type BenchRow, type BenchSection } from './table';
 const COLD_IMPORT_PROCESSES = 5;
 
 interface BundleFigures {
-  readonly name: EntrypointName;
+  readonly name: FunctionName;
   readonly zipBytes: number;
   readonly coldImportMs: Spread;
 }
@@ -54,21 +54,21 @@ async function benchLambdaBundles(processes: number): Promise<LambdaBundleBench>
   rmSync(directory, { recursive: true, force: true });
   try {
     const modules = Object.fromEntries(
-      ENTRYPOINTS.map((name) => {
+      FUNCTIONS.map((name) => {
         const path = join(directory, name, 'index.js');
         mkdirSync(join(directory, name), { recursive: true });
         writeFileSync(path, indexJs(readFileSync(artifacts.functions[name].path)));
         return [name, path];
       }),
-    ) as Record<EntrypointName, string>;
+    ) as Record<FunctionName, string>;
     const samples: Record<string, number[]> = {};
     // Interleaved: one process of each function per round, so drift hits them all alike.
     for (let round = 0; round < processes; round += 1) {
-      for (const name of ENTRYPOINTS) (samples[name] ??= []).push(coldImport(modules[name]));
+      for (const name of FUNCTIONS) (samples[name] ??= []).push(coldImport(modules[name]));
       (samples.sharp ??= []).push(coldImport('sharp'));
     }
     return {
-      functions: ENTRYPOINTS.map((name) => ({ name, zipBytes: artifacts.functions[name].bytes, coldImportMs: spread(samples[name]!) })),
+      functions: FUNCTIONS.map((name) => ({ name, zipBytes: artifacts.functions[name].bytes, coldImportMs: spread(samples[name]!) })),
       layerBytes: artifacts.sharpLayer.bytes,
       sharpImportMs: spread(samples.sharp!),
     };

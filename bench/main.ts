@@ -2,19 +2,21 @@
  * `npm run bench`: one table of everything measured, each figure the median of interleaved runs
  * with its spread (min–max), never asserted in tests (docs/benchmarks.md).
  *
- * A new row — the worker path on heavy images, the API's requests per second and p99 — is a
- * BenchSection (bench/table.ts) in its own module, added to SECTIONS: it measures when run and
- * returns its rows, which land in the same table.
+ * Each part is a BenchSection (bench/table.ts) in its own module, listed in SECTIONS: it measures
+ * when run and returns its rows, which land in the same table. The worker path on heavy images
+ * joins the same way when it lands; BENCH_ONLY=<word>[,<word>…] runs the sections whose title
+ * holds one of the words.
  */
 import { loadavg } from 'node:os';
 import sharp from 'sharp';
+import { apiSection } from './api-section';
 import { buildReference } from './commands';
 import { lambdaSection } from './lambda-bundles';
 import { pipelineSection } from './pipeline-section';
 import { startUpSection } from './start-up-section';
 import { renderTable, type BenchRow, type BenchSection } from './table';
 
-const SECTIONS: readonly BenchSection[] = [startUpSection, pipelineSection, lambdaSection];
+const SECTIONS: readonly BenchSection[] = [startUpSection, pipelineSection, lambdaSection, apiSection];
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 

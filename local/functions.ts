@@ -4,26 +4,27 @@
  * the name, timeout and memory the stack declares.
  */
 import { renderDefinition } from '../asl/render';
-import { entrypointSource, MANIFEST, TASK_ENTRYPOINTS, type EntrypointName, type TaskEntrypointName } from '../handlers/runtime/manifest';
+import { entrypointSource, TASK_ENTRYPOINTS, type FunctionName, type TaskEntrypointName } from '../handlers/runtime/manifest';
 import { localFunctionArn, type LocalFunction } from './lambda-context';
 import type { Handler } from './lambda-invoke';
 import type { TaskFunction } from './state-machine';
 
 /**
  * The entrypoint's module, imported on first use (the same file esbuild bundles for its function).
- * The path is a template of the manifest's layout (`entrypointSource`, which a test holds it to), so
- * that esbuild, bundling the local runners, finds and includes every entrypoint module.
+ * The path is a template of the manifest's layout for Lambda entrypoints (`entrypointSource`, which a
+ * test holds it to), so that esbuild, bundling the local runners, finds and includes every function's
+ * module — and no other kind's (the API's server is not part of `npm start`).
  */
-export async function loadHandler(entrypoint: EntrypointName): Promise<Handler> {
+export async function loadHandler(entrypoint: FunctionName): Promise<Handler> {
   const source = entrypointSource(entrypoint);
-  const module = (await import(`../handlers/entrypoints/${MANIFEST[entrypoint].kind}/${entrypoint}.ts`)) as { handler?: unknown };
+  const module = (await import(`../handlers/entrypoints/lambda/${entrypoint}.ts`)) as { handler?: unknown };
   if (typeof module.handler !== 'function') {
     throw new Error(`Expected ${source} to export a handler function, but it exports ${typeof module.handler}.`);
   }
   return module.handler as Handler;
 }
 
-export type FunctionSettings = Readonly<Record<EntrypointName, LocalFunction>>;
+export type FunctionSettings = Readonly<Record<FunctionName, LocalFunction>>;
 
 /** Each Task entrypoint's local function ARN. */
 export function taskFunctionArns(functions: FunctionSettings): Record<TaskEntrypointName, string> {

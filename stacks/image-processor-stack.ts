@@ -3,11 +3,12 @@
  * the state machine, the upload trigger and the outputs, composed from stacks/constructs.
  */
 import { TerraformOutput, TerraformStack, type TerraformElement } from 'cdktf';
+import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import type { Construct, Node } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
+import { FUNCTIONS, type FunctionName } from '../handlers/runtime/manifest';
 import { configureBackend } from './backend';
 import type { BackendConfig } from './config/backend';
 import { memorySettingName, reservedConcurrencySettingName, timeoutSettingName } from './config/functions';
@@ -15,7 +16,11 @@ import { resourceNames } from './config/names';
 import type { StageConfig } from './config/resolve';
 import { JobsTable } from './constructs/pipeline/jobs-table';
 import { ImagePipeline, type FunctionPackage, type SharpLayerArtifact } from './constructs/pipeline/pipeline';
+import { pipelineDefinition } from '../asl/definition';
+import { statesOnHappyPath, taskStates } from '../asl/paths';
+import { Monitoring } from './constructs/monitoring/monitoring';
 import { Reconciler } from './constructs/pipeline/reconciler';
+import { queueMetric } from './constructs/shared/queue-metric';
 import { ImageStateMachine } from './constructs/pipeline/state-machine';
 import { NotificationTopics } from './constructs/pipeline/topics';
 import { StackKey } from './constructs/shared/stack-key';
@@ -28,7 +33,7 @@ export interface ImageProcessorStackProps {
   readonly config: StageConfig;
   readonly backend: BackendConfig;
   readonly artifacts: {
-    readonly functions: Readonly<Record<EntrypointName, FunctionPackage>>;
+    readonly functions: Readonly<Record<FunctionName, FunctionPackage>>;
     readonly sharpLayer: SharpLayerArtifact;
   };
   /** Where local state files live (the directory holding cdktf.json). */
@@ -45,6 +50,7 @@ export class ImageProcessorStack extends TerraformStack {
   readonly pipeline: ImagePipeline;
   readonly stateMachine: ImageStateMachine;
   readonly reconciler: Reconciler;
+  readonly monitoring: Monitoring;
   private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, props: ImageProcessorStackProps) {
@@ -118,13 +124,14 @@ export class ImageProcessorStack extends TerraformStack {
 
     this.pipeline = new ImagePipeline(this, 'functions', {
       namePrefix: config.stackName,
+      serviceName: config.stackName,
       code: props.artifacts.functions,
       sharpLayer: props.artifacts.sharpLayer,
       storage: this.storage,
       table: this.jobs,
       topics: this.topics,
       sizes: Object.fromEntries(
-        ENTRYPOINTS.map((name) => [
+        FUNCTIONS.map((name) => [
           name,
           {
             memoryMb: settings[memorySettingName(name)],
@@ -135,6 +142,8 @@ export class ImageProcessorStack extends TerraformStack {
       ),
       workflowType: settings.workflowType,
       logRetentionDays: settings.logRetentionDays,
+      applicationLogLevel: settings.functionLogLevel,
+      systemLogLevel: settings.functionSystemLogLevel,
       jobTtlDays: settings.jobTtlDays,
       limits: { maxBytes: settings.maxInputBytes, maxPixels: settings.maxInputPixels, maxFrames: settings.maxInputFrames },
       ...(settings.imagePreset ? { imagePreset: settings.imagePreset } : {}),
@@ -165,6 +174,31 @@ export class ImageProcessorStack extends TerraformStack {
       failedEventRetentionDays: settings.failedEventRetentionDays,
     });
 
+    const deadLetterQueues = [
+      { name: 'start-workflow', messagesVisible: deadLetterDepth(this.pipeline.failedEvents) },
+      { name: 'reconcile', messagesVisible: deadLetterDepth(this.reconciler.failedEvents) },
+    ];
+    const functions = FUNCTIONS.map((name) => this.pipeline.functions[name]);
+    const machine = pipelineDefinition((entrypoint) => entrypoint);
+    this.monitoring = new Monitoring(this, 'monitoring', {
+      stackName: config.stackName,
+      accountId,
+      partition: partition.partition,
+      region: settings.region,
+      key: this.key,
+      alarms: { functions, stateMachine: this.stateMachine, deadLetterQueues, table: this.jobs, topics: this.topics },
+      dashboard: {
+        functions: FUNCTIONS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
+        stateMachine: this.stateMachine,
+        taskStates: taskStates(machine),
+        transitionsPerExecution: statesOnHappyPath(machine),
+        deadLetterQueues,
+      },
+      logGroupNames: [...functions.map((fn) => fn.logGroup.name), this.stateMachine.logGroup.name],
+      ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+      durationAlarmPercent: settings.lambdaDurationAlarmPercent,
+    });
+
     const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     output('raw_bucket_name', this.storage.rawBucket.bucket, `Upload originals here under ${settings.uploadsPrefix}`);
     output('processed_bucket_name', this.storage.processedBucket.bucket, 'Processed outputs: <jobId>/<name>.<ext>');
@@ -176,6 +210,8 @@ export class ImageProcessorStack extends TerraformStack {
     output('error_topic_arn', this.topics.errorTopic.arn, 'Published when a job fails');
     output('start_workflow_dlq_url', this.pipeline.failedEvents.url, 'S3 events start-workflow could not process');
     output('reconcile_dlq_url', this.reconciler.failedEvents.url, 'Execution events and sweeps the reconciler could not take');
+    output('alarm_topic_arn', this.monitoring.alarmTopic.arn, 'Every alarm of the stage publishes here, when it fires and when it clears');
+    output('dashboard_name', this.monitoring.dashboard.dashboardName, 'The CloudWatch dashboard of the stage');
   }
 
   /**
@@ -197,4 +233,9 @@ export class ImageProcessorStack extends TerraformStack {
     this.logicalIds.set(id, node.path);
     return id;
   }
+}
+
+/** Messages waiting in a dead-letter queue, sampled over 5 minutes (SQS reports every 5 minutes at most). */
+function deadLetterDepth(queue: SqsQueue) {
+  return { ...queueMetric(queue, 'ApproximateNumberOfMessagesVisible', { statistic: 'Maximum' }), periodSeconds: 300 };
 }

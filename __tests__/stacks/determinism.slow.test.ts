@@ -8,7 +8,7 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synth } from '../../stacks/app';
-import { ENTRYPOINTS } from '../../handlers/runtime/manifest';
+import { FUNCTIONS } from '../../handlers/runtime/manifest';
 import { buildLambdaArtifacts, lambdaArtifacts, type LambdaArtifacts } from '../../stacks/packaging/artifacts';
 import { ROOT } from './support';
 import { fileTree as tree } from '../support/file-tree';
@@ -21,7 +21,7 @@ function cleanEnvironment(): Record<string, string> {
 }
 
 const hashes = (artifacts: LambdaArtifacts) => ({
-  functions: Object.fromEntries(ENTRYPOINTS.map((name) => [name, artifacts.functions[name].sha256Base64])),
+  functions: Object.fromEntries(FUNCTIONS.map((name) => [name, artifacts.functions[name].sha256Base64])),
   sharpLayer: artifacts.sharpLayer.sha256Base64,
 });
 
@@ -89,10 +89,10 @@ describe('determinism', () => {
       // The maps are read as each build leaves them: every build writes the same paths.
       const snapshot = (artifacts: LambdaArtifacts) => ({
         layer: artifacts.sharpLayer.sha256Hex,
-        zips: Object.fromEntries(ENTRYPOINTS.map((name) => [name, artifacts.functions[name].sha256Hex])),
-        maps: Object.fromEntries(ENTRYPOINTS.map((name) => [name, createHash('sha256').update(readFileSync(artifacts.functions[name].sourceMapPath)).digest('hex')])),
+        zips: Object.fromEntries(FUNCTIONS.map((name) => [name, artifacts.functions[name].sha256Hex])),
+        maps: Object.fromEntries(FUNCTIONS.map((name) => [name, createHash('sha256').update(readFileSync(artifacts.functions[name].sourceMapPath)).digest('hex')])),
       });
-      const differ = (a: Record<string, string>, b: Record<string, string>) => ENTRYPOINTS.filter((name) => a[name] !== b[name]);
+      const differ = (a: Record<string, string>, b: Record<string, string>) => FUNCTIONS.filter((name) => a[name] !== b[name]);
       const before = snapshot(await buildLambdaArtifacts({ root: checkout }));
       appendFileSync(source, '\n// changed\n');
       const commented = snapshot(await buildLambdaArtifacts({ root: checkout }));

@@ -71,6 +71,8 @@ describe('ImageProcessorStack', () => {
       error_topic_arn: expect.objectContaining({ value: '${aws_sns_topic.topics_error.arn}' }),
       start_workflow_dlq_url: expect.objectContaining({ value: '${aws_sqs_queue.functions_start_workflow_failures.url}' }),
       reconcile_dlq_url: expect.objectContaining({ value: '${aws_sqs_queue.reconciler_failures.url}' }),
+      alarm_topic_arn: expect.objectContaining({ value: '${aws_sns_topic.monitoring_alarm_topic.arn}' }),
+      dashboard_name: expect.objectContaining({ value: '${aws_cloudwatch_dashboard.monitoring_dashboard.dashboard_name}' }),
     });
   });
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 as zlibCrc32, inflateRawSync } from 'node:zlib';
 import { Testing, type TerraformStack } from 'cdktf';
-import { ENTRYPOINTS, MANIFEST, type EntrypointName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, MANIFEST, type FunctionName } from '../../handlers/runtime/manifest';
 import type { BackendConfig } from '../../stacks/config/backend';
 import { loadStageConfigs, type StageConfig } from '../../stacks/config/resolve';
 import type { FunctionPackage, SharpLayerArtifact } from '../../stacks/constructs/pipeline/pipeline';
@@ -50,7 +50,7 @@ export const EXPRESS_TIMEOUTS: Readonly<Record<string, string>> = {
 };
 
 export interface StubArtifacts {
-  readonly functions: Record<EntrypointName, FunctionPackage>;
+  readonly functions: Record<FunctionName, FunctionPackage>;
   readonly sharpLayer: SharpLayerArtifact;
 }
 
@@ -60,8 +60,8 @@ let stubs: Promise<StubArtifacts> | undefined;
 export function stubArtifacts(): Promise<StubArtifacts> {
   stubs ??= (async () => {
     const directory = mkdtempSync(join(tmpdir(), 'image-processor-stub-'));
-    const functions = {} as Record<EntrypointName, FunctionPackage>;
-    for (const name of ENTRYPOINTS) {
+    const functions = {} as Record<FunctionName, FunctionPackage>;
+    for (const name of FUNCTIONS) {
       const zip = await writeZip(join(directory, `${name}.zip`), [{ name: 'index.js', data: Buffer.from(`exports.handler = async () => ${JSON.stringify(name)};\n`) }]);
       functions[name] = { ...zip, handler: 'index.handler', externals: MANIFEST[name].needsSharp ? ['sharp'] : [] };
     }

@@ -5,6 +5,7 @@
  * No image logic here: bytes in, bytes out.
  */
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   paginateListObjectsV2,
@@ -147,6 +148,15 @@ export class S3ObjectStore {
       throw toAdapterError('S3 ListObjectsV2', error); // Errors from deleteKeys are already mapped and pass through.
     }
     return deleted;
+  }
+
+  /** Deletes one object (in a versioned bucket: adds a delete marker; a lifecycle rule expires the old version). */
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      throw toAdapterError('S3 DeleteObject', error);
+    }
   }
 
   /** One DeleteObjects call. S3 answers 200 even when some keys fail, so the per-key errors are checked. */

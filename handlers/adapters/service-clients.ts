@@ -14,16 +14,20 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
-interface Destroyable {
-  destroy(): void;
-}
+type ServiceClient = S3Client | DynamoDBClient | SNSClient | SFNClient | SQSClient;
 
-const built = new Map<string, Destroyable>();
+/** Something done to each client as it is built (the local runner adds its IAM check to the middleware stack). */
+export type ClientDecorator = (client: ServiceClient) => void;
 
-function reused<Client extends Destroyable>(service: string, create: () => Client): Client {
+let decorate: ClientDecorator | undefined;
+
+const built = new Map<string, ServiceClient>();
+
+function reused<Client extends ServiceClient>(service: string, create: () => Client): Client {
   let client = built.get(service) as Client | undefined;
   if (!client) {
     client = create();
+    decorate?.(client);
     built.set(service, client);
   }
   return client;
@@ -42,4 +46,13 @@ export const sqsClient = (): SQSClient => reused('sqs', () => new SQSClient({}))
 export function resetServiceClients(): void {
   for (const client of built.values()) client.destroy();
   built.clear();
+}
+
+/**
+ * For the local runner only: decorates every client built from now on (none is built yet after
+ * this call), or stops decorating with `undefined`.
+ */
+export function decorateServiceClients(decorator: ClientDecorator | undefined): void {
+  resetServiceClients();
+  decorate = decorator;
 }

@@ -5,7 +5,7 @@
  * the stack sets and what the code reads cannot drift apart. (SDK settings such as
  * `AWS_ENDPOINT_URL_S3` are the SDK's.)
  */
-import { MANIFEST, type EntrypointName, type EnvironmentOf } from './manifest';
+import { MANIFEST, type EntrypointName, type EnvironmentOf, type FunctionName } from './manifest';
 import { RUNTIME_SETTINGS, type ReadValue, type RuntimeSetting, type Variable, type WrittenValue } from './variables';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -16,6 +16,8 @@ export type RuntimeInputs<N extends EntrypointName> = { readonly [S in Environme
 export type RuntimeValues<N extends EntrypointName> = { readonly [S in EnvironmentOf<N>]: ReadValue<S> };
 /** Every setting, for writers that serve all entrypoints. */
 export type AllRuntimeInputs = { readonly [S in RuntimeSetting]: WrittenValue<S> };
+/** Every setting some Lambda function reads, for the writers of all functions (the stack, the local runner). */
+export type FunctionRuntimeInputs = { readonly [S in EnvironmentOf<FunctionName>]: WrittenValue<S> };
 
 /** Variables whose value type varies by setting, seen through the operations every one supports. */
 function variableOf(setting: RuntimeSetting): Variable<unknown, unknown> {

@@ -6,8 +6,8 @@
  */
 import type { RuntimeSetting } from './variables';
 
-/** Where an entrypoint runs. Only Lambda functions exist so far; the worker and the API join next. */
-export type EntrypointKind = 'lambda';
+/** Where an entrypoint runs: a Lambda function, or the HTTP API on the EC2 fleet (the worker joins next). */
+export type EntrypointKind = 'lambda' | 'api';
 
 /** What invokes a Lambda entrypoint. */
 export type Trigger =
@@ -24,26 +24,32 @@ export type Trigger =
  * the order of its entry here.
  */
 export interface AccessNeeds {
-  /** Uploads under the raw bucket's uploads prefix. */
-  readonly uploads?: readonly 'read'[];
+  /**
+   * Uploads under the raw bucket's uploads prefix: `read` them, `presign` uploads of them (the
+   * signer of a presigned POST needs the right to put the object), `delete` them.
+   */
+  readonly uploads?: readonly ('read' | 'presign' | 'delete')[];
   /** The scratch prefix of the processed bucket (working images and intermediates). */
   readonly work?: readonly ('read' | 'write' | 'delete' | 'list')[];
-  /** The processed bucket as a whole: outputs, and a failed job's leftovers. */
-  readonly outputs?: readonly ('write' | 'list' | 'delete')[];
+  /** The processed bucket as a whole: outputs (`read` also signs their download URLs), and a failed job's leftovers. */
+  readonly outputs?: readonly ('read' | 'write' | 'list' | 'delete')[];
   /**
    * Job records: `create` inserts; `start` takes and releases the start lease and records the
    * execution; `advance` moves a job forward (and records its notification); `listOpen` reads
-   * the open-jobs index.
+   * the open-jobs index; `uploads` records, reads and deletes the upload records the API keeps
+   * beside the jobs; `queryUploads` reads the by-owner and by-upload indexes; `readTokens` looks
+   * up API tokens by their hash.
    */
-  readonly jobs?: readonly ('create' | 'start' | 'advance' | 'listOpen')[];
+  readonly jobs?: readonly ('create' | 'start' | 'advance' | 'listOpen' | 'uploads' | 'queryUploads' | 'readTokens')[];
   /** The notification topics it publishes to. */
   readonly topics?: readonly ('success' | 'error')[];
   /** Calls on the image pipeline's state machine: start executions, describe them. */
   readonly stateMachine?: readonly ('start' | 'describe')[];
 }
 
-export interface EntrypointDescription {
-  readonly kind: EntrypointKind;
+/** A Lambda function. */
+export interface FunctionDescription {
+  readonly kind: 'lambda';
   readonly trigger: Trigger;
   /** One line for people: the function's description in AWS. */
   readonly description: string;
@@ -64,9 +70,23 @@ export interface EntrypointDescription {
   readonly access: AccessNeeds;
 }
 
+/** A long-running HTTP service: its size and count are the fleet's settings, not the entry's. */
+export interface ServiceDescription {
+  readonly kind: 'api';
+  readonly description: string;
+  readonly needsSharp: false;
+  readonly environment: readonly RuntimeSetting[];
+  /** What its instance profile grants, and nothing more. */
+  readonly access: AccessNeeds;
+}
+
+export type EntrypointDescription = FunctionDescription | ServiceDescription;
+
 const IMAGE_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 2048, timeoutSeconds: 120, reservedConcurrency: 20, needsSharp: true } as const;
 const NOTIFY_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10, needsSharp: false } as const;
-const STEP_SETTINGS = ['processedBucket', 'workPrefix', 'jobsTable'] as const;
+/** What every entrypoint's logger and metrics read (handlers/runtime/telemetry.ts). */
+const TELEMETRY_SETTINGS = ['serviceName'] as const;
+const STEP_SETTINGS = [...TELEMETRY_SETTINGS, 'processedBucket', 'workPrefix', 'jobsTable'] as const;
 
 export const MANIFEST = {
   'start-workflow': {
@@ -77,7 +97,7 @@ export const MANIFEST = {
     timeoutSeconds: 30,
     reservedConcurrency: 10,
     needsSharp: false,
-    environment: ['jobsTable', 'jobTtlDays', 'stateMachineArn', 'uploadsPrefix'],
+    environment: [...TELEMETRY_SETTINGS, 'jobsTable', 'jobTtlDays', 'stateMachineArn', 'uploadsPrefix'],
     access: { jobs: ['create', 'start'], stateMachine: ['start'] },
   },
   validate: {
@@ -130,6 +150,28 @@ export const MANIFEST = {
     environment: [...STEP_SETTINGS, 'successTopicArn', 'errorTopicArn', 'stateMachineArn', 'staleJobSeconds'],
     access: { jobs: ['advance', 'listOpen'], topics: ['success', 'error'], outputs: ['list', 'delete'], stateMachine: ['describe'] },
   },
+  api: {
+    kind: 'api',
+    description: 'The upload and gallery API: presigned uploads, job status, listing and deletion per owner',
+    needsSharp: false,
+    environment: [
+      ...TELEMETRY_SETTINGS,
+      'rawBucket',
+      'uploadsPrefix',
+      'processedBucket',
+      'jobsTable',
+      'jobTtlDays',
+      'maxInputBytes',
+      'apiHost',
+      'apiPort',
+      'uploadUrlSeconds',
+      'downloadUrlSeconds',
+      'apiRateLimitPerMinute',
+      'tokenCacheSeconds',
+      'shutdownGraceSeconds',
+    ],
+    access: { uploads: ['presign', 'delete'], outputs: ['read', 'list', 'delete'], jobs: ['uploads', 'queryUploads', 'readTokens'] },
+  },
 } as const satisfies Readonly<Record<string, EntrypointDescription>>;
 
 export type EntrypointName = keyof typeof MANIFEST;
@@ -137,19 +179,22 @@ export type EntrypointName = keyof typeof MANIFEST;
 /** Every entrypoint, in manifest order. */
 export const ENTRYPOINTS = Object.freeze(Object.keys(MANIFEST) as EntrypointName[]);
 
-/** The entrypoints the state machine invokes as Task states. */
-export type TaskEntrypointName = { [N in EntrypointName]: (typeof MANIFEST)[N]['trigger'] extends 'task' ? N : never }[EntrypointName];
+/** The entrypoints that are Lambda functions. */
+export type FunctionName = { [N in EntrypointName]: (typeof MANIFEST)[N]['kind'] extends 'lambda' ? N : never }[EntrypointName];
 
-export const TASK_ENTRYPOINTS = Object.freeze(
-  ENTRYPOINTS.filter((name): name is TaskEntrypointName => MANIFEST[name].trigger === 'task'),
-);
+export const FUNCTIONS = Object.freeze(ENTRYPOINTS.filter((name): name is FunctionName => MANIFEST[name].kind === 'lambda'));
+
+/** The entrypoints the state machine invokes as Task states. */
+export type TaskEntrypointName = { [N in FunctionName]: (typeof MANIFEST)[N]['trigger'] extends 'task' ? N : never }[FunctionName];
+
+export const TASK_ENTRYPOINTS = Object.freeze(FUNCTIONS.filter((name): name is TaskEntrypointName => MANIFEST[name].trigger === 'task'));
 
 /** The runtime settings an entrypoint reads. */
 export type EnvironmentOf<N extends EntrypointName> = (typeof MANIFEST)[N]['environment'][number];
 
 /** The one entrypoint `trigger` invokes. */
-export function entrypointTriggeredBy(trigger: Trigger): EntrypointName {
-  const names = ENTRYPOINTS.filter((name) => MANIFEST[name].trigger === trigger);
+export function entrypointTriggeredBy(trigger: Trigger): FunctionName {
+  const names = FUNCTIONS.filter((name) => MANIFEST[name].trigger === trigger);
   if (names.length !== 1) throw new Error(`Expected exactly one entrypoint triggered by ${trigger}, but the manifest has ${names.length}: ${names.join(', ')}.`);
   return names[0]!;
 }
@@ -158,7 +203,11 @@ export function describeEntrypoint(name: EntrypointName): EntrypointDescription 
   return MANIFEST[name];
 }
 
-/** The entrypoint's module, relative to the repository root; it exports `handler`. */
+export function describeFunction(name: FunctionName): FunctionDescription {
+  return MANIFEST[name];
+}
+
+/** The entrypoint's module, relative to the repository root; a function's exports `handler`, the API's `main`. */
 export function entrypointSource(name: EntrypointName): string {
   return `handlers/entrypoints/${MANIFEST[name].kind}/${name}.ts`;
 }

@@ -12,7 +12,7 @@ import { tooLargeError, type Limits } from '../core/limits';
 import { functionDecodeAllowance, requireDecodeFits } from '../core/memory';
 import type { Preset } from '../core/preset';
 import type { JobInput, ValidationResult } from '../workflow/events';
-import type { JobStore, ObjectStore } from './ports';
+import type { JobStore, ObjectStore, StepLog } from './ports';
 import { writeWorkingImage, type WorkArea } from './working-images';
 
 export interface ValidateDeps {
@@ -23,6 +23,8 @@ export interface ValidateDeps {
   readonly limits: Limits;
   /** The function's memory; an image whose decode cannot fit in it fails with EXCEEDS_MEMORY. @default no check */
   readonly memoryLimitBytes?: number;
+  /** Where a repaired upload's warnings are logged (they are recorded on the job in any case). @default not logged */
+  readonly log?: StepLog;
 }
 
 /**
@@ -53,8 +55,7 @@ export async function validateUpload(
     const master = await decodeMaster(bytes, info, deps.preset, deps.limits);
     if (master.warnings.length > 0) {
       const { warnings } = master;
-      const message = 'Accepted with malformed metadata the decoder repaired or skipped';
-      console.error(JSON.stringify({ level: 'warn', step: 'ValidateImage', jobId: job.jobId, message, warnings }));
+      deps.log?.warn('Accepted with malformed metadata the decoder repaired or skipped', { warnings });
       await deps.jobs.advance(job.jobId, 'VALIDATING', { details: { warnings } });
     }
     const pointer = await writeWorkingImage(deps.objects, deps.work, job.jobId, 'master', master);

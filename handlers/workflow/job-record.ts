@@ -42,6 +42,9 @@ export interface JobRecord {
   /** While the job is open: its partition of the open-jobs index, and when it was created (ISO-8601). */
   readonly openShard?: string;
   readonly openSince?: string;
+  /** The API upload whose object started the job (from its key), and the job's place among that upload's jobs. */
+  readonly uploadId?: string;
+  readonly uploadSort?: string;
 }
 
 export interface AdvanceResult {
@@ -50,6 +53,8 @@ export interface AdvanceResult {
   readonly current?: JobStatus;
   /** Whether (and where) the job's outcome has already been published. */
   readonly notified?: NotificationKind;
+  /** The job as the write left it, when it was applied. */
+  readonly record?: JobRecord;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { PIPELINE_DEFINITION, pipelineDefinition } from '../../asl/definition';
 import { longestRunSeconds } from '../../asl/durations';
 import { executionTimeoutSeconds } from '../../asl/render';
-import { ENTRYPOINTS, TASK_ENTRYPOINTS, type EntrypointName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, TASK_ENTRYPOINTS, type FunctionName } from '../../handlers/runtime/manifest';
 import { LAMBDA_THROTTLING_ERRORS } from '../../handlers/workflow/failure';
 import { reservedConcurrencySettingName, timeoutSettingName, type FunctionSettingName } from './functions';
 import { stackNameFor } from './names';
@@ -30,7 +30,7 @@ export function checkPipeline(stage: string, settings: PipelineSettings): string
   }
 
   const machine = pipelineDefinition((entrypoint) => entrypoint);
-  const taskSeconds = (resource: string) => settings[timeoutSettingName(resource as EntrypointName)];
+  const taskSeconds = (resource: string) => settings[timeoutSettingName(resource as FunctionName)];
   const limit = executionTimeoutSeconds(settings.workflowType);
   const once = longestRunSeconds(machine, { taskSeconds, withRetries: false });
   if (once > limit) {
@@ -47,7 +47,7 @@ export function checkPipeline(stage: string, settings: PipelineSettings): string
     }
   }
 
-  const reserved = ENTRYPOINTS.reduce((sum, name) => sum + settings[reservedConcurrencySettingName(name)], 0);
+  const reserved = FUNCTIONS.reduce((sum, name) => sum + settings[reservedConcurrencySettingName(name)], 0);
   if (reserved > settings.lambdaAccountConcurrency - MIN_UNRESERVED_CONCURRENCY) {
     problems.push(
       `${stack}: expected the functions' reserved concurrency to leave at least ${MIN_UNRESERVED_CONCURRENCY} of lambdaAccountConcurrency (${settings.lambdaAccountConcurrency}) unreserved, as Lambda requires, but it reserves ${reserved}: lower the *ReservedConcurrency settings or set lambdaAccountConcurrency to the account's quota.`,

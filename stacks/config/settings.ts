@@ -3,8 +3,10 @@
  * worker, monitoring) is a module exporting its settings and, if it has any, its cross-setting
  * rules, added to {@link SETTINGS} and {@link CROSS_CHECKS} here.
  */
+import { checkFleet, FLEET_SETTINGS } from './fleet';
 import { FUNCTION_SETTINGS } from './functions';
 import { GENERAL_SETTINGS } from './general';
+import { MONITORING_SETTINGS } from './monitoring';
 import type { Setting, ValueOf } from './kinds';
 import { PIPELINE_SETTINGS } from './pipeline';
 import { checkPipeline } from './pipeline-checks';
@@ -16,6 +18,8 @@ export const SETTINGS = Object.freeze({
   ...STORAGE_SETTINGS,
   ...PIPELINE_SETTINGS,
   ...FUNCTION_SETTINGS,
+  ...MONITORING_SETTINGS,
+  ...FLEET_SETTINGS,
 });
 
 export type SettingName = keyof typeof SETTINGS;
@@ -24,7 +28,7 @@ export type Settings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
 /** Rules that involve more than one setting, per area; each returns its problems as sentences. */
-export const CROSS_CHECKS: readonly ((stage: string, settings: Settings) => string[])[] = [checkStorage, checkPipeline];
+export const CROSS_CHECKS: readonly ((stage: string, settings: Settings) => string[])[] = [checkStorage, checkPipeline, checkFleet];
 
 export const DEFAULT_STAGES = ['dev', 'prod'] as const;
 

@@ -18,13 +18,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { version as esbuildVersion } from 'esbuild';
-import { ENTRYPOINTS, type EntrypointName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, type FunctionName } from '../../handlers/runtime/manifest';
 import { BUNDLE_OPTIONS, bundleEntrypoints, SIDE_EFFECT_FREE_PACKAGES } from './bundle';
 import { buildSharpLayer, type SharpLayer } from './sharp-layer';
 import { readZip, writeZip, type ZipArtifact } from './zip';
 
 export interface FunctionArtifact extends ZipArtifact {
-  readonly entrypoint: EntrypointName;
+  readonly entrypoint: FunctionName;
   /** The handler inside the zip. */
   readonly handler: string;
   /** Packages the bundle leaves to a layer, such as `sharp`. */
@@ -34,7 +34,7 @@ export interface FunctionArtifact extends ZipArtifact {
 }
 
 export interface LambdaArtifacts {
-  readonly functions: Readonly<Record<EntrypointName, FunctionArtifact>>;
+  readonly functions: Readonly<Record<FunctionName, FunctionArtifact>>;
   readonly sharpLayer: SharpLayer;
 }
 
@@ -78,7 +78,7 @@ export async function buildLambdaArtifacts(options: ArtifactOptions = {}): Promi
 }
 
 /** Builds (or reuses from `.build/functions/`) only the function zips and their source maps, not the sharp layer. */
-export function functionArtifacts(options: ArtifactOptions = {}): Promise<Record<EntrypointName, FunctionArtifact>> {
+export function functionArtifacts(options: ArtifactOptions = {}): Promise<Record<FunctionName, FunctionArtifact>> {
   const root = resolve(options.root ?? REPOSITORY_ROOT);
   return buildFunctions(root, join(resolve(options.buildDir ?? join(root, '.build')), 'functions'));
 }
@@ -107,26 +107,27 @@ function buildKey(root: string): string {
       BUNDLE_OPTIONS,
       SIDE_EFFECT_FREE_PACKAGES,
       zlib: process.versions.zlib,
-      ENTRYPOINTS,
+      FUNCTIONS,
       files: ['package.json', 'package-lock.json', 'tsconfig.json'].map((file) => [file, hashFile(join(root, file))]),
     }),
   );
 }
 
-async function buildFunctions(root: string, directory: string): Promise<Record<EntrypointName, FunctionArtifact>> {
+async function buildFunctions(root: string, directory: string): Promise<Record<FunctionName, FunctionArtifact>> {
   const manifestPath = join(directory, 'manifest.json');
   const key = buildKey(root);
   const files: ArtifactPaths = { zip: (name) => join(directory, `${name}.zip`), map: (name) => join(directory, `${name}.js.map`) };
   const cached = readCachedFunctions(manifestPath, key, root, files);
   if (cached) return cached;
 
-  const { bundles, inputs } = await bundleEntrypoints({ root, entrypoints: ENTRYPOINTS });
+  const { bundles, inputs } = await bundleEntrypoints({ root, entrypoints: FUNCTIONS });
   mkdirSync(directory, { recursive: true });
   const artifacts = await Promise.all(
     bundles.map(async (bundle): Promise<FunctionArtifact> => {
-      writeFileSync(files.map(bundle.name), bundle.sourceMap);
-      const zip = await writeZip(files.zip(bundle.name), [{ name: 'index.js', data: bundle.code }]);
-      return { ...zip, entrypoint: bundle.name, handler: HANDLER, externals: bundle.externals, sourceMapPath: files.map(bundle.name) };
+      const name = bundle.name as FunctionName;
+      writeFileSync(files.map(name), bundle.sourceMap);
+      const zip = await writeZip(files.zip(name), [{ name: 'index.js', data: bundle.code }]);
+      return { ...zip, entrypoint: name, handler: HANDLER, externals: bundle.externals, sourceMapPath: files.map(name) };
     }),
   );
   const manifest: FunctionManifest = {
@@ -140,15 +141,15 @@ async function buildFunctions(root: string, directory: string): Promise<Record<E
     ),
   };
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  return Object.fromEntries(artifacts.map((artifact) => [artifact.entrypoint, artifact])) as Record<EntrypointName, FunctionArtifact>;
+  return Object.fromEntries(artifacts.map((artifact) => [artifact.entrypoint, artifact])) as Record<FunctionName, FunctionArtifact>;
 }
 
 interface ArtifactPaths {
-  readonly zip: (name: EntrypointName) => string;
-  readonly map: (name: EntrypointName) => string;
+  readonly zip: (name: FunctionName) => string;
+  readonly map: (name: FunctionName) => string;
 }
 
-function readCachedFunctions(manifestPath: string, key: string, root: string, files: ArtifactPaths): Record<EntrypointName, FunctionArtifact> | undefined {
+function readCachedFunctions(manifestPath: string, key: string, root: string, files: ArtifactPaths): Record<FunctionName, FunctionArtifact> | undefined {
   if (!existsSync(manifestPath)) return undefined;
   let manifest: FunctionManifest;
   try {
@@ -160,13 +161,13 @@ function readCachedFunctions(manifestPath: string, key: string, root: string, fi
   for (const [input, hash] of Object.entries(manifest.inputs)) {
     if (hashFile(join(root, input)) !== hash) return undefined;
   }
-  const artifacts: Partial<Record<EntrypointName, FunctionArtifact>> = {};
-  for (const name of ENTRYPOINTS) {
+  const artifacts: Partial<Record<FunctionName, FunctionArtifact>> = {};
+  for (const name of FUNCTIONS) {
     const entry = manifest.functions[name];
     if (!entry || !existsSync(files.zip(name)) || hashFile(files.map(name)) !== entry.sourceMapSha256Hex) return undefined;
     const zip = readZip(files.zip(name));
     if (zip.sha256Hex !== entry.sha256Hex) return undefined;
     artifacts[name] = { ...zip, entrypoint: name, handler: HANDLER, externals: entry.externals, sourceMapPath: files.map(name) };
   }
-  return artifacts as Record<EntrypointName, FunctionArtifact>;
+  return artifacts as Record<FunctionName, FunctionArtifact>;
 }

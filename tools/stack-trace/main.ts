@@ -7,12 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SourceMapPayload } from 'node:module';
-import { ENTRYPOINTS, type EntrypointName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, type FunctionName } from '../../handlers/runtime/manifest';
 import { functionArtifacts } from '../../stacks/packaging/artifacts';
 import { parseArguments, runCommand, UsageError } from '../cli/command';
 import { mapTrace } from './map-trace';
 
-const USAGE = `Usage: npm run stack-trace -- <function> [<file>]   (function: ${ENTRYPOINTS.join(', ')}; the trace is read from standard input without a file)`;
+const USAGE = `Usage: npm run stack-trace -- <function> [<file>]   (function: ${FUNCTIONS.join(', ')}; the trace is read from standard input without a file)`;
 
 function readTrace(file: string | undefined): string {
   try {
@@ -29,11 +29,11 @@ void runCommand(async () => {
     return;
   }
   const [name, file, ...rest] = positional;
-  if (!name || !(ENTRYPOINTS as readonly string[]).includes(name) || rest.length > 0) {
+  if (!name || !(FUNCTIONS as readonly string[]).includes(name) || rest.length > 0) {
     throw new UsageError(`Expected a function name and at most one file, but received ${JSON.stringify(positional)}. ${USAGE}`);
   }
   const trace = readTrace(file);
-  const artifact = (await functionArtifacts())[name as EntrypointName];
+  const artifact = (await functionArtifacts())[name as FunctionName];
   const { text, mapped } = mapTrace(trace, JSON.parse(readFileSync(artifact.sourceMapPath, 'utf8')) as SourceMapPayload);
   process.stdout.write(text);
   process.stderr.write(

@@ -21,7 +21,7 @@ describe('the entrypoint manifest', () => {
     for (const name of ENTRYPOINTS) {
       const code = readFileSync(join(ROOT, entrypointSource(name)), 'utf8');
       expect([name, code.match(/readRuntimeEnv\('([^']+)'\)/g)]).toEqual([name, [`readRuntimeEnv('${name}')`]]);
-      expect(code).toMatch(/export const handler = /);
+      expect(code).toMatch(MANIFEST[name].kind === 'lambda' ? /export const handler = / : /export async function main\(/);
     }
   });
 

@@ -8,7 +8,9 @@ import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import type { Grantable, PolicyStatement } from '../shared/iam';
+import { metric, type Metric } from '../shared/metric';
 import { ServiceRole } from '../shared/role';
+import type { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS } from './log-levels';
 
 /** Lambda's Node.js 24 runtime; the bundles target node24. */
 export const LAMBDA_RUNTIME = 'nodejs24.x';
@@ -48,6 +50,10 @@ export interface PipelineFunctionProps {
   readonly layers?: readonly string[];
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /** The lowest level of the function's own log lines Lambda keeps. @default 'INFO' */
+  readonly applicationLogLevel?: (typeof APPLICATION_LOG_LEVELS)[number];
+  /** The lowest level of the platform's log lines (start, REPORT…) Lambda keeps. @default 'INFO' */
+  readonly systemLogLevel?: (typeof SYSTEM_LOG_LEVELS)[number];
 }
 
 export class PipelineFunction extends Construct implements Grantable {
@@ -55,11 +61,13 @@ export class PipelineFunction extends Construct implements Grantable {
   readonly role: ServiceRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly grantName: string;
+  readonly timeoutSeconds: number;
   private readonly variables: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id);
     this.grantName = props.functionName;
+    this.timeoutSeconds = props.timeoutSeconds ?? 30;
     this.variables = { ...(props.code.sourceMapInZip ? { NODE_OPTIONS: '--enable-source-maps' } : {}), ...props.environment };
 
     const asset = new TerraformAsset(this, 'code', { path: props.code.path, type: AssetType.FILE, assetHash: props.code.sha256Hex });
@@ -87,7 +95,7 @@ export class PipelineFunction extends Construct implements Grantable {
       filename: asset.path,
       sourceCodeHash: props.code.sha256Base64,
       memorySize: props.memoryMb ?? 256,
-      timeout: props.timeoutSeconds ?? 30,
+      timeout: this.timeoutSeconds,
       // Lambda's -1 is "no reservation".
       reservedConcurrentExecutions: (props.reservedConcurrency ?? 10) || -1,
       ...(props.layers && props.layers.length > 0 ? { layers: [...props.layers] } : {}),
@@ -97,7 +105,13 @@ export class PipelineFunction extends Construct implements Grantable {
         }) as unknown as Record<string, string>,
       },
       tracingConfig: { mode: 'Active' },
-      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // JSON: the functions' lines are Powertools JSON and EMF already; the levels filter in Lambda, before they are billed.
+      loggingConfig: {
+        logFormat: 'JSON',
+        applicationLogLevel: props.applicationLogLevel ?? 'INFO',
+        systemLogLevel: props.systemLogLevel ?? 'INFO',
+        logGroup: this.logGroup.name,
+      },
       // The log group and the permissions exist before the first invocation.
       dependsOn: [this.logGroup, this.role.policy],
     });
@@ -113,6 +127,11 @@ export class PipelineFunction extends Construct implements Grantable {
 
   addToRolePolicy(statement: PolicyStatement): void {
     this.role.addToRolePolicy(statement);
+  }
+
+  /** An AWS/Lambda metric of this function: Errors, Throttles, Invocations, Duration, ConcurrentExecutions… */
+  metric(metricName: string, options: { readonly statistic?: string; readonly label?: string } = {}): Metric {
+    return metric('AWS/Lambda', metricName, { FunctionName: this.function.functionName }, { ...options, label: options.label ?? `${this.grantName} ${metricName}` });
   }
 
   /** The statements granted so far (normalized). */

@@ -9,6 +9,7 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { executionTimeoutSeconds, renderDefinition } from '../../../asl/render';
 import type { TaskEntrypointName } from '../../../handlers/runtime/manifest';
 import { RESOURCE_STAR_ACTIONS, type Grantable } from '../shared/iam';
+import { metric, type Metric } from '../shared/metric';
 import { ServiceRole } from '../shared/role';
 
 export interface ImageStateMachineProps {
@@ -99,6 +100,11 @@ export class ImageStateMachine extends Construct {
 
   get arn(): string {
     return this.stateMachine.arn;
+  }
+
+  /** An AWS/States metric of this state machine: ExecutionsFailed, ExecutionsTimedOut, ExecutionThrottled, ExecutionTime… */
+  metric(metricName: string, options: { readonly statistic?: string; readonly label?: string } = {}): Metric {
+    return metric('AWS/States', metricName, { StateMachineArn: this.stateMachine.arn }, options);
   }
 
   /** Starts executions (start-workflow). */

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { Grantable } from '../shared/iam';
+import { metric, type Metric } from '../shared/metric';
 import type { StackKey } from '../shared/stack-key';
 
 export interface NotificationTopicsProps {
@@ -46,6 +47,11 @@ export class NotificationTopics extends Construct {
 
   topic(kind: TopicKind): SnsTopic {
     return kind === 'success' ? this.successTopic : this.errorTopic;
+  }
+
+  /** An AWS/SNS metric of one topic: NumberOfNotificationsFailed, NumberOfMessagesPublished… */
+  metric(kind: TopicKind, metricName: string): Metric {
+    return metric('AWS/SNS', metricName, { TopicName: this.topic(kind).name }, { label: `${kind} topic ${metricName}` });
   }
 
   /** Publishes to one topic (and encrypts with the topics' key). */

@@ -1,0 +1,61 @@
+/**
+ * What alarms a synthesized stack lacks: for every function, queue, state machine, table and
+ * notification topic, the alarms its failure modes need. A resource added later without its alarms
+ * shows up here.
+ */
+import { resources, type TerraformJson } from '../../support';
+
+interface Need {
+  readonly resource: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  /** The dimension naming the resource, and the reference it must hold. */
+  readonly dimension: string;
+  readonly reference: string;
+}
+
+function needs(json: TerraformJson): Need[] {
+  const ref = (type: string, id: string, attribute: string) => `\${${type}.${id}.${attribute}}`;
+  const found: Need[] = [];
+  for (const id of Object.keys(resources(json, 'aws_lambda_function'))) {
+    for (const metricName of ['Errors', 'Throttles', 'Duration']) {
+      found.push({ resource: `aws_lambda_function.${id}`, namespace: 'AWS/Lambda', metricName, dimension: 'FunctionName', reference: ref('aws_lambda_function', id, 'function_name') });
+    }
+  }
+  for (const [id, queue] of Object.entries(resources(json, 'aws_sqs_queue'))) {
+    // A dead-letter queue alarms on any message; a work queue on the age of its oldest.
+    const metricName = String(queue.name).endsWith('-dlq') ? 'ApproximateNumberOfMessagesVisible' : 'ApproximateAgeOfOldestMessage';
+    found.push({ resource: `aws_sqs_queue.${id}`, namespace: 'AWS/SQS', metricName, dimension: 'QueueName', reference: ref('aws_sqs_queue', id, 'name') });
+  }
+  for (const id of Object.keys(resources(json, 'aws_sfn_state_machine'))) {
+    for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted', 'ExecutionThrottled']) {
+      found.push({ resource: `aws_sfn_state_machine.${id}`, namespace: 'AWS/States', metricName, dimension: 'StateMachineArn', reference: ref('aws_sfn_state_machine', id, 'arn') });
+    }
+  }
+  for (const id of Object.keys(resources(json, 'aws_dynamodb_table'))) {
+    for (const metricName of ['ReadThrottleEvents', 'WriteThrottleEvents', 'SystemErrors']) {
+      found.push({ resource: `aws_dynamodb_table.${id}`, namespace: 'AWS/DynamoDB', metricName, dimension: 'TableName', reference: ref('aws_dynamodb_table', id, 'name') });
+    }
+  }
+  for (const [id, topic] of Object.entries(resources(json, 'aws_sns_topic'))) {
+    if (String(topic.name).endsWith('-alarms')) continue; // The alarm topic cannot page about itself.
+    found.push({ resource: `aws_sns_topic.${id}`, namespace: 'AWS/SNS', metricName: 'NumberOfNotificationsFailed', dimension: 'TopicName', reference: ref('aws_sns_topic', id, 'name') });
+  }
+  return found;
+}
+
+/** The metrics each alarm watches, directly or in its metric math. */
+function watched(alarm: Record<string, any>): { namespace: string; metricName: string; dimensions: Record<string, string> }[] {
+  if (alarm.metric_name) return [{ namespace: alarm.namespace, metricName: alarm.metric_name, dimensions: alarm.dimensions ?? {} }];
+  return (alarm.metric_query ?? [])
+    .filter((query: Record<string, any>) => query.metric)
+    .map((query: Record<string, any>) => ({ namespace: query.metric.namespace, metricName: query.metric.metric_name, dimensions: query.metric.dimensions ?? {} }));
+}
+
+/** `<resource> <metric>` for every alarm the stack should have and does not. */
+export function missingAlarms(json: TerraformJson): string[] {
+  const alarms = Object.values(resources(json, 'aws_cloudwatch_metric_alarm')).flatMap(watched);
+  return needs(json)
+    .filter((need) => !alarms.some((alarm) => alarm.namespace === need.namespace && alarm.metricName === need.metricName && alarm.dimensions[need.dimension] === need.reference))
+    .map((need) => `${need.resource} ${need.metricName}`);
+}

@@ -1,0 +1,61 @@
+/** The dashboard shows only metrics that exist: AWS metrics of resources in the stack, and the business metrics the code publishes. */
+import { BUSINESS_METRICS, METRICS_NAMESPACE } from '../../../../handlers/runtime/metrics';
+import { resources, synthJson, testStack, type TerraformJson } from '../../support';
+
+let json: TerraformJson;
+beforeAll(async () => {
+  json = synthJson(await testStack());
+});
+
+function widgets(): { properties: { title: string; metrics: unknown[][] } }[] {
+  const [dashboard] = Object.values(resources(json, 'aws_cloudwatch_dashboard'));
+  return JSON.parse(dashboard.dashboard_body as string).widgets;
+}
+
+describe('the dashboard', () => {
+  it('has one widget per question an operator asks, laid out on a grid', () => {
+    expect(widgets().map((widget) => widget.properties.title)).toEqual([
+      'Images per minute: succeeded, and failed by code',
+      'Executions',
+      'Time per state, p50 and p99 (ms)',
+      'Lambda concurrency (max)',
+      'Lambda errors and throttles',
+      'Dead-letter queues: messages waiting',
+      'Bytes in and out',
+      'Cost drivers: state transitions and Lambda GB-seconds per minute',
+    ]);
+  });
+
+  it('graphs only metrics that exist, and expressions only over ids it defines', () => {
+    const references = new Set(
+      Object.entries(json.resource ?? {}).flatMap(([type, byId]) => Object.keys(byId).flatMap((id) => ['name', 'function_name', 'arn'].map((attribute) => `\${${type}.${id}.${attribute}}`))),
+    );
+    const businessNames: string[] = Object.values(BUSINESS_METRICS);
+    for (const widget of widgets()) {
+      const ids = new Set<string>();
+      for (const entry of widget.properties.metrics) {
+        const options = entry.at(-1) as { id?: string; expression?: string };
+        if (options.id) ids.add(options.id);
+        if (typeof entry[0] !== 'string') continue;
+        const [namespace, metricName, ...rest] = entry as string[];
+        const dimensionValues = rest.slice(0, -1).filter((_, index) => index % 2 === 1);
+        if (namespace === METRICS_NAMESPACE) {
+          expect([widget.properties.title, businessNames]).toEqual([widget.properties.title, expect.arrayContaining([metricName])]);
+        } else {
+          for (const value of dimensionValues) expect([metricName, references.has(value)]).toEqual([metricName, true]);
+        }
+      }
+      for (const entry of widget.properties.metrics) {
+        const options = entry[0] as { expression?: string };
+        if (typeof options !== 'object' || !options.expression || options.expression.startsWith('SEARCH')) continue;
+        const used = options.expression.match(/\b[a-z][a-z0-9]*\b/g) ?? [];
+        for (const id of used) expect([options.expression, ids.has(id)]).toEqual([options.expression, true]);
+      }
+    }
+  });
+
+  it('prices state transitions from the states a successful execution enters (7)', () => {
+    const cost = widgets().find((widget) => widget.properties.title.startsWith('Cost drivers'))!;
+    expect(cost.properties.metrics).toContainEqual([expect.objectContaining({ expression: 'started * 7' })]);
+  });
+});
