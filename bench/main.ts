@@ -22,6 +22,16 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 const load = () => loadavg().map((value) => value.toFixed(2)).join(', ');
 
+/** A section that fails is one row saying why, so the rest of the table still prints. */
+async function runSection(section: BenchSection): Promise<readonly BenchRow[]> {
+  try {
+    return await section.run({ rounds: ROUNDS });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return [{ group: section.title, name: 'did not run', figure: reason, target: { text: 'runs', met: false } }];
+  }
+}
+
 async function main(): Promise<void> {
   if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`Expected BENCH_ROUNDS to be a whole number of at least 1, but received ${JSON.stringify(process.env.BENCH_ROUNDS)}.`);
   const only = process.env.BENCH_ONLY?.split(',');
@@ -32,7 +42,7 @@ async function main(): Promise<void> {
   for (const section of SECTIONS.filter((candidate) => !only || only.some((word) => candidate.title.includes(word)))) {
     const before = load();
     process.stderr.write(`${section.title} (load average ${before})…\n`);
-    rows.push(...(await section.run({ rounds: ROUNDS })));
+    rows.push(...(await runSection(section)));
     loads.push(`${section.title}: ${before} before, ${load()} after`);
   }
   process.stdout.write(renderTable(rows));
