@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import {
   EMPTY_FILE,
   garbageInScanJpeg,
@@ -38,9 +39,13 @@ export function writeHostileFiles(folder: string, jpeg: Buffer): string[] {
   });
 }
 
-/** The first JPEG among `files`, for the hostile files that are damaged photos. */
-export function firstJpeg(files: readonly string[]): Buffer {
+/**
+ * The first JPEG among `files`, for the hostile files that are damaged photos; for a corpus with
+ * none (gnome-backgrounds is WebP), its first picture encoded as JPEG.
+ */
+export async function firstJpeg(files: readonly string[]): Promise<Buffer> {
   const path = files.find((file) => /\.jpe?g$/i.test(file));
-  if (!path) throw new Error(`Expected a JPEG among the corpus to damage for the hostile files, but found none in ${files.length} files.`);
-  return readFileSync(path);
+  if (path) return readFileSync(path);
+  if (files.length === 0) throw new Error('Expected at least one picture in the corpus to damage for the hostile files, but found none.');
+  return sharp(files[0]).jpeg({ quality: 90 }).toBuffer();
 }

@@ -20,13 +20,13 @@ const COLD_IMPORT_PROCESSES = 5;
 interface BundleFigures {
   readonly name: FunctionName;
   readonly zipBytes: number;
-  readonly coldImportMs: Spread;
+  readonly coldImport: { readonly cpuMs: Spread; readonly wallMs: Spread };
 }
 
 interface LambdaBundleBench {
   readonly functions: readonly BundleFigures[];
   readonly layerBytes: number;
-  readonly sharpImportMs: Spread;
+  readonly sharpImport: { readonly cpuMs: Spread; readonly wallMs: Spread };
 }
 
 /** The one entry of a zip the packaging writes (stored or deflated, always `index.js` first). */
@@ -38,15 +38,32 @@ function indexJs(zip: Buffer): Buffer {
   return method === 8 ? inflateRawSync(data) : data;
 }
 
-/** Milliseconds `require(module)` takes in a fresh Node process. */
-function coldImport(module: string): number {
-  const script = `const start = process.hrtime.bigint(); require(${JSON.stringify(module)}); process.stdout.write(String(Number(process.hrtime.bigint() - start) / 1e6));`;
+interface ImportTime {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+/**
+ * The wall and main-thread CPU milliseconds `require(module)` takes in a fresh Node process. The
+ * require is synchronous on the main thread, so on a core of its own (as a Lambda's init has) its
+ * wall time is that thread's CPU time; on a shared machine the wall time also counts the waits for
+ * a core, which is why the target is read on the CPU figure.
+ */
+function coldImport(module: string): ImportTime {
+  const script = [
+    'const wall = process.hrtime.bigint(), cpu = process.threadCpuUsage();',
+    `require(${JSON.stringify(module)});`,
+    'const used = process.threadCpuUsage(cpu);',
+    'process.stdout.write(JSON.stringify({ wallMs: Number(process.hrtime.bigint() - wall) / 1e6, cpuMs: (used.user + used.system) / 1000 }));',
+  ].join(' ');
   const output = execFileSync(process.execPath, ['-e', script], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', NODE_PATH: join(REPOSITORY_ROOT, 'node_modules') },
   });
-  return Number(output);
+  return JSON.parse(output) as ImportTime;
 }
+
+const importSpread = (samples: readonly ImportTime[]) => ({ cpuMs: spread(samples.map((sample) => sample.cpuMs)), wallMs: spread(samples.map((sample) => sample.wallMs)) });
 
 async function benchLambdaBundles(processes: number): Promise<LambdaBundleBench> {
   const artifacts = await lambdaArtifacts();
@@ -61,16 +78,16 @@ async function benchLambdaBundles(processes: number): Promise<LambdaBundleBench>
         return [name, path];
       }),
     ) as Record<FunctionName, string>;
-    const samples: Record<string, number[]> = {};
+    const samples: Record<string, ImportTime[]> = {};
     // Interleaved: one process of each function per round, so drift hits them all alike.
     for (let round = 0; round < processes; round += 1) {
       for (const name of FUNCTIONS) (samples[name] ??= []).push(coldImport(modules[name]));
       (samples.sharp ??= []).push(coldImport('sharp'));
     }
     return {
-      functions: FUNCTIONS.map((name) => ({ name, zipBytes: artifacts.functions[name].bytes, coldImportMs: spread(samples[name]!) })),
+      functions: FUNCTIONS.map((name) => ({ name, zipBytes: artifacts.functions[name].bytes, coldImport: importSpread(samples[name]!) })),
       layerBytes: artifacts.sharpLayer.bytes,
-      sharpImportMs: spread(samples.sharp!),
+      sharpImport: importSpread(samples.sharp!),
     };
   } finally {
     rmSync(directory, { recursive: true, force: true });
@@ -87,15 +104,15 @@ export const lambdaSection: BenchSection = {
     const rows: BenchRow[] = bench.functions.map((entry) => ({
       group: 'Lambda',
       name: `${entry.name}${MANIFEST[entry.name].needsSharp ? ' (imports sharp)' : ''}`,
-      figure: `zip ${(entry.zipBytes / 1024).toFixed(0)} KiB, cold import ${withSpread(entry.coldImportMs, 1, ' ms')}`,
+      figure: `zip ${(entry.zipBytes / 1024).toFixed(0)} KiB, cold import CPU ${withSpread(entry.coldImport.cpuMs, 0, ' ms')}, wall ${withSpread(entry.coldImport.wallMs, 0, ' ms')}`,
       target: {
-        text: `≤ 1 MiB, ≤ ${COLD_IMPORT_LIMIT_MS} ms`,
-        met: entry.zipBytes <= ZIP_LIMIT_BYTES && entry.coldImportMs.median <= COLD_IMPORT_LIMIT_MS,
+        text: `≤ 1 MiB, ≤ ${COLD_IMPORT_LIMIT_MS} ms (CPU)`,
+        met: entry.zipBytes <= ZIP_LIMIT_BYTES && entry.coldImport.cpuMs.median <= COLD_IMPORT_LIMIT_MS,
       },
     }));
     rows.push(
       { group: 'Lambda', name: 'sharp layer', figure: `zip ${(bench.layerBytes / 1024 / 1024).toFixed(1)} MiB` },
-      { group: 'Lambda', name: 'sharp alone (part of the figures marked “imports sharp”)', figure: `import ${withSpread(bench.sharpImportMs, 1, ' ms')}` },
+      { group: 'Lambda', name: 'sharp alone (part of the figures marked “imports sharp”)', figure: `import CPU ${withSpread(bench.sharpImport.cpuMs, 0, ' ms')}, wall ${withSpread(bench.sharpImport.wallMs, 0, ' ms')}` },
     );
     return rows;
   },
