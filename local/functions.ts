@@ -3,19 +3,21 @@
  * infrastructure bundles (each entrypoint's file, from the manifest), each under a local ARN, with
  * the name, timeout and memory the stack declares.
  */
-import { join } from 'node:path';
 import { renderDefinition } from '../asl/render';
 import { entrypointSource, TASK_ENTRYPOINTS, type FunctionName, type TaskEntrypointName } from '../handlers/runtime/manifest';
 import { localFunctionArn, type LocalFunction } from './lambda-context';
 import type { Handler } from './lambda-invoke';
 import type { TaskFunction } from './state-machine';
 
-const REPOSITORY_ROOT = join(__dirname, '..');
-
-/** The entrypoint's module, imported on first use (the same file esbuild bundles for its function). */
+/**
+ * The entrypoint's module, imported on first use (the same file esbuild bundles for its function).
+ * The path is a template of the manifest's layout for Lambda entrypoints (`entrypointSource`, which a
+ * test holds it to), so that esbuild, bundling the local runners, finds and includes every function's
+ * module — and no other kind's (the API's server is not part of `npm start`).
+ */
 export async function loadHandler(entrypoint: FunctionName): Promise<Handler> {
   const source = entrypointSource(entrypoint);
-  const module = (await import(join(REPOSITORY_ROOT, source))) as { handler?: unknown };
+  const module = (await import(`../handlers/entrypoints/lambda/${entrypoint}.ts`)) as { handler?: unknown };
   if (typeof module.handler !== 'function') {
     throw new Error(`Expected ${source} to export a handler function, but it exports ${typeof module.handler}.`);
   }

@@ -39,6 +39,14 @@ export interface LocalStateMachineOptions {
   readonly retryIntervalMs?: number;
   /** Called as each attempt of a Task state ends (for --verbose). */
   readonly onAttempt?: (attempt: TaskAttempt) => void;
+  /**
+   * Check the definition against the ASL schema, its paths and ARNs before the first run. The
+   * check compiles the whole ASL JSON schema, about a third of the runner's start-up; the runners
+   * skip it for the project's own definition, which __tests__/asl/definition.test.ts checks the
+   * same way, rendered for local functions.
+   * @default true
+   */
+  readonly validate?: boolean;
 }
 
 /** One attempt of a Task state, as it ended. */
@@ -149,7 +157,9 @@ export class LocalStateMachine {
     this.retryIntervalOverrides = retryIntervalOverrides;
     this.onAttempt = options.onAttempt;
     // The definition is validated (schema, paths, ARNs) once here, not per execution.
-    this.machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+    this.machine = new StateMachine(definition, {
+      validationOptions: options.validate === false ? { noValidate: true } : { checkArn: true, checkPaths: true },
+    });
   }
 
   /** The faults injected into executions started from now on (each counts its own attempts). */

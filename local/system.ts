@@ -160,6 +160,7 @@ export class LocalSystem {
       const stateMachineArn = `arn:aws:states:${resources.region}:${LOCAL_ACCOUNT_ID}:stateMachine:${resources.stateMachineName}`;
       const machine = new LocalStateMachine({
         definition: renderLocalDefinition(resources.functions),
+        validate: false,
         functions: await loadTaskFunctions(resources.functions),
         faults: options.faults ?? [],
         retryIntervalMs: options.retryIntervalMs ?? 10,

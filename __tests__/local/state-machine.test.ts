@@ -175,4 +175,14 @@ describe('LocalStateMachine over the rendered definition', () => {
   it('rejects faults naming states the definition does not have', async () => {
     await expect(machineWith({ faults: [parseFault('Resize=TRANSIENT')] })).rejects.toThrow(/Task states of the definition \(ValidateImage, .*\), but received Resize/);
   });
+
+  it('checks the definition against the ASL schema unless told it is checked already', async () => {
+    const functions = functionsWithTimeout();
+    const definition = JSON.parse(renderLocalDefinition(functions)) as { States: Record<string, { ResultPath?: string }> };
+    // A JSONPath that is not one: the schema check refuses it, aws-local-stepfunctions alone does not look.
+    definition.States.ValidateImage!.ResultPath = 'not a path';
+    const options = { definition: JSON.stringify(definition), functions: await loadTaskFunctions(functions, fakeHandlers().handlers) };
+    expect(() => new LocalStateMachine(options)).toThrow();
+    expect(() => new LocalStateMachine({ ...options, validate: false })).not.toThrow();
+  });
 });

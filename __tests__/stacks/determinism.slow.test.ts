@@ -3,6 +3,7 @@
  * shows no change when nothing changed — run to run, and from another checkout directory.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,13 +84,24 @@ describe('determinism', () => {
       );
     }, 120_000);
 
-    it('rebuilds exactly the zip whose sources changed', async () => {
-      const before = hashes(await buildLambdaArtifacts({ root: checkout }));
-      appendFileSync(join(checkout, 'handlers', 'entrypoints', 'lambda', 'notify-success.ts'), '\n// changed\n');
-      const after = hashes(await buildLambdaArtifacts({ root: checkout }));
-      const changed = FUNCTIONS.filter((name) => before.functions[name] !== after.functions[name]);
-      expect(changed).toEqual(['notify-success']);
-      expect(after.sharpLayer).toBe(before.sharpLayer);
+    it('rebuilds exactly the zip whose code changed, and only the source map after a comment', async () => {
+      const source = join(checkout, 'handlers', 'entrypoints', 'lambda', 'notify-success.ts');
+      // The maps are read as each build leaves them: every build writes the same paths.
+      const snapshot = (artifacts: LambdaArtifacts) => ({
+        layer: artifacts.sharpLayer.sha256Hex,
+        zips: Object.fromEntries(FUNCTIONS.map((name) => [name, artifacts.functions[name].sha256Hex])),
+        maps: Object.fromEntries(FUNCTIONS.map((name) => [name, createHash('sha256').update(readFileSync(artifacts.functions[name].sourceMapPath)).digest('hex')])),
+      });
+      const differ = (a: Record<string, string>, b: Record<string, string>) => FUNCTIONS.filter((name) => a[name] !== b[name]);
+      const before = snapshot(await buildLambdaArtifacts({ root: checkout }));
+      appendFileSync(source, '\n// changed\n');
+      const commented = snapshot(await buildLambdaArtifacts({ root: checkout }));
+      appendFileSync(source, 'export const changed = true;\n');
+      const after = snapshot(await buildLambdaArtifacts({ root: checkout }));
+      expect(differ(before.zips, commented.zips)).toEqual([]);
+      expect(differ(before.maps, commented.maps)).toEqual(['notify-success']);
+      expect(differ(commented.zips, after.zips)).toEqual(['notify-success']);
+      expect(after.layer).toBe(before.layer);
     }, 120_000);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { synth } from '../../stacks/app';
 import { LOG_RETENTION_DAYS } from '../../stacks/config/shapes';
 import { RESOURCE_STAR_ACTIONS } from '../../stacks/constructs/shared/iam';
-import { EXPRESS_TIMEOUTS, list, readJson, readStoredZip, resources, ROOT, statements, type Statement, type TerraformJson } from './support';
+import { EXPRESS_TIMEOUTS, list, readJson, readZipEntries, resources, ROOT, statements, type Statement, type TerraformJson } from './support';
 
 const VARIANTS: Record<string, Record<string, string>> = {
   defaults: {},
@@ -267,10 +267,21 @@ describe('policy suite', () => {
     });
   });
 
+  it('turns on --enable-source-maps for exactly the functions whose zip carries a source map: none, as the maps stay under .build', () => {
+    everyStack(({ json, directory }) => {
+      for (const [id, fn] of Object.entries(resources(json, 'aws_lambda_function'))) {
+        const shipsMap = [...readZipEntries(readFileSync(join(directory, fn.filename))).keys()].some((entry) => entry.endsWith('.map'));
+        const enabled = String(fn.environment?.variables?.NODE_OPTIONS ?? '').includes('--enable-source-maps');
+        expect([id, enabled]).toEqual([id, shipsMap]);
+        expect([id, shipsMap]).toEqual([id, false]);
+      }
+    });
+  });
+
   it('ships sharp’s linux-arm64 binaries in the layer of every function that needs sharp', () => {
     everyStack(({ json, directory }) => {
       const [layer] = Object.values(resources(json, 'aws_lambda_layer_version'));
-      const entries = readStoredZip(readFileSync(join(directory, layer.filename)));
+      const entries = readZipEntries(readFileSync(join(directory, layer.filename)));
       const addon = [...entries.keys()].find((name) => /^nodejs\/node_modules\/@img\/sharp-linux-arm64\/lib\/sharp-linux-arm64-[\d.]+\.node$/.test(name));
       expect(addon).toBeDefined();
       expect(entries.get(addon!)!.readUInt16LE(18)).toBe(183); // ELF e_machine: AArch64

@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 as zlibCrc32, inflateRawSync } from 'node:zlib';
 import { Testing, type TerraformStack } from 'cdktf';
 import { FUNCTIONS, MANIFEST, type FunctionName } from '../../handlers/runtime/manifest';
 import type { BackendConfig } from '../../stacks/config/backend';
@@ -169,8 +170,11 @@ export function grants(policy: readonly Statement[]): Record<string, string[]> {
   return Object.fromEntries(Object.entries(result).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** The entries of a zip whose entries are stored (as every zip here is), in archive order. */
-export function readStoredZip(zip: Buffer): Map<string, Buffer> {
+/**
+ * The entries of a zip, in archive order, each inflated when deflated (method 8) and checked
+ * against the CRC-32 its central directory records.
+ */
+export function readZipEntries(zip: Buffer): Map<string, Buffer> {
   const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (end < 0) throw new Error('not a zip: no end of central directory');
   const count = zip.readUInt16LE(end + 10);
@@ -179,15 +183,19 @@ export function readStoredZip(zip: Buffer): Map<string, Buffer> {
   for (let index = 0; index < count; index++) {
     if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`bad central directory entry at ${offset}`);
     const method = zip.readUInt16LE(offset + 10);
-    const size = zip.readUInt32LE(offset + 20);
+    const crc = zip.readUInt32LE(offset + 16);
+    const compressedSize = zip.readUInt32LE(offset + 20);
     const nameLength = zip.readUInt16LE(offset + 28);
     const extraLength = zip.readUInt16LE(offset + 30);
     const commentLength = zip.readUInt16LE(offset + 32);
     const local = zip.readUInt32LE(offset + 42);
     const name = zip.subarray(offset + 46, offset + 46 + nameLength).toString('utf8');
-    if (method !== 0) throw new Error(`${name} is compressed (method ${method}); expected stored entries`);
+    if (method !== 0 && method !== 8) throw new Error(`${name} uses compression method ${method}; expected stored (0) or deflated (8)`);
     const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    entries.set(name, zip.subarray(dataStart, dataStart + size));
+    const raw = zip.subarray(dataStart, dataStart + compressedSize);
+    const data = method === 8 ? inflateRawSync(raw) : raw;
+    if (zlibCrc32(data) !== crc) throw new Error(`${name} does not match the CRC-32 its central directory records`);
+    entries.set(name, data);
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return entries;

@@ -1,16 +1,16 @@
 /**
- * The process-wide AWS SDK clients used by entrypoints (Lambda handlers, the worker, the API).
- * Each client is built on first use and then reused, so a warm Lambda keeps its connections and
- * a function that never touches a service never builds its client. All configuration — region,
- * credentials, endpoints (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`), retry attempts — comes
- * from the SDK's standard sources, which is how the same code reaches AWS or the local emulators.
+ * All five process-wide AWS SDK clients behind one object, for code that talks to several services
+ * and is not bundled per function (the API, the local runner and its IAM check).
+ * Each client is still built on first use, by its accessor in `service-clients.ts`; Lambda
+ * entrypoints import those accessors directly, so each bundle carries only the clients it uses.
  * Adapters never call this: they receive clients through their constructors.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { decorateServiceClients, dynamoDbClient, resetServiceClients, s3Client, sfnClient, snsClient, sqsClient } from './service-clients';
 
 export interface AwsClients {
   readonly s3: S3Client;
@@ -20,48 +20,25 @@ export interface AwsClients {
   readonly sqs: SQSClient;
 }
 
-type Built = { -readonly [K in keyof AwsClients]?: AwsClients[K] };
-
-/** Something done to each client as it is built (the local runner adds its IAM check to the middleware stack). */
-export type ClientDecorator = (client: AwsClients[keyof AwsClients]) => void;
-
-let decorate: ClientDecorator | undefined;
-
-const factories: { readonly [K in keyof AwsClients]: () => AwsClients[K] } = {
-  s3: () => new S3Client({}),
-  dynamodb: () => new DynamoDBClient({}),
-  sns: () => new SNSClient({}),
-  sfn: () => new SFNClient({}),
-  sqs: () => new SQSClient({}),
+const clients: AwsClients = {
+  get s3() {
+    return s3Client();
+  },
+  get dynamodb() {
+    return dynamoDbClient();
+  },
+  get sns() {
+    return snsClient();
+  },
+  get sfn() {
+    return sfnClient();
+  },
+  get sqs() {
+    return sqsClient();
+  },
 };
 
-function build<K extends keyof AwsClients>(name: K): AwsClients[K] {
-  const client = factories[name]();
-  decorate?.(client);
-  return client;
-}
-
-let built: Built = {};
-let clients: AwsClients | undefined;
-
 export function createAwsClients(): AwsClients {
-  clients ??= {
-    get s3() {
-      return (built.s3 ??= build('s3'));
-    },
-    get dynamodb() {
-      return (built.dynamodb ??= build('dynamodb'));
-    },
-    get sns() {
-      return (built.sns ??= build('sns'));
-    },
-    get sfn() {
-      return (built.sfn ??= build('sfn'));
-    },
-    get sqs() {
-      return (built.sqs ??= build('sqs'));
-    },
-  };
   return clients;
 }
 
@@ -69,16 +46,10 @@ export function createAwsClients(): AwsClients {
  * For tests and the local runner only: closes the clients built so far and forgets them, so the
  * next use reads the (changed) environment again, e.g. after emulators start on new ports.
  */
-export function resetAwsClients(): void {
-  for (const client of Object.values(built)) client?.destroy();
-  built = {};
-}
+export const resetAwsClients = resetServiceClients;
 
 /**
  * For the local runner only: decorates every client built from now on (none is built yet after
  * this call), or stops decorating with `undefined`.
  */
-export function decorateAwsClients(decorator: ClientDecorator | undefined): void {
-  resetAwsClients();
-  decorate = decorator;
-}
+export const decorateAwsClients = decorateServiceClients;

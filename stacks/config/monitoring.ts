@@ -1,5 +1,5 @@
 /** Monitoring: who is told when an alarm fires, the thresholds that are not simply "any", and how much the functions log. */
-import { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS } from '../constructs/pipeline/function';
+import { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS } from '../constructs/pipeline/log-levels';
 import { choice, integer, optional, text } from './kinds';
 import { EMAIL } from './shapes';
 

@@ -4,16 +4,22 @@
  * `TerraformAsset`, which copies them into `cdktf.out/stacks/<stack>/assets/...` and writes only
  * that relative path into the Terraform JSON.
  *
+ * Each function zip holds only `index.js`, deflated: its source map stays beside it as
+ * `.build/functions/<name>.js.map` (85% of the bytes, and no use to Lambda without
+ * `--enable-source-maps`, which slows every stack trace). `npm run stack-trace -- <name>` turns a
+ * stack trace from the function's logs into source positions with it; the map is rebuilt
+ * byte-identical from the same commit, so a checkout of the deployed commit has the right one.
+ *
  * The function zips are cached in `.build/functions/`: they are rebuilt when any file esbuild read
- * last time changes, or the lockfile, tsconfig.json, package.json, the esbuild version or the
- * bundle options do. `rm -rf .build` forces a clean build.
+ * last time changes, or the lockfile, tsconfig.json, package.json, the esbuild version, the bundle
+ * options or Node's zlib do. `rm -rf .build` forces a clean build.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { version as esbuildVersion } from 'esbuild';
 import { FUNCTIONS, type FunctionName } from '../../handlers/runtime/manifest';
-import { BUNDLE_OPTIONS, bundleEntrypoints } from './bundle';
+import { BUNDLE_OPTIONS, bundleEntrypoints, SIDE_EFFECT_FREE_PACKAGES } from './bundle';
 import { buildSharpLayer, type SharpLayer } from './sharp-layer';
 import { readZip, writeZip, type ZipArtifact } from './zip';
 
@@ -23,6 +29,8 @@ export interface FunctionArtifact extends ZipArtifact {
   readonly handler: string;
   /** Packages the bundle leaves to a layer, such as `sharp`. */
   readonly externals: readonly string[];
+  /** The bundle's source map, beside the zip (never inside it): sources relative to the repository root. */
+  readonly sourceMapPath: string;
 }
 
 export interface LambdaArtifacts {
@@ -69,14 +77,20 @@ export async function buildLambdaArtifacts(options: ArtifactOptions = {}): Promi
   return { functions, sharpLayer };
 }
 
+/** Builds (or reuses from `.build/functions/`) only the function zips and their source maps, not the sharp layer. */
+export function functionArtifacts(options: ArtifactOptions = {}): Promise<Record<FunctionName, FunctionArtifact>> {
+  const root = resolve(options.root ?? REPOSITORY_ROOT);
+  return buildFunctions(root, join(resolve(options.buildDir ?? join(root, '.build')), 'functions'));
+}
+
 /** Bump when the zip layout changes, so cached function zips are rebuilt. */
-const FUNCTION_FORMAT = 1;
+const FUNCTION_FORMAT = 2;
 
 interface FunctionManifest {
   readonly key: string;
   /** Content hash of every file the last build read, by root-relative path. */
   readonly inputs: Readonly<Record<string, string>>;
-  readonly functions: Readonly<Record<string, { readonly sha256Hex: string; readonly externals: readonly string[] }>>;
+  readonly functions: Readonly<Record<string, { readonly sha256Hex: string; readonly sourceMapSha256Hex: string; readonly externals: readonly string[] }>>;
 }
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -91,6 +105,8 @@ function buildKey(root: string): string {
       FUNCTION_FORMAT,
       esbuildVersion,
       BUNDLE_OPTIONS,
+      SIDE_EFFECT_FREE_PACKAGES,
+      zlib: process.versions.zlib,
       FUNCTIONS,
       files: ['package.json', 'package-lock.json', 'tsconfig.json'].map((file) => [file, hashFile(join(root, file))]),
     }),
@@ -100,36 +116,40 @@ function buildKey(root: string): string {
 async function buildFunctions(root: string, directory: string): Promise<Record<FunctionName, FunctionArtifact>> {
   const manifestPath = join(directory, 'manifest.json');
   const key = buildKey(root);
-  const zipPath = (name: FunctionName) => join(directory, `${name}.zip`);
-  const cached = readCachedFunctions(manifestPath, key, root, zipPath);
+  const files: ArtifactPaths = { zip: (name) => join(directory, `${name}.zip`), map: (name) => join(directory, `${name}.js.map`) };
+  const cached = readCachedFunctions(manifestPath, key, root, files);
   if (cached) return cached;
 
   const { bundles, inputs } = await bundleEntrypoints({ root, entrypoints: FUNCTIONS });
+  mkdirSync(directory, { recursive: true });
   const artifacts = await Promise.all(
     bundles.map(async (bundle): Promise<FunctionArtifact> => {
-      const zip = await writeZip(zipPath(bundle.name as FunctionName), [
-        { name: 'index.js', data: bundle.code },
-        { name: 'index.js.map', data: bundle.sourceMap },
-      ]);
-      return { ...zip, entrypoint: bundle.name as FunctionName, handler: HANDLER, externals: bundle.externals };
+      const name = bundle.name as FunctionName;
+      writeFileSync(files.map(name), bundle.sourceMap);
+      const zip = await writeZip(files.zip(name), [{ name: 'index.js', data: bundle.code }]);
+      return { ...zip, entrypoint: name, handler: HANDLER, externals: bundle.externals, sourceMapPath: files.map(name) };
     }),
   );
   const manifest: FunctionManifest = {
     key,
     inputs: Object.fromEntries(inputs.map((input) => [input, hashFile(join(root, input))])),
-    functions: Object.fromEntries(artifacts.map((artifact) => [artifact.entrypoint, { sha256Hex: artifact.sha256Hex, externals: artifact.externals }])),
+    functions: Object.fromEntries(
+      artifacts.map((artifact) => [
+        artifact.entrypoint,
+        { sha256Hex: artifact.sha256Hex, sourceMapSha256Hex: hashFile(artifact.sourceMapPath), externals: artifact.externals },
+      ]),
+    ),
   };
-  mkdirSync(directory, { recursive: true });
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return Object.fromEntries(artifacts.map((artifact) => [artifact.entrypoint, artifact])) as Record<FunctionName, FunctionArtifact>;
 }
 
-function readCachedFunctions(
-  manifestPath: string,
-  key: string,
-  root: string,
-  zipPath: (name: FunctionName) => string,
-): Record<FunctionName, FunctionArtifact> | undefined {
+interface ArtifactPaths {
+  readonly zip: (name: FunctionName) => string;
+  readonly map: (name: FunctionName) => string;
+}
+
+function readCachedFunctions(manifestPath: string, key: string, root: string, files: ArtifactPaths): Record<FunctionName, FunctionArtifact> | undefined {
   if (!existsSync(manifestPath)) return undefined;
   let manifest: FunctionManifest;
   try {
@@ -144,10 +164,10 @@ function readCachedFunctions(
   const artifacts: Partial<Record<FunctionName, FunctionArtifact>> = {};
   for (const name of FUNCTIONS) {
     const entry = manifest.functions[name];
-    if (!entry || !existsSync(zipPath(name))) return undefined;
-    const zip = readZip(zipPath(name));
+    if (!entry || !existsSync(files.zip(name)) || hashFile(files.map(name)) !== entry.sourceMapSha256Hex) return undefined;
+    const zip = readZip(files.zip(name));
     if (zip.sha256Hex !== entry.sha256Hex) return undefined;
-    artifacts[name] = { ...zip, entrypoint: name, handler: HANDLER, externals: entry.externals };
+    artifacts[name] = { ...zip, entrypoint: name, handler: HANDLER, externals: entry.externals, sourceMapPath: files.map(name) };
   }
   return artifacts as Record<FunctionName, FunctionArtifact>;
 }

@@ -3,14 +3,38 @@
  * linked source map, sharp left external (it travels in the layer). The output depends only on the
  * sources, never on the checkout directory: source map paths are rewritten relative to the
  * repository root (`handlers/entrypoints/lambda/validate.ts`, `node_modules/@aws-sdk/...`).
+ * The map is built here but does not ship in the zip (stacks/packaging/artifacts.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { entrypointSource, type EntrypointName } from '../../handlers/runtime/manifest';
 
 /** Packages that are not bundled: each must come from a layer or the runtime. */
 export const EXTERNAL_PACKAGES = ['sharp'] as const;
+
+/**
+ * Packages whose modules do nothing when imported but that do not say so in their package.json
+ * (`"sideEffects": false`, which the SDK's client packages declare). Without the declaration
+ * esbuild keeps an imported module even when nothing of it is used: `@aws-sdk/lib-storage` (one
+ * class, `Upload`) would pull the whole S3 client into functions that never touch S3.
+ */
+export const SIDE_EFFECT_FREE_PACKAGES = ['@aws-sdk/lib-storage'] as const;
+
+function declareSideEffectFree(packages: readonly string[]): Plugin {
+  // Package names hold no regular-expression metacharacters but `.`, which is escaped.
+  const bare = new RegExp(`^(${packages.map((name) => name.replaceAll('.', '\\.')).join('|')})$`);
+  return {
+    name: 'side-effect-free-packages',
+    setup(builder) {
+      builder.onResolve({ filter: bare }, async (args) => {
+        if (args.pluginData === 'resolving') return undefined;
+        const resolved = await builder.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+        return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path, external: resolved.external, sideEffects: false };
+      });
+    },
+  };
+}
 
 export interface FunctionBundle {
   readonly name: EntrypointName;
@@ -70,6 +94,7 @@ export async function bundleEntrypoints({ root, entrypoints }: BundleOptions): P
     ...BUNDLE_OPTIONS,
     external: [...BUNDLE_OPTIONS.external],
     mainFields: [...BUNDLE_OPTIONS.mainFields],
+    plugins: [declareSideEffectFree(SIDE_EFFECT_FREE_PACKAGES)],
     absWorkingDir: root,
     entryPoints: entrypoints.map((name) => ({ in: entrypointSource(name), out: `${name}/index` })),
     outdir,

@@ -2,8 +2,9 @@
  * The Lambda layer with sharp and its linux-arm64 (glibc) binaries, built with
  * `npm ci --os=linux --cpu=arm64 --libc=glibc` from the exact versions and integrity hashes in the
  * project's package-lock.json, so every machine installs the same bytes. The zip keeps Node's layer
- * layout (`nodejs/node_modules/sharp`, `nodejs/node_modules/@img/...`) and is cached under
- * `.build/sharp-layer/<sharp version>-<lock hash>/` until the locked versions change.
+ * layout (`nodejs/node_modules/sharp`, `nodejs/node_modules/@img/...`), deflated like the function
+ * zips (stacks/packaging/zip.ts), and is cached under
+ * `.build/sharp-layer/<sharp version>-<lock hash>/` until the locked versions or Node's zlib change.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,7 +29,7 @@ export class SharpLayerFetchError extends Error {
 const UNREACHABLE = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED)\b/;
 
 /** Bump when the layer's layout or build steps change, so cached layers are rebuilt. */
-const LAYER_FORMAT = 1;
+const LAYER_FORMAT = 2;
 
 interface LockEntry {
   readonly version?: string;
@@ -113,7 +114,7 @@ export async function buildSharpLayer({ root, cacheDir = join(root, '.build', 's
     requires: true,
     packages: { '': { name: installManifest.name, version: installManifest.version, dependencies: { sharp: version } }, ...packages },
   };
-  const key = createHash('sha256').update(JSON.stringify({ LAYER_FORMAT, LAYER_PLATFORM, installLock })).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(JSON.stringify({ LAYER_FORMAT, LAYER_PLATFORM, zlib: process.versions.zlib, installLock })).digest('hex').slice(0, 16);
   const directory = join(cacheDir, `${version}-${key}`);
   const zipPath = join(directory, 'layer.zip');
   const metadataPath = join(directory, 'layer.json');

@@ -8,9 +8,14 @@
  *   yazl derives those from local time, so the date is built from local components, and its
  *   UTC "UT" extra field (which would differ per time zone) is switched off;
  * - a fixed mode: 0644, or 0755 when any execute bit was set;
- * - entries are stored, not deflated: zlib builds may emit different (equally valid) deflate
- *   streams for the same input, stored bytes cannot differ. Lambda's limits (50 MB zipped upload,
- *   250 MB unzipped) leave room for that.
+ * - entries are deflated at one fixed level ({@link DEFLATE_LEVEL}) by Node's own zlib (yazl
+ *   hands each buffer to `zlib.deflateRaw`). A deflate stream is only as stable as the zlib that
+ *   wrote it, and Node bundles its zlib: the `node` devDependency pins the Node every npm script
+ *   runs on (24.21.0, zlib 1.3.2.1-motley-8002e91), so it pins the zlib too. That zlib hashes
+ *   with CRC32C on x86-64 (SSE4.2) and on arm64 alike, so both write the same bytes (checked by
+ *   hand on a bundle and on libvips: Node 24.21.0 for x64, and for arm64 under qemu). The function
+ *   cache keys on `process.versions.zlib`, so a zip is never reused across zlibs; upgrading Node
+ *   may change the bytes once, as any other input would.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +43,8 @@ export interface ZipArtifact {
 /** The DOS epoch, built from local components because yazl encodes the DOS fields from local time. */
 const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0, 0);
 const FILE_MODE = 0o100644;
+/** zlib's best compression: zips are built once per change and uploaded on every deploy. */
+export const DEFLATE_LEVEL = 9;
 const EXECUTABLE_MODE = 0o100755;
 
 export async function zipBuffer(entries: readonly ZipEntry[]): Promise<Buffer> {
@@ -55,7 +62,7 @@ export async function zipBuffer(entries: readonly ZipEntry[]): Promise<Buffer> {
     zip.addBuffer(entry.data, entry.name, {
       mtime: FIXED_MTIME,
       mode: entry.executable ? EXECUTABLE_MODE : FILE_MODE,
-      compress: false,
+      compressionLevel: DEFLATE_LEVEL,
       forceDosTimestamp: true,
     });
   }

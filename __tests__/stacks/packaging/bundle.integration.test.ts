@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FUNCTIONS, MANIFEST } from '../../../handlers/runtime/manifest';
+import { FUNCTIONS, MANIFEST, type AccessNeeds } from '../../../handlers/runtime/manifest';
 import { lambdaArtifacts, type LambdaArtifacts } from '../../../stacks/packaging/artifacts';
-import { readStoredZip, ROOT } from '../support';
+import { readZipEntries, ROOT } from '../support';
 
 describe('function bundles', () => {
   let artifacts: LambdaArtifacts;
@@ -11,27 +11,43 @@ describe('function bundles', () => {
     artifacts = await lambdaArtifacts();
   });
 
-  it('holds one minified index.js with its linked source map per entrypoint', () => {
+  it('holds one minified index.js per entrypoint, its source map beside the zip and not in it', () => {
     for (const name of FUNCTIONS) {
-      const entries = readStoredZip(readFileSync(artifacts.functions[name].path));
-      expect([name, [...entries.keys()]]).toEqual([name, ['index.js', 'index.js.map']]);
+      const entries = readZipEntries(readFileSync(artifacts.functions[name].path));
+      expect([name, [...entries.keys()]]).toEqual([name, ['index.js']]);
       const code = entries.get('index.js')!.toString('utf8');
       expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
       // Minified: far smaller than the sources it was built from.
-      const map = JSON.parse(entries.get('index.js.map')!.toString('utf8')) as { sourcesContent: string[] };
+      const map = JSON.parse(readFileSync(artifacts.functions[name].sourceMapPath, 'utf8')) as { sourcesContent: string[] };
       expect(code.length).toBeLessThan(map.sourcesContent.join('').length / 2);
       expect(artifacts.functions[name].handler).toBe('index.handler');
     }
   });
 
+  it('bundles the SDK clients of exactly the services its manifest entry grants access to', () => {
+    const services = (access: AccessNeeds) =>
+      [
+        ...(access.uploads || access.work || access.outputs ? ['client-s3'] : []),
+        ...(access.jobs ? ['client-dynamodb'] : []),
+        ...(access.topics ? ['client-sns'] : []),
+        ...(access.stateMachine ? ['client-sfn'] : []),
+      ].sort();
+    for (const name of FUNCTIONS) {
+      const map = JSON.parse(readFileSync(artifacts.functions[name].sourceMapPath, 'utf8')) as { sources: string[] };
+      const bundled = [...new Set(map.sources.map((source) => /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(source)?.[1]).filter(Boolean))].sort();
+      expect([name, bundled]).toEqual([name, services(MANIFEST[name].access)]);
+    }
+  });
+
   it('embeds no path of this machine: sources are relative to the repository root', () => {
     for (const name of FUNCTIONS) {
-      const entries = readStoredZip(readFileSync(artifacts.functions[name].path));
-      for (const [entry, data] of entries) {
+      const entries = readZipEntries(readFileSync(artifacts.functions[name].path));
+      const mapText = readFileSync(artifacts.functions[name].sourceMapPath, 'utf8');
+      for (const [entry, data] of [...entries, ['index.js.map', Buffer.from(mapText)] as const]) {
         const text = data.toString('utf8');
         expect([name, entry, text.includes(ROOT)]).toEqual([name, entry, false]);
       }
-      const map = JSON.parse(entries.get('index.js.map')!.toString('utf8')) as { sources: string[]; sourcesContent: string[]; sourceRoot?: string };
+      const map = JSON.parse(mapText) as { sources: string[]; sourcesContent: string[]; sourceRoot?: string };
       expect(map.sourceRoot).toBeUndefined();
       expect(map.sources).toContain(`handlers/entrypoints/lambda/${name}.ts`);
       expect(map.sources.filter((source) => source.startsWith('/') || source.startsWith('..') || !existsSync(join(ROOT, source)))).toEqual([]);
@@ -48,7 +64,7 @@ describe('function bundles', () => {
     const directory = join(ROOT, '.build', `test-load-${process.pid}`);
     try {
       for (const name of FUNCTIONS) {
-        const entries = readStoredZip(readFileSync(artifacts.functions[name].path));
+        const entries = readZipEntries(readFileSync(artifacts.functions[name].path));
         mkdirSync(join(directory, name), { recursive: true });
         for (const [entry, data] of entries) writeFileSync(join(directory, name, entry), data);
       }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSharpLayer, SharpLayerFetchError, sharpLockSubset, type SharpLayer } from '../../../stacks/packaging/sharp-layer';
-import { readStoredZip, ROOT } from '../support';
+import { readZipEntries, ROOT } from '../support';
 
 const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string; integrity?: string }> };
 
@@ -17,7 +17,7 @@ describe('sharp layer', () => {
   let entries: Map<string, Buffer>;
   beforeAll(async () => {
     layer = await buildSharpLayer({ root: ROOT });
-    entries = readStoredZip(readFileSync(layer.path));
+    entries = readZipEntries(readFileSync(layer.path));
   });
 
   it('installs exactly the versions and integrity hashes locked in package-lock.json', () => {
@@ -52,6 +52,11 @@ describe('sharp layer', () => {
       'sharp-libvips-linux-arm64',
       'sharp-linux-arm64',
     ]);
+  });
+
+  it('is deflated: the zip is well under half of what it holds', () => {
+    const unpacked = [...entries.values()].reduce((sum, data) => sum + data.length, 0);
+    expect(layer.bytes).toBeLessThan(unpacked / 2);
   });
 
   it('is cached by locked version and gives the same bytes again', async () => {

@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeZip, zipBuffer, type ZipEntry } from '../../../stacks/packaging/zip';
-import { ROOT } from '../support';
+import { deflateRawSync } from 'node:zlib';
+import { DEFLATE_LEVEL, writeZip, zipBuffer, type ZipEntry } from '../../../stacks/packaging/zip';
+import { readZipEntries, ROOT } from '../support';
 
 const ENTRIES: ZipEntry[] = [
   { name: 'index.js', data: Buffer.from('exports.handler = async () => 1;\n') },
@@ -36,13 +37,21 @@ describe('deterministic zips', () => {
     expect(backward.equals(forward)).toBe(true);
   });
 
-  it('sorts entries, stores them, and fixes time (1980-01-01 00:00, no UTC extra field) and mode', async () => {
+  it('sorts entries, deflates them, and fixes time (1980-01-01 00:00, no UTC extra field) and mode', async () => {
     const entries = centralDirectory(await zipBuffer([...ENTRIES].reverse()));
     expect(entries).toEqual([
-      { name: 'index.js', method: 0, time: 0, date: (0 << 9) | (1 << 5) | 1, extra: 0, mode: 0o100644 },
-      { name: 'index.js.map', method: 0, time: 0, date: 0x21, extra: 0, mode: 0o100644 },
-      { name: 'nodejs/node_modules/a/bin.sh', method: 0, time: 0, date: 0x21, extra: 0, mode: 0o100755 },
+      { name: 'index.js', method: 8, time: 0, date: (0 << 9) | (1 << 5) | 1, extra: 0, mode: 0o100644 },
+      { name: 'index.js.map', method: 8, time: 0, date: 0x21, extra: 0, mode: 0o100644 },
+      { name: 'nodejs/node_modules/a/bin.sh', method: 8, time: 0, date: 0x21, extra: 0, mode: 0o100755 },
     ]);
+  });
+
+  it('deflates each entry at the fixed level with Node\'s zlib, and the entries read back whole', async () => {
+    const source = Buffer.from(readFileSync(join(ROOT, 'stacks/packaging/zip.ts'), 'utf8').repeat(20));
+    const zip = await zipBuffer([{ name: 'big.txt', data: source }]);
+    expect(zip.includes(deflateRawSync(source, { level: DEFLATE_LEVEL }))).toBe(true);
+    expect(zip.length).toBeLessThan(source.length / 10);
+    expect(readZipEntries(zip).get('big.txt')!.equals(source)).toBe(true);
   });
 
   it('gives the same bytes in another time zone', async () => {

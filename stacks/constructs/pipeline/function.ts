@@ -10,16 +10,12 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import type { Grantable, PolicyStatement } from '../shared/iam';
 import { metric, type Metric } from '../shared/metric';
 import { ServiceRole } from '../shared/role';
+import type { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS } from './log-levels';
 
 /** Lambda's Node.js 24 runtime; the bundles target node24. */
 export const LAMBDA_RUNTIME = 'nodejs24.x';
 /** Graviton: sharp's layer carries linux-arm64 binaries. */
 export const LAMBDA_ARCHITECTURE = 'arm64';
-
-/** Lambda's application log levels, most verbose first (JSON log format only). */
-export const APPLICATION_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
-/** Lambda's system log levels, most verbose first. */
-export const SYSTEM_LOG_LEVELS = ['DEBUG', 'INFO', 'WARN'] as const;
 
 /** A zip and its hashes, as built by stacks/packaging. */
 export interface FunctionCode {
@@ -29,6 +25,12 @@ export interface FunctionCode {
   readonly sha256Hex: string;
   /** @default 'index.handler' */
   readonly handler?: string;
+  /**
+   * Whether the zip carries its source maps. Only then is `NODE_OPTIONS=--enable-source-maps` set:
+   * without a map the flag maps nothing and still makes every stack trace slower to build.
+   * @default false (stacks/packaging keeps maps beside the zips, under .build/functions)
+   */
+  readonly sourceMapInZip?: boolean;
 }
 
 export interface PipelineFunctionProps {
@@ -42,7 +44,7 @@ export interface PipelineFunctionProps {
   readonly timeoutSeconds?: number;
   /** Instances kept aside from the account's pool, and the most that run at once; 0 reserves none. @default 10 */
   readonly reservedConcurrency?: number;
-  /** Variables besides `NODE_OPTIONS=--enable-source-maps`, which every function gets. @default {} */
+  /** Variables besides `NODE_OPTIONS=--enable-source-maps`, which a function whose zip carries source maps gets. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** Layer version ARNs. @default none */
   readonly layers?: readonly string[];
@@ -66,7 +68,7 @@ export class PipelineFunction extends Construct implements Grantable {
     super(scope, id);
     this.grantName = props.functionName;
     this.timeoutSeconds = props.timeoutSeconds ?? 30;
-    this.variables = { NODE_OPTIONS: '--enable-source-maps', ...props.environment };
+    this.variables = { ...(props.code.sourceMapInZip ? { NODE_OPTIONS: '--enable-source-maps' } : {}), ...props.environment };
 
     const asset = new TerraformAsset(this, 'code', { path: props.code.path, type: AssetType.FILE, assetHash: props.code.sha256Hex });
 

@@ -6,6 +6,21 @@ import { PipelineFunction } from '../../../../stacks/constructs/pipeline/functio
 import { only, statements, stubArtifacts, type TerraformJson } from '../../support';
 
 describe('PipelineFunction', () => {
+  it('turns on --enable-source-maps only for code that carries its source maps', async () => {
+    const code = (await stubArtifacts()).functions.validate;
+    const variablesOf = (sourceMapInZip: boolean | undefined) => {
+      const json = JSON.parse(
+        Testing.synthScope((scope) => {
+          new PipelineFunction(scope, 'validate', { functionName: 'f', code: { ...code, ...(sourceMapInZip === undefined ? {} : { sourceMapInZip }) }, environment: { A: '1' } });
+        }),
+      ) as TerraformJson;
+      return only(json, 'aws_lambda_function').environment.variables;
+    };
+    expect(variablesOf(undefined)).toEqual({ A: '1' });
+    expect(variablesOf(false)).toEqual({ A: '1' });
+    expect(variablesOf(true)).toEqual({ A: '1', NODE_OPTIONS: '--enable-source-maps' });
+  });
+
   it('owns its role, log group, code asset and policy, and may write only its own logs and traces', async () => {
     const code = (await stubArtifacts()).functions.validate;
     const synthesized = Testing.synthScope((scope) => {
@@ -27,7 +42,7 @@ describe('PipelineFunction', () => {
       timeout: 120,
       layers: ['arn:aws:lambda:us-east-1:123456789012:layer:sharp:1'],
       source_code_hash: code.sha256Base64,
-      environment: { variables: { JOBS_TABLE: 'jobs', NODE_OPTIONS: '--enable-source-maps', WORK_PREFIX: '_work/' } },
+      environment: { variables: { JOBS_TABLE: 'jobs', WORK_PREFIX: '_work/' } },
       tracing_config: { mode: 'Active' },
     });
     expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/lambda/image-processor-dev-validate', retention_in_days: 14 });

@@ -81,14 +81,12 @@ describe('ImagePipeline', () => {
     for (const name of FUNCTIONS) {
       const variables = functions[logicalId(name)].environment.variables as Record<string, string>;
       // IMAGE_PRESET is optional and unset by default; everything else the entrypoint reads is set.
-      expect([name, Object.keys(variables).sort()]).toEqual([name, [...runtimeVariables(name).filter((variable) => variable !== 'IMAGE_PRESET'), 'NODE_OPTIONS'].sort()]);
+      expect([name, Object.keys(variables).sort()]).toEqual([name, runtimeVariables(name).filter((variable) => variable !== 'IMAGE_PRESET').sort()]);
       expect(() => readRuntimeEnv(name, variables)).not.toThrow();
-      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     expect(functions[logicalId('start-workflow')].environment.variables).toEqual({
       JOBS_TABLE: '${aws_dynamodb_table.jobs_table.name}',
       JOB_TTL_DAYS: '30',
-      NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'image-processor-dev',
       STATE_MACHINE_ARN: '${aws_sfn_state_machine.workflow_state_machine.arn}',
       UPLOADS_PREFIX: 'uploads/',
