@@ -42,6 +42,7 @@ export interface FleetProps {
   /** @default the distribution's own address */ readonly domain?: { readonly name: string; readonly certificateArn: string };
   /** @default internal behind CloudFront */ readonly internetFacing?: { readonly certificateArn: string };
   /** Lets `destroy` empty the buckets. @default false */ readonly forceDestroy?: boolean;
+  /** Terraform refuses to destroy the log bucket (the artifacts bucket is rebuilt from the checkout). @default true */ readonly preventDestroy?: boolean;
 }
 
 const HTTPS = 443;
@@ -64,12 +65,19 @@ export class Fleet extends Construct {
     const apiPort = props.apiPort ?? 8080;
     const deregistration = Math.min(props.deregistrationDelaySeconds ?? 30, 60);
     this.network = new FleetNetwork(this, 'network', { namePrefix: props.namePrefix, region: props.region, ...props.network });
-    this.artifacts = new SecureBucket(this, 'artifacts', { bucketName: props.artifactsBucketName, forceDestroy: props.forceDestroy ?? false, preventDestroy: false });
+    this.artifacts = new SecureBucket(this, 'artifacts', {
+      bucketName: props.artifactsBucketName,
+      forceDestroy: props.forceDestroy ?? false,
+      preventDestroy: false,
+      // Artifacts are named by their hash and never overwritten; a replaced version is not needed.
+      lifecycleRules: [{ id: 'clean-up', status: 'Enabled', filter: [{}], noncurrentVersionExpiration: [{ noncurrentDays: 1 }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] }],
+    });
+    props.resources.storage.accessLogs.logBucket('artifacts_logging', this.artifacts.bucket, 'artifacts');
     this.logs = new SecureBucket(this, 'logs', {
       bucketName: props.logsBucketName,
       forceDestroy: props.forceDestroy ?? false,
-      preventDestroy: false,
-      lifecycleRules: [{ id: 'expire-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: 90 }], noncurrentVersionExpiration: [{ noncurrentDays: 1 }] }],
+      preventDestroy: props.preventDestroy ?? true,
+      lifecycleRules: [{ id: 'expire-logs', status: 'Enabled', filter: [{}], expiration: [{ days: 90 }], noncurrentVersionExpiration: [{ noncurrentDays: 1 }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] }],
     });
     this.logs.addToPolicy({
       Sid: 'LoadBalancerLogs',
