@@ -176,14 +176,15 @@ export class ImageProcessorStack extends TerraformStack {
       failedEventRetentionDays: settings.failedEventRetentionDays,
     });
 
+    // CloudFront's web ACL, its log delivery and its alarm live in us-east-1 whatever the stage's region.
+    const globalProvider = new AwsProvider(this, 'aws_us_east_1', { alias: 'us_east_1', region: 'us-east-1', ...allowedAccounts, defaultTags });
     this.fleet = new Fleet(this, 'fleet', {
       namePrefix: config.stackName,
       region: settings.region,
       accountId,
       resources: { storage: this.storage, table: this.jobs, topics: this.topics },
       artifact: props.artifacts.api,
-      // CloudFront's web ACL and its log delivery live in us-east-1 whatever the stage's region.
-      globalProvider: new AwsProvider(this, 'aws_us_east_1', { alias: 'us_east_1', region: 'us-east-1', ...allowedAccounts, defaultTags }),
+      globalProvider,
       artifactsBucketName: names.defaultBucketName('artifacts', accountId, settings.region),
       logsBucketName: names.defaultBucketName('fleet-logs', accountId, settings.region),
       api: {
@@ -248,6 +249,13 @@ export class ImageProcessorStack extends TerraformStack {
       logGroupNames: [...functions.map((fn) => fn.logGroup.name), this.stateMachine.logGroup.name],
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       durationAlarmPercent: settings.lambdaDurationAlarmPercent,
+      fleet: {
+        loadBalancer: this.fleet.loadBalancer,
+        instances: this.fleet.instances,
+        // CloudFront's metrics live in us-east-1, and an alarm may only notify a topic of its own region.
+        ...(this.fleet.entry && settings.region === 'us-east-1' ? { entry: { distribution: this.fleet.entry, provider: globalProvider } } : {}),
+      },
+      fleetThresholds: { errorRatePercent: settings.fleetErrorRateAlarmPercent, responseTimeP99Ms: settings.fleetResponseTimeAlarmMs },
     });
 
     const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
