@@ -1,5 +1,5 @@
 /**
- * `npm run serve -- [--port 8080] [--host 127.0.0.1]`: the whole system on this machine until
+ * `npm run serve -- [--port 8080] [--host 127.0.0.1] [--memory-budget <MiB>]`: the whole system on this machine until
  * Ctrl-C, with the API and its gallery page. Prints the URL, a development token (fixed by
  * IMAGE_PROCESSOR_LOCAL_API_TOKEN), the S3 endpoint and the buckets. Exit 0 after Ctrl-C, 1 when
  * the system cannot start, 2 for a bad argument or setting.
@@ -7,10 +7,11 @@
 import { EXIT_SYSTEM_FAILED, EXIT_USER_MISTAKE } from './exit-codes';
 import { parseCommandLine } from './cli-options';
 import { LocalSystemError } from './local-system-error';
+import { parseMemoryBudget } from './memory-budget';
 import { startServe, TOKEN_VARIABLE } from './serve';
 import { UserError } from './user-error';
 
-const HELP = `Usage: npm run serve -- [--port <port>] [--host <address>]
+const HELP = `Usage: npm run serve -- [--port <port>] [--host <address>] [--memory-budget <MiB>]
 
 Runs the whole system on this machine until Ctrl-C: S3, SQS and SNS (fauxqs) and DynamoDB
 (dynalite) in-process, the real state machine, the reconciler, and the API with its gallery page.
@@ -19,6 +20,9 @@ Any S3 client that puts an object under the raw bucket's uploads prefix starts t
 Options:
   --port <port>      the API's port (default 8080; 0 picks a free one)
   --host <address>   the address it listens on (default 127.0.0.1)
+  --memory-budget <MiB>
+                     decoded image memory processed at once; later uploads wait their turn
+                     (default half the machine's memory)
   -h, --help         show this help
 
 ${TOKEN_VARIABLE} fixes the development token (otherwise a new one each start).`;
@@ -32,15 +36,17 @@ function parsePort(text: string): number {
 async function main(argv: readonly string[]): Promise<number> {
   let port: number;
   let host: string;
+  let memoryBudgetBytes: number | undefined;
   try {
-    const { values, positionals } = parseCommandLine(argv, { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+    const { values, positionals } = parseCommandLine(argv, { port: { type: 'string' }, host: { type: 'string' }, 'memory-budget': { type: 'string' }, help: { type: 'boolean', short: 'h' } });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
       return 0;
     }
-    if (positionals.length > 0) throw new UserError(`Expected no arguments besides --port and --host, but received "${positionals.join(' ')}".`);
+    if (positionals.length > 0) throw new UserError(`Expected no arguments besides --port, --host and --memory-budget, but received "${positionals.join(' ')}".`);
     port = parsePort(values.port ?? '8080');
     host = values.host ?? '127.0.0.1';
+    memoryBudgetBytes = values['memory-budget'] === undefined ? undefined : parseMemoryBudget(values['memory-budget']);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     process.stderr.write(`${error.message}\n\nRun npm run serve -- --help for the options.\n`);
@@ -49,7 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const token = process.env[TOKEN_VARIABLE] || undefined;
   let serving;
   try {
-    serving = await startServe({ host, port, ...(token ? { token } : {}) });
+    serving = await startServe({ host, port, ...(token ? { token } : {}), ...(memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes }) });
   } catch (error) {
     if (error instanceof UserError) {
       process.stderr.write(`${error.message}\n`);

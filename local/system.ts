@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { resetAwsClients } from '../handlers/adapters/clients';
+import { readRuntimeSettings } from '../handlers/runtime/env';
+import { limitsFrom } from '../handlers/runtime/image-settings';
 import { entrypointTriggeredBy } from '../handlers/runtime/manifest';
 import { DynamoJobStore } from '../handlers/adapters/job-store';
 import type { JobRecord } from '../handlers/workflow/job-record';
@@ -36,7 +38,9 @@ import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { reconcilerFor } from './reconciler';
 import { LocalStateMachine, type TaskAttempt } from './state-machine';
 import { StepFunctionsServer, type ExecutionRecord } from './step-functions-server';
+import { uploadAdmission } from './upload-admission';
 import { watchUploads } from './upload-events';
+import { defaultMemoryBudget } from './memory-budget';
 
 export interface LocalSystemOptions {
   /** The stack stage whose names and settings are used. @default 'local' */
@@ -60,6 +64,8 @@ export interface LocalSystemOptions {
    * notification does (`npm run serve`); otherwise only `deliver` does. @default false
    */
   readonly notifyUploads?: boolean;
+  /** With `notifyUploads`: the decoded bytes of the images processed at once (upload-admission.ts). @default half the machine's memory */
+  readonly memoryBudgetBytes?: number;
 }
 
 /** The file the functions' log lines go to unless told otherwise: one per process, in the temp folder. */
@@ -188,7 +194,7 @@ export class LocalSystem {
         iam.enforcement,
         iam.stop,
       );
-      if (options.notifyUploads) system.notifyUploads();
+      if (options.notifyUploads) system.notifyUploads(options.memoryBudgetBytes ?? defaultMemoryBudget());
       return system;
     } catch (error) {
       iam.stop();
@@ -203,14 +209,21 @@ export class LocalSystem {
 
   private stopNotifications: (() => void) | undefined;
 
-  private notifyUploads(): void {
+  private notifyUploads(memoryBudgetBytes: number): void {
     // fauxqs reports a presigned POST twice (the form, and the object it stores); S3 sends one event per object revision.
     const delivered = new Map<string, string>();
-    this.stopNotifications = watchUploads(this.emulators.fauxqs.spy, this.resources.rawBucket, this.resources.uploadsPrefix, async (key) => {
-      const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: this.resources.rawBucket, Key: key }));
+    const bucket = this.resources.rawBucket;
+    const limits = limitsFrom(readRuntimeSettings(['maxInputBytes', 'maxInputPixels', 'maxInputFrames'], this.environment));
+    const admit = uploadAdmission(this.clients.s3, limits, memoryBudgetBytes);
+    this.stopNotifications = watchUploads(this.emulators.fauxqs.spy, bucket, this.resources.uploadsPrefix, async (key) => {
+      const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       if (delivered.get(key) === head.ETag) return;
       delivered.set(key, head.ETag ?? '');
-      await this.deliver([{ bucket: this.resources.rawBucket, key, size: head.ContentLength ?? 0, eTag: head.ETag ?? '', region: this.resources.region }]);
+      const size = head.ContentLength ?? 0;
+      await admit({ bucket, key, size }, async () => {
+        await this.deliver([{ bucket, key, size, eTag: head.ETag ?? '', region: this.resources.region }]);
+        await this.executionFor({ bucket, key })?.settled;
+      });
     });
   }
 

@@ -1,14 +1,16 @@
 /**
  * Issue 9, point 5: the local runners admit work by its decoded size from the header against a
  * memory budget, not by concurrency alone; an input that alone exceeds the budget gets the
- * verdict EXCEEDS_MEMORY instead of being decoded.
+ * verdict EXCEEDS_MEMORY instead of being decoded. npm run serve admits uploads the same way.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { runLocalPipeline } from '../../local/pipeline';
 import type { Report } from '../../local/report';
+import { LocalSystem } from '../../local/system';
 import { runCli } from './run-cli';
 
 
@@ -51,3 +53,31 @@ it('npm run process takes --memory-budget in MiB and gives EXCEEDS_MEMORY to wha
   const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report;
   expect(report.jobs[0]).toMatchObject({ status: 'FAILED', error: { code: 'EXCEEDS_MEMORY', message: expect.stringContaining('--memory-budget') } });
 });
+
+it('npm run serve starts no two uploads’ executions at once when together they exceed the budget', async () => {
+  const budget = 600 * 500 * 8 * 1.5;
+  const system = await LocalSystem.start({ notifyUploads: true, memoryBudgetBytes: budget, retryIntervalMs: 0 });
+  try {
+    const { rawBucket, uploadsPrefix } = system.resources;
+    const keys = ['a', 'b', 'c'].map((name) => `${uploadsPrefix}serve-budget/${name}.png`);
+    const png = await rgba16Png(600, 500);
+    await Promise.all(keys.map((key) => system.clients.s3.send(new PutObjectCommand({ Bucket: rawBucket, Key: key, Body: png }))));
+
+    const executions = await Promise.all(keys.map((key) => eventually(() => system.executionFor({ bucket: rawBucket, key }))));
+    const settled = await Promise.all(executions.map((execution) => execution.settled));
+    expect(settled.map((execution) => execution.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    const runs = settled.map((execution) => ({ start: execution.startDate.getTime(), stop: execution.stopDate!.getTime() })).sort((a, b) => a.start - b.start);
+    for (let index = 1; index < runs.length; index += 1) expect(runs[index]!.start).toBeGreaterThanOrEqual(runs[index - 1]!.stop);
+  } finally {
+    await system.stop();
+  }
+});
+
+/** Polls `find` until it returns something (each upload's execution starts when the budget admits it). */
+async function eventually<T>(find: () => T | undefined): Promise<T> {
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
