@@ -37,6 +37,8 @@ describe.each(['dev', 'prod'])('the %s stack’s fleet', (stage) => {
     const { api } = await stubArtifacts();
     expect(only(json, 'aws_s3_object')).toMatchObject({ key: `api/${api.sha256Hex}.zip`, source_hash: api.sha256Hex, bucket: '${aws_s3_bucket.fleet_artifacts_bucket.id}' });
     expect(userData(json)).toContain(`${api.sha256Hex}  /root/image-api.zip`);
+    // A plain address: Terraform refuses expressions in depends_on.
+    expect(only(json, 'aws_autoscaling_group').depends_on).toEqual(['aws_s3_object.fleet_artifact']);
     expect(userData(json)).toContain(`POWERTOOLS_SERVICE_NAME='image-processor-${stage}'`);
   });
 

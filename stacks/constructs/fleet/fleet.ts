@@ -34,7 +34,7 @@ export interface FleetProps {
   /** The API's settings that are not names of resources. */
   readonly api: Omit<RuntimeInputs<'api'>, 'rawBucket' | 'processedBucket' | 'jobsTable' | 'uploadsPrefix' | 'apiHost' | 'apiPort' | 'shutdownGraceSeconds'>;
   readonly network?: Omit<FleetNetworkProps, 'namePrefix' | 'region'>;
-  readonly instances?: Omit<FleetInstancesProps, 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetGroupArn' | 'userData'>;
+  readonly instances?: Omit<FleetInstancesProps, 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetGroupArn' | 'userData' | 'launchAfter'>;
   /** @default 8080 */ readonly apiPort?: number;
   /** @default 30 (at most 60); the API's SIGTERM grace is 5 s less */ readonly deregistrationDelaySeconds?: number;
   /** @default true */ readonly deletionProtection?: boolean;
@@ -127,8 +127,8 @@ export class Fleet extends Construct {
       targetGroupArn: this.loadBalancer.targetGroup.arn,
       userData: userDataScript({ region: props.region, artifactBucket: this.artifacts.bucket.bucket, artifactKey: key, artifactSha256Hex: props.artifact.sha256Hex, environment, stopTimeoutSeconds: deregistration }),
       ...props.instances,
+      launchAfter: [artifact],
     });
-    this.instances.group.dependsOn = [artifact.fqn];
     grantAccess(this.instances.role, MANIFEST.api.access, resources);
     this.instances.role.addToRolePolicy({ Sid: 'ReadApiArtifact', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.artifacts.bucket.arn}/${key}` });
 

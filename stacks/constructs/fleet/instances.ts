@@ -7,7 +7,7 @@
  * holds at an average CPU.
  */
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
+import { Fn, type ITerraformDependable } from 'cdktf';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
@@ -24,6 +24,8 @@ export interface FleetInstancesProps {
   readonly subnetIds: readonly string[];
   readonly targetGroupArn: string;
   readonly userData: string;
+  /** What must exist before the group launches an instance (the artifact its user data fetches). @default nothing */
+  readonly launchAfter?: readonly ITerraformDependable[];
   /** ≥ 3 arm64 types. @default t4g.small, m7g.medium, c7g.medium, m6g.medium */
   readonly instanceTypes?: readonly string[];
   /** @default 1 */
@@ -130,6 +132,7 @@ export class FleetInstances extends Construct {
       ],
       // Autoscaling owns the instance count after creation.
       lifecycle: { ignoreChanges: ['desired_capacity'] },
+      ...(props.launchAfter ? { dependsOn: [...props.launchAfter] } : {}),
     });
     new AutoscalingPolicy(this, 'cpu_target', {
       name: `${props.namePrefix}-api-cpu`,
