@@ -11,6 +11,7 @@ import { ConfigError } from './config/errors';
 import { loadStageConfigs } from './config/resolve';
 import { HCL_FILE, writeHclStacks } from './hcl';
 import { ImageProcessorStack } from './image-processor-stack';
+import { apiArtifact } from './packaging/api-artifact';
 import { lambdaArtifacts, REPOSITORY_ROOT } from './packaging/artifacts';
 
 export interface SynthOptions {
@@ -59,7 +60,8 @@ export async function synth(options: SynthOptions = {}): Promise<App> {
     problems.push(`Expected one stage when TF_WORKSPACE names one HCP Terraform workspace (${backend.workspace}), but ${stages.length} are configured: set IMAGE_PROCESSOR_STAGES to one, or unset TF_WORKSPACE for a workspace per stack.`);
   }
   if (stages instanceof ConfigError || backend instanceof ConfigError || problems.length > 0) throw new ConfigError(problems);
-  const artifacts = await lambdaArtifacts({ root });
+  const [lambda, api] = await Promise.all([lambdaArtifacts({ root }), apiArtifact({ root })]);
+  const artifacts = { ...lambda, api };
   mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, context: appContext, skipValidation: false, hclOutput: options.hcl ?? env.SYNTH_HCL_OUTPUT === 'true' });
   const stacks = stages.map((config) => new ImageProcessorStack(app, { config, backend, artifacts, projectRoot: root, outdir: resolve(app.outdir) }));

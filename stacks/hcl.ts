@@ -55,9 +55,39 @@ export async function formatHcl(hcl: string): Promise<string> {
     heredocEnd = /<<-?([A-Za-z_]+)$/.exec(line)?.[1];
     if (/^\s*depends_on\s*=\s*\[$/.test(line)) inDependsOn = true;
     else if (inDependsOn && /^\s*\]$/.test(line)) inDependsOn = false;
-    out.push(inDependsOn ? line.replace(/^(\s*)"([A-Za-z0-9_.-]+)"(,?)$/, '$1$2$3') : line.replace(/"\$\{([^"{}$]+)\}"/g, '$1'));
+    out.push(inDependsOn ? line.replace(/^(\s*)"([A-Za-z0-9_.-]+)"(,?)$/, '$1$2$3') : unwrapInterpolationOnly(line.replace(/"\$\{([^"{}$]+)\}"/g, '$1')));
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * `name = "${expression}"` whose one interpolation spans the whole string (a function call with
+ * string arguments, such as the launch template's `base64encode("…")`) as `name = expression`,
+ * as `terraform fmt` writes it. Quotes and braces inside the expression's own strings are skipped.
+ */
+function unwrapInterpolationOnly(line: string): string {
+  const match = /^(\s*[A-Za-z0-9_-]+\s*=\s*)"\$\{(.*)\}"$/.exec(line);
+  if (!match) return line;
+  const expression = match[2]!;
+  const open: ('brace' | 'string')[] = ['brace'];
+  for (let index = 0; index < expression.length; index += 1) {
+    const char = expression[index];
+    if (open[open.length - 1] === 'string') {
+      if (char === '\\') index += 1;
+      else if (char === '"') open.pop();
+      else if (char === '$' && expression[index + 1] === '{') {
+        open.push('brace');
+        index += 1;
+      }
+    } else if (char === '"') open.push('string');
+    else if (char === '{') open.push('brace');
+    else if (char === '}') {
+      open.pop();
+      // The outer interpolation closed before the end: the string holds more than one expression.
+      if (open.length === 0) return line;
+    }
+  }
+  return open.length === 1 ? `${match[1]}${expression}` : line;
 }
 
 /** Every `= <<EOF` heredoc made exact ({@link exactHeredoc}), before formatting so that hclwrite lays out what it adds. */

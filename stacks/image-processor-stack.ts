@@ -25,6 +25,8 @@ import { ImageStateMachine } from './constructs/pipeline/state-machine';
 import { NotificationTopics } from './constructs/pipeline/topics';
 import { StackKey } from './constructs/shared/stack-key';
 import { ImageStorage } from './constructs/storage/storage';
+import { Fleet } from './constructs/fleet/fleet';
+import type { ZipArtifact } from './packaging/zip';
 
 /** S3-native state locking (`use_lockfile`) is generally available from Terraform 1.11 (experimental in 1.10); 2.0 may break what this configuration relies on. */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.11, < 2.0';
@@ -35,6 +37,8 @@ export interface ImageProcessorStackProps {
   readonly artifacts: {
     readonly functions: Readonly<Record<FunctionName, FunctionPackage>>;
     readonly sharpLayer: SharpLayerArtifact;
+    /** The fleet's API artifact (stacks/packaging/api-artifact.ts). */
+    readonly api: Pick<ZipArtifact, 'path' | 'sha256Hex'>;
   };
   /** Where local state files live (the directory holding cdktf.json). */
   readonly projectRoot: string;
@@ -51,6 +55,7 @@ export class ImageProcessorStack extends TerraformStack {
   readonly stateMachine: ImageStateMachine;
   readonly reconciler: Reconciler;
   readonly monitoring: Monitoring;
+  readonly fleet: Fleet;
   private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, props: ImageProcessorStackProps) {
@@ -59,11 +64,9 @@ export class ImageProcessorStack extends TerraformStack {
     const settings = config.settings;
     const names = resourceNames(config);
 
-    new AwsProvider(this, 'aws', {
-      region: settings.region,
-      ...(settings.allowedAccountIds.length > 0 ? { allowedAccountIds: [...settings.allowedAccountIds] } : {}),
-      defaultTags: [{ tags: { ...settings.tags, Project: 'image-processor', Stage: config.stage, ManagedBy: 'cdktf' } }],
-    });
+    const defaultTags = [{ tags: { ...settings.tags, Project: 'image-processor', Stage: config.stage, ManagedBy: 'cdktf' } }];
+    const allowedAccounts = settings.allowedAccountIds.length > 0 ? { allowedAccountIds: [...settings.allowedAccountIds] } : {};
+    new AwsProvider(this, 'aws', { region: settings.region, ...allowedAccounts, defaultTags });
     // The provider package already pins the exact provider version; name the full source and the Terraform it needs.
     this.addOverride('terraform.required_providers.aws.source', 'hashicorp/aws');
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
@@ -106,7 +109,6 @@ export class ImageProcessorStack extends TerraformStack {
       processedNoncurrentVersionExpirationDays: settings.processedNoncurrentVersionExpirationDays,
       accessLogRetentionDays: settings.accessLogRetentionDays,
       abortIncompleteMultipartUploadDays: settings.abortIncompleteMultipartUploadDays,
-      corsAllowedOrigins: settings.corsAllowedOrigins,
       forceDestroy: !protect,
       preventDestroy: protect,
     });
@@ -174,6 +176,56 @@ export class ImageProcessorStack extends TerraformStack {
       failedEventRetentionDays: settings.failedEventRetentionDays,
     });
 
+    // CloudFront's web ACL, its log delivery and its alarm live in us-east-1 whatever the stage's region.
+    const globalProvider = new AwsProvider(this, 'aws_us_east_1', { alias: 'us_east_1', region: 'us-east-1', ...allowedAccounts, defaultTags });
+    this.fleet = new Fleet(this, 'fleet', {
+      namePrefix: config.stackName,
+      region: settings.region,
+      accountId,
+      resources: { storage: this.storage, table: this.jobs, topics: this.topics },
+      artifact: props.artifacts.api,
+      globalProvider,
+      artifactsBucketName: names.defaultBucketName('artifacts', accountId, settings.region),
+      logsBucketName: names.defaultBucketName('fleet-logs', accountId, settings.region),
+      api: {
+        serviceName: config.stackName,
+        jobTtlDays: settings.jobTtlDays,
+        maxInputBytes: settings.maxInputBytes,
+        uploadUrlSeconds: settings.fleetUploadUrlSeconds,
+        downloadUrlSeconds: settings.fleetDownloadUrlSeconds,
+        apiRateLimitPerMinute: settings.fleetApiRateLimitPerMinute,
+        tokenCacheSeconds: settings.fleetTokenCacheSeconds,
+      },
+      network: {
+        ...(settings.fleetVpcId ? { existing: { vpcId: settings.fleetVpcId, publicSubnetIds: settings.fleetPublicSubnetIds, privateSubnetIds: settings.fleetPrivateSubnetIds } } : {}),
+        availabilityZones: settings.fleetAvailabilityZones,
+        cidr: settings.fleetVpcCidr,
+      },
+      instances: {
+        instanceTypes: settings.fleetInstanceTypes,
+        onDemandBaseCapacity: settings.fleetOnDemandBaseCapacity,
+        onDemandPercentageAboveBase: settings.fleetOnDemandPercentageAboveBase,
+        minSize: settings.fleetMinSize,
+        maxSize: settings.fleetMaxSize,
+        desiredCapacity: settings.fleetDesiredCapacity,
+        targetCpuPercent: settings.fleetTargetCpuPercent,
+        healthCheckGraceSeconds: settings.fleetHealthCheckGraceSeconds,
+        drainSeconds: settings.fleetTerminationDrainSeconds,
+        rootVolumeGb: settings.fleetRootVolumeGb,
+        sessionManager: settings.fleetSessionManager,
+      },
+      apiPort: settings.fleetApiPort,
+      deregistrationDelaySeconds: settings.fleetDeregistrationDelaySeconds,
+      deletionProtection: settings.fleetLoadBalancerDeletionProtection,
+      wafRateLimit: settings.fleetWafRateLimit,
+      ...(settings.fleetDomainName && settings.fleetCertificateArn ? { domain: { name: settings.fleetDomainName, certificateArn: settings.fleetCertificateArn } } : {}),
+      ...(settings.fleetInternetFacingAlb && settings.fleetAlbCertificateArn ? { internetFacing: { certificateArn: settings.fleetAlbCertificateArn } } : {}),
+      forceDestroy: !protect,
+      preventDestroy: protect,
+    });
+    // Browsers upload straight to S3 from the gallery's page: its origin, and only the ones named besides it.
+    this.storage.allowBrowserUploadsFrom([this.fleet.galleryUrl, ...settings.corsAllowedOrigins]);
+
     const deadLetterQueues = [
       { name: 'start-workflow', messagesVisible: deadLetterDepth(this.pipeline.failedEvents) },
       { name: 'reconcile', messagesVisible: deadLetterDepth(this.reconciler.failedEvents) },
@@ -197,6 +249,13 @@ export class ImageProcessorStack extends TerraformStack {
       logGroupNames: [...functions.map((fn) => fn.logGroup.name), this.stateMachine.logGroup.name],
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       durationAlarmPercent: settings.lambdaDurationAlarmPercent,
+      fleet: {
+        loadBalancer: this.fleet.loadBalancer,
+        instances: this.fleet.instances,
+        // CloudFront's metrics live in us-east-1, and an alarm may only notify a topic of its own region.
+        ...(this.fleet.entry && settings.region === 'us-east-1' ? { entry: { distribution: this.fleet.entry, provider: globalProvider } } : {}),
+      },
+      fleetThresholds: { errorRatePercent: settings.fleetErrorRateAlarmPercent, responseTimeP99Ms: settings.fleetResponseTimeAlarmMs },
     });
 
     const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
@@ -211,6 +270,8 @@ export class ImageProcessorStack extends TerraformStack {
     output('start_workflow_dlq_url', this.pipeline.failedEvents.url, 'S3 events start-workflow could not process');
     output('reconcile_dlq_url', this.reconciler.failedEvents.url, 'Execution events and sweeps the reconciler could not take');
     output('alarm_topic_arn', this.monitoring.alarmTopic.arn, 'Every alarm of the stage publishes here, when it fires and when it clears');
+    output('gallery_url', this.fleet.galleryUrl, 'The gallery and the API (HTTPS)');
+    output('load_balancer_dns_name', this.fleet.loadBalancer.loadBalancer.dnsName, 'The fleet load balancer (internal unless fleetInternetFacingAlb)');
     output('dashboard_name', this.monitoring.dashboard.dashboardName, 'The CloudWatch dashboard of the stage');
   }
 

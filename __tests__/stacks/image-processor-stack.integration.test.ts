@@ -32,6 +32,8 @@ describe('ImageProcessorStack', () => {
     const json = synthJson(await testStack());
     const buckets = Object.values(resources(json, 'aws_s3_bucket')).map((bucket) => bucket.bucket).sort();
     expect(buckets).toEqual([
+      'image-processor-dev-artifacts-${data.aws_caller_identity.caller.account_id}-us-east-1',
+      'image-processor-dev-fleet-logs-${data.aws_caller_identity.caller.account_id}-us-east-1',
       'image-processor-dev-logs-${data.aws_caller_identity.caller.account_id}-us-east-1',
       'image-processor-dev-processed-${data.aws_caller_identity.caller.account_id}-us-east-1',
       'image-processor-dev-raw-${data.aws_caller_identity.caller.account_id}-us-east-1',
@@ -58,7 +60,7 @@ describe('ImageProcessorStack', () => {
     expect(synthesized).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: 'email', endpoint: 'team@example.com' });
   });
 
-  it('outputs bucket names, the state machine ARN, the table name and the topic ARNs', async () => {
+  it('outputs bucket names, the state machine ARN, the table name, the topic ARNs and the fleet’s addresses', async () => {
     const json = synthJson(await testStack());
     expect(json.output).toEqual({
       raw_bucket_name: expect.objectContaining({ value: '${aws_s3_bucket.storage_raw_bucket.bucket}' }),
@@ -73,6 +75,8 @@ describe('ImageProcessorStack', () => {
       reconcile_dlq_url: expect.objectContaining({ value: '${aws_sqs_queue.reconciler_failures.url}' }),
       alarm_topic_arn: expect.objectContaining({ value: '${aws_sns_topic.monitoring_alarm_topic.arn}' }),
       dashboard_name: expect.objectContaining({ value: '${aws_cloudwatch_dashboard.monitoring_dashboard.dashboard_name}' }),
+      gallery_url: expect.objectContaining({ value: 'https://${aws_cloudfront_distribution.fleet_entry_distribution.domain_name}' }),
+      load_balancer_dns_name: expect.objectContaining({ value: '${aws_lb.fleet_load_balancer_alb.dns_name}' }),
     });
   });
 

@@ -109,6 +109,7 @@ describe('policy suite', () => {
       const users = [
         ...Object.values(resources(json, 'aws_lambda_function')).map((fn) => fn.role as string),
         ...Object.values(resources(json, 'aws_sfn_state_machine')).map((machine) => machine.role_arn as string),
+        ...Object.values(resources(json, 'aws_iam_instance_profile')).map((profile) => (profile.role as string).replace(/\.name\}$/, '.arn}')),
       ];
       expect(new Set(users).size).toBe(users.length);
       expect(users.sort()).toEqual(Object.keys(roles).map((id) => ref('aws_iam_role', id, 'arn')).sort());
@@ -137,8 +138,8 @@ describe('policy suite', () => {
   it('makes every bucket private, owner-enforced, encrypted, versioned, TLS-only and cleaned up', () => {
     everyStack(({ json }) => {
       const buckets = Object.keys(resources(json, 'aws_s3_bucket'));
-      // The raw and processed buckets, and the one that keeps their access logs.
-      expect(buckets).toHaveLength(3);
+      // The raw and processed buckets and the one that keeps their access logs; the fleet's artifacts and its load balancer's and distribution's logs.
+      expect(buckets.sort()).toEqual(['fleet_artifacts_bucket', 'fleet_logs_bucket', 'storage_access_logs_bucket', 'storage_processed_bucket', 'storage_raw_bucket']);
       for (const bucket of buckets) {
         expect(forBucket(json, 'aws_s3_bucket_public_access_block', bucket)).toEqual([
           expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }),
@@ -167,10 +168,13 @@ describe('policy suite', () => {
     everyStack(({ name, json }) => {
       const buckets = Object.keys(resources(json, 'aws_s3_bucket'));
       const logged = Object.values(resources(json, 'aws_s3_bucket_logging')).map((logging) => logging.bucket);
-      const logBucket = buckets.find((bucket) => bucket.includes('access_logs'))!;
-      expect(logged.sort()).toEqual(buckets.filter((bucket) => bucket !== logBucket).map((bucket) => ref('aws_s3_bucket', bucket, 'id')).sort());
+      const logBuckets = ['storage_access_logs_bucket', 'fleet_logs_bucket'];
+      expect(logged.sort()).toEqual(buckets.filter((bucket) => !logBuckets.includes(bucket)).map((bucket) => ref('aws_s3_bucket', bucket, 'id')).sort());
       const prod = name.endsWith('-prod');
-      const kept = [...Object.values(resources(json, 'aws_s3_bucket')), ...Object.values(resources(json, 'aws_dynamodb_table')), ...Object.values(resources(json, 'aws_kms_key'))];
+      // The artifacts bucket holds only what a synth rebuilds from the checkout.
+      const dataBuckets = Object.entries(resources(json, 'aws_s3_bucket')).filter(([id]) => id !== 'fleet_artifacts_bucket').map(([, bucket]) => bucket);
+      expect(resources(json, 'aws_s3_bucket').fleet_artifacts_bucket.lifecycle).toEqual({ prevent_destroy: false });
+      const kept = [...dataBuckets, ...Object.values(resources(json, 'aws_dynamodb_table')), ...Object.values(resources(json, 'aws_kms_key'))];
       for (const resource of kept) expect([name, resource.lifecycle]).toEqual([name, { prevent_destroy: prod }]);
       for (const fn of Object.values(resources(json, 'aws_lambda_function'))) expect(fn.reserved_concurrent_executions).toBeGreaterThan(0);
     });

@@ -14,7 +14,7 @@ import { loadStageConfigs, type StageConfig } from '../../stacks/config/resolve'
 import type { FunctionPackage, SharpLayerArtifact } from '../../stacks/constructs/pipeline/pipeline';
 import { ImageProcessorStack } from '../../stacks/image-processor-stack';
 import { REPOSITORY_ROOT } from '../../stacks/packaging/artifacts';
-import { writeZip } from '../../stacks/packaging/zip';
+import { writeZip, type ZipArtifact } from '../../stacks/packaging/zip';
 
 Testing.setupJest();
 
@@ -52,6 +52,7 @@ export const EXPRESS_TIMEOUTS: Readonly<Record<string, string>> = {
 export interface StubArtifacts {
   readonly functions: Record<FunctionName, FunctionPackage>;
   readonly sharpLayer: SharpLayerArtifact;
+  readonly api: ZipArtifact;
 }
 
 let stubs: Promise<StubArtifacts> | undefined;
@@ -66,9 +67,11 @@ export function stubArtifacts(): Promise<StubArtifacts> {
       functions[name] = { ...zip, handler: 'index.handler', externals: MANIFEST[name].needsSharp ? ['sharp'] : [] };
     }
     const layer = await writeZip(join(directory, 'layer.zip'), [{ name: 'nodejs/node_modules/sharp/package.json', data: Buffer.from('{"name":"sharp","version":"0.0.0"}') }]);
+    const api = await writeZip(join(directory, 'api.zip'), [{ name: 'api/index.js', data: Buffer.from('require("node:http");\n') }]);
     return {
       functions,
       sharpLayer: { ...layer, sharpVersion: '0.0.0', packages: [{ name: 'sharp', version: '0.0.0' }] },
+      api,
     };
   })();
   return stubs;

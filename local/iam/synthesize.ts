@@ -1,7 +1,7 @@
 /**
  * The local stage's stack, synthesized in-process into its Terraform JSON, so the local runner
- * holds each function to the policy the stack actually writes. The functions' zips and the sharp
- * layer are stand-ins (each entrypoint's source file, with a placeholder hash): nothing the local
+ * holds each function to the policy the stack actually writes. The functions' zips, the sharp
+ * layer and the API artifact are stand-ins (each entrypoint's source file, with a placeholder hash): nothing the local
  * runner reads from the synthesized stack depends on what is in them. Nothing is written to disk.
  */
 import { tmpdir } from 'node:os';
@@ -30,7 +30,8 @@ function standInArtifacts() {
     ]),
   ) as Record<FunctionName, FunctionPackage>;
   const sharpLayer = { path: join(REPOSITORY_ROOT, 'package.json'), ...PLACEHOLDER_HASH, sharpVersion: 'stand-in', packages: [] };
-  return { functions, sharpLayer };
+  const api = { path: join(REPOSITORY_ROOT, entrypointSource('api')), ...PLACEHOLDER_HASH };
+  return { functions, sharpLayer, api };
 }
 
 /** The stack of `config` as `cdktf synth` would write it, with tokens resolved to Terraform references. */

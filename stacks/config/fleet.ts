@@ -40,6 +40,10 @@ export const FLEET_SETTINGS = {
   fleetCertificateArn: optional(text({ description: 'ACM certificate (in us-east-1) for fleetDomainName on the distribution.', default: '', pattern: /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]+$/, expected: 'an ACM certificate ARN in us-east-1' })),
   fleetWafRateLimit: integer({ description: 'Requests one IP address may send in 5 minutes before the web ACL blocks it.', default: 2000, min: 100, max: 2_000_000_000, unit: 'requests' }),
   fleetLoadBalancerDeletionProtection: flag({ description: 'Deletion protection on the load balancer.', default: isProd }),
+  fleetApiRateLimitPerMinute: integer({ description: 'Requests one API token may send a minute before the API answers 429 with Retry-After.', default: 600, min: 1, max: 1_000_000, unit: 'requests' }),
+  fleetUploadUrlSeconds: integer({ description: 'How long a presigned upload the API hands out stays valid.', default: 300, min: 60, max: 3600, unit: 'seconds' }),
+  fleetDownloadUrlSeconds: integer({ description: 'How long a presigned download of an output the API hands out stays valid.', default: 300, min: 60, max: 3600, unit: 'seconds' }),
+  fleetTokenCacheSeconds: integer({ description: 'How long an API instance trusts a token it looked up: a revoked token is refused at most this much later.', default: 10, min: 0, max: 300, unit: 'seconds' }),
 } as const;
 
 export function checkFleet(stage: string, settings: Settings): string[] {

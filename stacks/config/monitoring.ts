@@ -12,6 +12,20 @@ export const MONITORING_SETTINGS = {
     max: 100,
     unit: 'percent',
   }),
+  fleetErrorRateAlarmPercent: integer({
+    description: 'The fleet alarms when this share of requests over 5 minutes gets a 5xx: from CloudFront, from the load balancer itself, or from the API.',
+    default: 5,
+    min: 1,
+    max: 100,
+    unit: 'percent',
+  }),
+  fleetResponseTimeAlarmMs: integer({
+    description: "The fleet alarms when the API's p99 response time over 5 minutes reaches this.",
+    default: 1000,
+    min: 50,
+    max: 60_000,
+    unit: 'ms',
+  }),
   functionLogLevel: choice(APPLICATION_LOG_LEVELS, {
     description: "The functions' application log level: Lambda drops their lines below it, and Powertools' Logger follows it. At INFO: one line per started workflow and per finished job, and every warning and error.",
     default: 'INFO',

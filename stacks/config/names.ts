@@ -15,7 +15,7 @@ export function resourceNames(config: { readonly stackName: string }) {
   const prefix = config.stackName;
   return {
     functionName: (entrypoint: EntrypointName) => `${prefix}-${entrypoint}`,
-    defaultBucketName: (kind: 'raw' | 'processed' | 'logs', accountId: string, region: string) => `${prefix}-${kind}-${accountId}-${region}`,
+    defaultBucketName: (kind: 'raw' | 'processed' | 'logs' | 'artifacts' | 'fleet-logs', accountId: string, region: string) => `${prefix}-${kind}-${accountId}-${region}`,
     jobsTable: `${prefix}-jobs`,
     successTopic: `${prefix}-success`,
     errorTopic: `${prefix}-error`,

@@ -100,8 +100,8 @@ export const STORAGE_SETTINGS = {
     }),
     {
       description:
-        'Origins browsers may upload from (CORS on the raw bucket; uploads still need a presigned URL). Empty: no CORS rule. Production names its origins explicitly.',
-      default: (stage) => (isProd(stage) ? [] : ['*']),
+        "Origins browsers may upload from besides the gallery's own (CORS on the raw bucket, which always admits the gallery's origin; uploads still need a presigned POST). Empty: the gallery's origin only.",
+      default: [],
     },
   ),
 } as const;

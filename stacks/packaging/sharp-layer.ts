@@ -6,10 +6,10 @@
  * zips (stacks/packaging/zip.ts), and is cached under
  * `.build/sharp-layer/<sharp version>-<lock hash>/` until the locked versions or Node's zlib change.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { npmCiForPlatform } from './npm-ci';
 import { readZip, writeZip, type ZipArtifact, type ZipEntry } from './zip';
 
 /** The platform the layer is installed for: Lambda's arm64 (Graviton) runtime on Amazon Linux 2023. */
@@ -24,9 +24,6 @@ export class SharpLayerFetchError extends Error {
     this.name = 'SharpLayerFetchError';
   }
 }
-
-/** npm's error codes for a registry it cannot reach. */
-const UNREACHABLE = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ENOTCACHED)\b/;
 
 /** Bump when the layer's layout or build steps change, so cached layers are rebuilt. */
 const LAYER_FORMAT = 2;
@@ -129,11 +126,7 @@ export async function buildSharpLayer({ root, cacheDir = join(root, '.build', 's
   try {
     writeFileSync(join(work, 'package.json'), `${JSON.stringify(installManifest, null, 2)}\n`);
     writeFileSync(join(work, 'package-lock.json'), `${JSON.stringify(installLock, null, 2)}\n`);
-    await runNpm(
-      ['ci', `--os=${LAYER_PLATFORM.os}`, `--cpu=${LAYER_PLATFORM.cpu}`, `--libc=${LAYER_PLATFORM.libc}`, '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
-      work,
-      version,
-    );
+    await npmCiForPlatform(work, LAYER_PLATFORM, 'building the sharp layer', (registry, reason) => new SharpLayerFetchError(version, registry, reason));
     const modules = join(work, 'node_modules');
     const installed = installedPackages(modules);
     checkBinaries(installed, version);
@@ -151,28 +144,6 @@ export async function buildSharpLayer({ root, cacheDir = join(root, '.build', 's
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** npm settings that only say where and how to reach the registry survive; the rest of an outer `npm run`'s config does not leak in. */
-const NPM_CONNECTION_SETTING = /^npm_config_(registry|cache|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|cafile|ca|fetch_[a-z_]+|@.*|\/\/.*)$/i;
-
-function runNpm(args: readonly string[], cwd: string, sharpVersion: string): Promise<void> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^npm_(config|package|lifecycle)_/i.test(name) || NPM_CONNECTION_SETTING.test(name)),
-  );
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', (error) => reject(new Error(`Could not run npm to build the sharp layer: ${error.message}`)));
-    child.on('close', (code) => {
-      const unreachable = UNREACHABLE.exec(output)?.[1];
-      if (code === 0) resolvePromise();
-      else if (unreachable) reject(new SharpLayerFetchError(sharpVersion, env.npm_config_registry ?? 'https://registry.npmjs.org/', unreachable));
-      else reject(new Error(`\`npm ${args.join(' ')}\` failed with exit code ${code} while building the sharp layer:\n${output.trim()}`));
-    });
-  });
 }
 
 function installedPackages(modules: string): InstalledPackage[] {

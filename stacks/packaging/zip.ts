@@ -82,7 +82,11 @@ export function describeZip(path: string, data: Buffer): ZipArtifact {
 
 /** Writes the archive atomically (temporary file + rename), so a concurrent reader never sees half a zip. */
 export async function writeZip(path: string, entries: readonly ZipEntry[]): Promise<ZipArtifact> {
-  const data = await zipBuffer(entries);
+  return writeZipData(path, await zipBuffer(entries));
+}
+
+/** Writes an archive built by {@link zipBuffer}, atomically. */
+export function writeZipData(path: string, data: Buffer): ZipArtifact {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {

@@ -27,6 +27,10 @@ export interface Deployment {
   readonly interfaceEndpointAzs: number;
   /** Invocations a month of EventBridge schedules (`rate(…)`), such as the reconciler's sweep. */
   readonly scheduledInvocations: number;
+  /** Each Auto Scaling group's always-On-Demand base: instances, the types it may choose from, root volume and detailed monitoring. */
+  readonly onDemandBases: readonly { readonly instances: number; readonly instanceTypes: readonly string[]; readonly rootVolumeGb: number; readonly detailedMonitoring: boolean }[];
+  /** Rules of every WAF web ACL (a managed rule group is one). */
+  readonly wafRules: number;
 }
 
 const SECONDS = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86_400, days: 86_400 } as const;
@@ -59,6 +63,9 @@ export function describeDeployment(resources: readonly TerraformResource[]): Dep
   let jobTtlDays = DEFAULT_JOB_TTL_DAYS;
   let interfaceEndpointAzs = 0;
   let scheduledInvocations = 0;
+  let wafRules = 0;
+  const groups: Record<string, unknown>[] = [];
+  const templates: Record<string, unknown>[] = [];
   for (const { type, values } of resources) {
     counts[type] = (counts[type] ?? 0) + 1;
     if (type === 'aws_lambda_function') {
@@ -80,9 +87,25 @@ export function describeDeployment(resources: readonly TerraformResource[]): Dep
       }
     } else if (type === 'aws_cloudwatch_event_rule') {
       scheduledInvocations += monthlyInvocations(values.schedule_expression);
+    } else if (type === 'aws_autoscaling_group') {
+      groups.push(values);
+    } else if (type === 'aws_launch_template') {
+      templates.push(values);
+    } else if (type === 'aws_wafv2_web_acl') {
+      wafRules += items(values.rule).length;
     } else if (type === 'aws_vpc_endpoint' && values.vpc_endpoint_type === 'Interface') {
       interfaceEndpointAzs += Array.isArray(values.subnet_ids) ? Math.max(1, values.subnet_ids.length) : 1;
     }
   }
-  return { memoryMb, workflowType, emailSubscriptions, noncurrentVersionDays, transitionsToIa, jobTtlDays, counts, interfaceEndpointAzs, scheduledInvocations };
+  // The fleet has one group and one launch template; the template's root volume and monitoring apply to its instances.
+  const template = templates[0] ?? {};
+  const rootVolumeGb = Number(items(items(template.block_device_mappings)[0]?.ebs)[0]?.volume_size ?? 8);
+  const detailedMonitoring = items(template.monitoring)[0]?.enabled === true;
+  const onDemandBases = groups.map((group) => {
+    const policy = items(group.mixed_instances_policy)[0] ?? {};
+    const distribution = items(policy.instances_distribution)[0] ?? {};
+    const overrides = items(items(policy.launch_template)[0]?.override).map((override) => String(override.instance_type));
+    return { instances: Number(distribution.on_demand_base_capacity ?? 0), instanceTypes: overrides, rootVolumeGb, detailedMonitoring };
+  });
+  return { memoryMb, workflowType, emailSubscriptions, noncurrentVersionDays, transitionsToIa, jobTtlDays, counts, interfaceEndpointAzs, scheduledInvocations, onDemandBases, wafRules };
 }

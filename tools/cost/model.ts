@@ -6,7 +6,7 @@
  */
 import { FUNCTIONS } from '../../handlers/runtime/manifest';
 import type { Deployment } from './deployment';
-import { HOURS_PER_MONTH, PRICES, type PriceName } from './prices';
+import { EC2_ON_DEMAND_HOURLY, HOURS_PER_MONTH, PRICES, type PriceName } from './prices';
 import type { MeasuredUsage } from './usage';
 
 export interface CostLine {
@@ -52,6 +52,7 @@ const FIXED_LINES: readonly { readonly type: string; readonly item: string; read
   { type: 'aws_cloudwatch_dashboard', item: 'CloudWatch dashboards', price: 'dashboardMonth', perResource: () => 1 },
   { type: 'aws_lb', item: 'Application Load Balancer hours', price: 'albHour', perResource: () => HOURS_PER_MONTH },
   { type: 'aws_lb', item: 'ALB capacity (1 LCU at all times, the least billed)', price: 'albLcuHour', perResource: () => HOURS_PER_MONTH },
+  { type: 'aws_wafv2_web_acl', item: 'WAF web ACLs', price: 'wafWebAclMonth', perResource: () => 1 },
 ];
 
 function fixedLines(deployment: Deployment): CostLine[] {
@@ -64,6 +65,15 @@ function fixedLines(deployment: Deployment): CostLine[] {
     const invocations = Math.round(deployment.scheduledInvocations);
     lines.push(line('fixed', `Scheduled Lambda invocations (the reconciler’s sweep): ${invocations.toLocaleString('en-US')} a month`, invocations, 'lambdaRequest'));
     lines.push(line('fixed', 'DynamoDB reads of the sweeps (one read unit each, at least)', invocations, 'dynamoReadUnit'));
+  }
+  if (deployment.wafRules > 0) lines.push(line('fixed', `WAF rules (${deployment.wafRules})`, deployment.wafRules, 'wafRuleMonth'));
+  for (const base of deployment.onDemandBases.filter((candidate) => candidate.instances > 0)) {
+    // The On-Demand allocation strategy is lowest-price: the base runs on the cheapest type the group may launch.
+    const [type, hourly] = base.instanceTypes.map((name) => [name, EC2_ON_DEMAND_HOURLY[name]] as const).filter((entry): entry is readonly [string, number] => entry[1] !== undefined).sort((a, b) => a[1] - b[1])[0] ?? [];
+    if (type === undefined || hourly === undefined) throw new Error(`Expected a price for one of the fleet's instance types (${base.instanceTypes.join(', ')}) in EC2_ON_DEMAND_HOURLY (tools/cost/prices.ts), but none has one.`);
+    lines.push({ ...line('fixed', `API instances always On-Demand (${base.instances} × ${type} at $${hourly}/h)`, base.instances * HOURS_PER_MONTH, 'ec2OnDemandHour'), unitPrice: hourly, monthly: base.instances * HOURS_PER_MONTH * hourly });
+    lines.push(line('fixed', `Their root volumes (${base.instances} × ${base.rootVolumeGb} GB gp3)`, base.instances * base.rootVolumeGb, 'ebsGp3GbMonth'));
+    if (base.detailedMonitoring) lines.push(line('fixed', `Their detailed monitoring (${base.instances})`, base.instances, 'ec2DetailedMonitoringMonth'));
   }
   if (deployment.interfaceEndpointAzs > 0) {
     lines.push(line('fixed', `VPC interface endpoints (${deployment.interfaceEndpointAzs} endpoint-AZs)`, deployment.interfaceEndpointAzs * HOURS_PER_MONTH, 'interfaceEndpointAzHour'));

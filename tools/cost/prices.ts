@@ -26,6 +26,9 @@ const CLOUDWATCH = 'https://aws.amazon.com/cloudwatch/pricing/';
 const XRAY = 'https://aws.amazon.com/xray/pricing/';
 const ELB = 'https://aws.amazon.com/elasticloadbalancing/pricing/';
 const PRIVATELINK = 'https://aws.amazon.com/privatelink/pricing/';
+const EC2 = 'https://aws.amazon.com/ec2/pricing/on-demand/';
+const EBS = 'https://aws.amazon.com/ebs/pricing/';
+const WAF = 'https://aws.amazon.com/waf/pricing/';
 
 export const PRICES = {
   lambdaArmGbSecond: { usd: 0.0000133334, unit: 'GB-second of Lambda arm64 duration', source: LAMBDA },
@@ -52,7 +55,21 @@ export const PRICES = {
   albHour: { usd: 0.0225, unit: 'Application Load Balancer-hour', source: ELB },
   albLcuHour: { usd: 0.008, unit: 'ALB LCU-hour', source: ELB },
   interfaceEndpointAzHour: { usd: 0.01, unit: 'VPC interface endpoint-hour per Availability Zone', source: PRIVATELINK },
+  ec2OnDemandHour: { usd: 1, unit: 'On-Demand instance-hour (the price is per type: EC2_ON_DEMAND_HOURLY)', source: EC2 },
+  ebsGp3GbMonth: { usd: 0.08, unit: 'GB-month of EBS gp3', source: EBS },
+  ec2DetailedMonitoringMonth: { usd: 7 * 0.3, unit: 'instance-month of EC2 detailed monitoring (7 metrics at $0.30)', source: CLOUDWATCH },
+  wafWebAclMonth: { usd: 5, unit: 'WAF web ACL-month', source: WAF },
+  wafRuleMonth: { usd: 1, unit: 'WAF rule-month (a managed rule group counts as one)', source: WAF },
 } as const satisfies Record<string, Price>;
+
+/** Linux On-Demand prices per hour of the arm64 types the fleet may launch. */
+export const EC2_ON_DEMAND_HOURLY: Readonly<Record<string, number>> = {
+  't4g.small': 0.0168,
+  't4g.medium': 0.0336,
+  'c7g.medium': 0.0363,
+  'm6g.medium': 0.0385,
+  'm7g.medium': 0.0408,
+};
 
 export type PriceName = keyof typeof PRICES;
 

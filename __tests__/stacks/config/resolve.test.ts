@@ -25,9 +25,9 @@ describe('stage settings', () => {
     expect(stages.every((stage) => Object.values(stage.origins).every((origin) => origin === 'default'))).toBe(true);
   });
 
-  it('protects data, keeps logs longer and allows no browser origin by default in prod only', () => {
+  it('protects data and keeps logs longer in prod only, and names no upload origin besides the gallery’s in either', () => {
     const [dev, prod] = loadStageConfigs({ env: {} });
-    expect(dev!.settings).toMatchObject({ protectData: false, logRetentionDays: 30, corsAllowedOrigins: ['*'] });
+    expect(dev!.settings).toMatchObject({ protectData: false, logRetentionDays: 30, corsAllowedOrigins: [] });
     expect(prod!.settings).toMatchObject({ protectData: true, logRetentionDays: 365, corsAllowedOrigins: [] });
   });
 

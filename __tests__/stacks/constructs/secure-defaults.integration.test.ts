@@ -11,6 +11,8 @@ import { ImageStateMachine } from '../../../stacks/constructs/pipeline/state-mac
 import { NotificationTopics } from '../../../stacks/constructs/pipeline/topics';
 import { StackKey } from '../../../stacks/constructs/shared/stack-key';
 import { ImageStorage } from '../../../stacks/constructs/storage/storage';
+import { Fleet } from '../../../stacks/constructs/fleet/fleet';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { resources, stubArtifacts, synthJson, testStack, type TerraformJson } from '../support';
 
 /** What must match, with Terraform references (which depend on construct paths) left out. */
@@ -22,7 +24,9 @@ function securityShape(json: TerraformJson) {
     tableLifecycle: values('aws_dynamodb_table', (table) => table.lifecycle),
     keys: values('aws_kms_key', (key) => [key.lifecycle, key.deletion_window_in_days]),
     reservedConcurrency: values('aws_lambda_function', (fn) => fn.reserved_concurrent_executions),
-    corsRules: values('aws_s3_bucket_cors_configuration', (cors) => cors.cors_rule),
+    corsRules: values('aws_s3_bucket_cors_configuration', (cors) => cors.cors_rule.map((rule: any) => ({ ...rule, allowed_origins: rule.allowed_origins.length }))),
+    loadBalancers: values('aws_lb', (lb) => [lb.internal, lb.enable_deletion_protection, lb.drop_invalid_header_fields, lb.desync_mitigation_mode]),
+    launchTemplates: values('aws_launch_template', (template) => [template.metadata_options, template.block_device_mappings]),
     encryption: values('aws_s3_bucket_server_side_encryption_configuration', (sse) => sse.rule.map((rule: any) => rule.apply_server_side_encryption_by_default.sse_algorithm)),
     versioning: values('aws_s3_bucket_versioning', (versioning) => versioning.versioning_configuration),
     publicAccess: values('aws_s3_bucket_public_access_block', ({ bucket: _bucket, ...block }) => block),
@@ -70,10 +74,22 @@ describe('constructs built without optional props', () => {
         });
         pipeline.connectStateMachine(workflow);
         new Reconciler(scope, 'reconciler', { namePrefix: 'bare', function: pipeline.triggeredBy('workflow-status'), stateMachineArn: workflow.arn, accountId: '123456789012' });
+        const fleet = new Fleet(scope, 'fleet', {
+          namePrefix: 'bare',
+          region: 'us-east-1',
+          accountId: '123456789012',
+          resources: { storage, table, topics },
+          artifact: artifacts.api,
+          globalProvider: new AwsProvider(scope, 'us_east_1', { alias: 'us_east_1', region: 'us-east-1' }),
+          artifactsBucketName: 'bare-artifacts',
+          logsBucketName: 'bare-fleet-logs',
+          api: { serviceName: 'bare', jobTtlDays: 30, maxInputBytes: 52428800, uploadUrlSeconds: 300, downloadUrlSeconds: 300, apiRateLimitPerMinute: 600, tokenCacheSeconds: 10 },
+        });
+        storage.allowBrowserUploadsFrom([fleet.galleryUrl]);
       }),
     ) as TerraformJson;
     const prod = synthJson(await testStack({ stage: 'prod' }));
     expect(securityShape(bare)).toEqual(securityShape(prod));
-    expect(securityShape(bare)).toMatchObject({ corsRules: [], logRetention: expect.arrayContaining([365]), bucketLogging: ['processed/', 'raw/'] });
+    expect(securityShape(bare)).toMatchObject({ corsRules: [[expect.objectContaining({ allowed_origins: 1 })]], logRetention: expect.arrayContaining([365]), bucketLogging: ['artifacts/', 'processed/', 'raw/'] });
   });
 });

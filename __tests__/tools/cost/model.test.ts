@@ -37,9 +37,26 @@ const deployment: Deployment = {
   counts: { aws_kms_key: 1 },
   interfaceEndpointAzs: 0,
   scheduledInvocations: 0,
+  onDemandBases: [],
+  wafRules: 0,
 };
 
 const lineOf = (lines: readonly CostLine[], start: string) => lines.find((entry) => entry.item.startsWith(start));
+
+describe('the fleet’s fixed lines', () => {
+  it('price the On-Demand base on the cheapest type the group may launch, its volume and monitoring, the web ACL and its rules', () => {
+    const fleet = monthlyBill(
+      { ...deployment, counts: { aws_wafv2_web_acl: 1 }, wafRules: 4, onDemandBases: [{ instances: 1, instanceTypes: ['m7g.medium', 't4g.small', 'c7g.medium'], rootVolumeGb: 8, detailedMonitoring: true }] },
+      usage,
+      0,
+    );
+    expect(lineOf(fleet.lines, 'API instances always On-Demand')).toMatchObject({ item: 'API instances always On-Demand (1 × t4g.small at $0.0168/h)', quantity: 730, monthly: 730 * 0.0168 });
+    expect(lineOf(fleet.lines, 'Their root volumes')!.monthly).toBeCloseTo(0.64);
+    expect(lineOf(fleet.lines, 'Their detailed monitoring')!.monthly).toBeCloseTo(2.1);
+    expect(lineOf(fleet.lines, 'WAF web ACLs')!.monthly).toBe(5);
+    expect(lineOf(fleet.lines, 'WAF rules')!.monthly).toBe(4);
+  });
+});
 
 describe('the cost model', () => {
   const bill = monthlyBill(deployment, usage, 1_000_000);

@@ -14,6 +14,7 @@ import { CloudwatchLogDelivery } from '@cdktf/provider-aws/lib/cloudwatch-log-de
 import { CloudwatchLogDeliveryDestination } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination';
 import { CloudwatchLogDeliverySource } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-source';
 import { Wafv2WebAcl, type Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { metric, type Metric } from '../shared/metric';
 
 export interface FleetEntryProps {
   readonly namePrefix: string;
@@ -135,6 +136,11 @@ export class FleetEntry extends Construct {
       deliverySourceName: source.name,
       deliveryDestinationArn: destination.arn,
     });
+  }
+
+  /** A distribution metric (`5xxErrorRate`, `Requests`…): CloudFront publishes them in us-east-1 only. */
+  metric(metricName: string, options: { readonly statistic?: string; readonly label?: string; readonly periodSeconds?: number } = {}): Metric {
+    return metric('AWS/CloudFront', metricName, { DistributionId: this.distribution.id, Region: 'Global' }, { statistic: 'Average', ...options });
   }
 
   get url(): string {

@@ -34,7 +34,7 @@ export interface FleetProps {
   /** The API's settings that are not names of resources. */
   readonly api: Omit<RuntimeInputs<'api'>, 'rawBucket' | 'processedBucket' | 'jobsTable' | 'uploadsPrefix' | 'apiHost' | 'apiPort' | 'shutdownGraceSeconds'>;
   readonly network?: Omit<FleetNetworkProps, 'namePrefix' | 'region'>;
-  readonly instances?: Omit<FleetInstancesProps, 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetGroupArn' | 'userData'>;
+  readonly instances?: Omit<FleetInstancesProps, 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetGroupArn' | 'userData' | 'launchAfter'>;
   /** @default 8080 */ readonly apiPort?: number;
   /** @default 30 (at most 60); the API's SIGTERM grace is 5 s less */ readonly deregistrationDelaySeconds?: number;
   /** @default true */ readonly deletionProtection?: boolean;
@@ -42,6 +42,7 @@ export interface FleetProps {
   /** @default the distribution's own address */ readonly domain?: { readonly name: string; readonly certificateArn: string };
   /** @default internal behind CloudFront */ readonly internetFacing?: { readonly certificateArn: string };
   /** Lets `destroy` empty the buckets. @default false */ readonly forceDestroy?: boolean;
+  /** Terraform refuses to destroy the log bucket (the artifacts bucket is rebuilt from the checkout). @default true */ readonly preventDestroy?: boolean;
 }
 
 const HTTPS = 443;
@@ -64,12 +65,19 @@ export class Fleet extends Construct {
     const apiPort = props.apiPort ?? 8080;
     const deregistration = Math.min(props.deregistrationDelaySeconds ?? 30, 60);
     this.network = new FleetNetwork(this, 'network', { namePrefix: props.namePrefix, region: props.region, ...props.network });
-    this.artifacts = new SecureBucket(this, 'artifacts', { bucketName: props.artifactsBucketName, forceDestroy: props.forceDestroy ?? false, preventDestroy: false });
+    this.artifacts = new SecureBucket(this, 'artifacts', {
+      bucketName: props.artifactsBucketName,
+      forceDestroy: props.forceDestroy ?? false,
+      preventDestroy: false,
+      // Artifacts are named by their hash and never overwritten; a replaced version is not needed.
+      lifecycleRules: [{ id: 'clean-up', status: 'Enabled', filter: [{}], noncurrentVersionExpiration: [{ noncurrentDays: 1 }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] }],
+    });
+    props.resources.storage.accessLogs.logBucket('artifacts_logging', this.artifacts.bucket, 'artifacts');
     this.logs = new SecureBucket(this, 'logs', {
       bucketName: props.logsBucketName,
       forceDestroy: props.forceDestroy ?? false,
-      preventDestroy: false,
-      lifecycleRules: [{ id: 'expire-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: 90 }], noncurrentVersionExpiration: [{ noncurrentDays: 1 }] }],
+      preventDestroy: props.preventDestroy ?? true,
+      lifecycleRules: [{ id: 'expire-logs', status: 'Enabled', filter: [{}], expiration: [{ days: 90 }], noncurrentVersionExpiration: [{ noncurrentDays: 1 }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] }],
     });
     this.logs.addToPolicy({
       Sid: 'LoadBalancerLogs',
@@ -119,8 +127,8 @@ export class Fleet extends Construct {
       targetGroupArn: this.loadBalancer.targetGroup.arn,
       userData: userDataScript({ region: props.region, artifactBucket: this.artifacts.bucket.bucket, artifactKey: key, artifactSha256Hex: props.artifact.sha256Hex, environment, stopTimeoutSeconds: deregistration }),
       ...props.instances,
+      launchAfter: [artifact],
     });
-    this.instances.group.dependsOn = [artifact.fqn];
     grantAccess(this.instances.role, MANIFEST.api.access, resources);
     this.instances.role.addToRolePolicy({ Sid: 'ReadApiArtifact', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.artifacts.bucket.arn}/${key}` });
 

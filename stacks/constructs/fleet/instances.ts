@@ -7,7 +7,7 @@
  * holds at an average CPU.
  */
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
+import { Fn, type ITerraformDependable } from 'cdktf';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
@@ -15,6 +15,7 @@ import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { metric, type Metric } from '../shared/metric';
 import { ServiceRole } from '../shared/role';
 
 export interface FleetInstancesProps {
@@ -23,6 +24,8 @@ export interface FleetInstancesProps {
   readonly subnetIds: readonly string[];
   readonly targetGroupArn: string;
   readonly userData: string;
+  /** What must exist before the group launches an instance (the artifact its user data fetches). @default nothing */
+  readonly launchAfter?: readonly ITerraformDependable[];
   /** ≥ 3 arm64 types. @default t4g.small, m7g.medium, c7g.medium, m6g.medium */
   readonly instanceTypes?: readonly string[];
   /** @default 1 */
@@ -40,6 +43,9 @@ export interface FleetInstancesProps {
   readonly sessionManager?: boolean;
 }
 
+/** The group metrics the group publishes each minute: what the in-service alarm and the dashboard read. */
+export const GROUP_METRICS = ['GroupMinSize', 'GroupMaxSize', 'GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupPendingInstances', 'GroupTerminatingInstances', 'GroupTotalInstances'] as const;
+
 /** AL2023's latest arm64 AMI, as AWS publishes it. */
 export const AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64';
 const DEFAULT_TYPES = ['t4g.small', 'm7g.medium', 'c7g.medium', 'm6g.medium'];
@@ -49,6 +55,9 @@ export class FleetInstances extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly launchTemplate: LaunchTemplate;
   readonly group: AutoscalingGroup;
+  /** The instances always On-Demand, and the share of the rest (the mixed instances policy). */
+  readonly onDemand: { readonly base: number; readonly percentAboveBase: number };
+  readonly targetCpuPercent: number;
 
   constructor(scope: Construct, id: string, props: FleetInstancesProps) {
     super(scope, id);
@@ -81,6 +90,8 @@ export class FleetInstances extends Construct {
       ],
     });
     const minSize = props.minSize ?? 1;
+    this.onDemand = { base: props.onDemandBaseCapacity ?? 1, percentAboveBase: props.onDemandPercentageAboveBase ?? 0 };
+    this.targetCpuPercent = props.targetCpuPercent ?? 75;
     this.group = new AutoscalingGroup(this, 'group', {
       name: `${props.namePrefix}-api`,
       minSize,
@@ -92,10 +103,12 @@ export class FleetInstances extends Construct {
       healthCheckGracePeriod: props.healthCheckGraceSeconds ?? 180,
       capacityRebalance: true,
       defaultInstanceWarmup: 120,
+      metricsGranularity: '1Minute',
+      enabledMetrics: [...GROUP_METRICS],
       mixedInstancesPolicy: {
         instancesDistribution: {
-          onDemandBaseCapacity: props.onDemandBaseCapacity ?? 1,
-          onDemandPercentageAboveBaseCapacity: props.onDemandPercentageAboveBase ?? 0,
+          onDemandBaseCapacity: this.onDemand.base,
+          onDemandPercentageAboveBaseCapacity: this.onDemand.percentAboveBase,
           spotAllocationStrategy: 'price-capacity-optimized',
           onDemandAllocationStrategy: 'lowest-price',
         },
@@ -119,12 +132,23 @@ export class FleetInstances extends Construct {
       ],
       // Autoscaling owns the instance count after creation.
       lifecycle: { ignoreChanges: ['desired_capacity'] },
+      ...(props.launchAfter ? { dependsOn: [...props.launchAfter] } : {}),
     });
     new AutoscalingPolicy(this, 'cpu_target', {
       name: `${props.namePrefix}-api-cpu`,
       autoscalingGroupName: this.group.name,
       policyType: 'TargetTrackingScaling',
-      targetTrackingConfiguration: { predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' }, targetValue: props.targetCpuPercent ?? 75 },
+      targetTrackingConfiguration: { predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' }, targetValue: this.targetCpuPercent },
     });
+  }
+
+  /** A group metric (`GroupInServiceInstances`, `GroupMinSize`…; published because the group enables them). */
+  metric(metricName: (typeof GROUP_METRICS)[number], options: { readonly statistic?: string; readonly label?: string } = {}): Metric {
+    return metric('AWS/AutoScaling', metricName, { AutoScalingGroupName: this.group.name }, { statistic: 'Average', ...options });
+  }
+
+  /** The group's average CPU: what target tracking holds at {@link targetCpuPercent}. */
+  metricCpu(options: { readonly statistic?: string; readonly label?: string } = {}): Metric {
+    return metric('AWS/EC2', 'CPUUtilization', { AutoScalingGroupName: this.group.name }, { statistic: 'Average', ...options });
   }
 }

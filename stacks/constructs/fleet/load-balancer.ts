@@ -9,6 +9,7 @@ import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { metric, type Metric } from '../shared/metric';
 
 export interface FleetLoadBalancerProps {
   readonly namePrefix: string;
@@ -87,5 +88,15 @@ export class FleetLoadBalancer extends Construct {
         defaultAction: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
       });
     }
+  }
+
+  /** A metric of the load balancer itself (`HTTPCode_ELB_5XX_Count`, `RequestCount`…). */
+  metric(metricName: string, options: { readonly statistic?: string; readonly label?: string } = {}): Metric {
+    return metric('AWS/ApplicationELB', metricName, { LoadBalancer: this.loadBalancer.arnSuffix }, options);
+  }
+
+  /** A metric of the API's target group (`UnHealthyHostCount`, `HTTPCode_Target_5XX_Count`, `TargetResponseTime`…). */
+  metricTargets(metricName: string, options: { readonly statistic?: string; readonly label?: string } = {}): Metric {
+    return metric('AWS/ApplicationELB', metricName, { TargetGroup: this.targetGroup.arnSuffix, LoadBalancer: this.loadBalancer.arnSuffix }, options);
   }
 }

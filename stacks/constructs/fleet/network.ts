@@ -26,6 +26,16 @@ export interface FleetNetworkProps {
   readonly cidr?: string;
 }
 
+/** The `index`th /24 of a /16–/20 block (what Terraform's cidrsubnet gives), computed here so the plan shows the value. */
+export function subnet24(cidr: string, index: number): string {
+  const [address, length] = cidr.split('/') as [string, string];
+  const size = 2 ** (24 - Number(length));
+  if (index >= size) throw new Error(`Expected a subnet index below ${size} in ${cidr}, but received ${index}.`);
+  const base = address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0) & ~(2 ** (32 - Number(length)) - 1);
+  const start = (base >>> 0) + index * 256;
+  return `${[24, 16, 8, 0].map((shift) => (start >>> shift) & 255).join('.')}/24`;
+}
+
 export class FleetNetwork extends Construct {
   readonly vpcId: string;
   readonly publicSubnetIds: string[];
@@ -52,20 +62,21 @@ export class FleetNetwork extends Construct {
     const privateRoutes = new RouteTable(this, 'private_routes', { vpcId: vpc.id, tags: { Name: `${props.namePrefix}-private` } });
     this.publicSubnetIds = [];
     this.privateSubnetIds = [];
-    const prefixLength = Number(cidr.split('/')[1]);
+    // Public subnets from the block's first /24, private ones from its second half.
+    const privateOffset = 2 ** (24 - Number(cidr.split('/')[1])) / 2;
     for (let zone = 0; zone < (props.availabilityZones ?? 2); zone++) {
       const availabilityZone = Fn.element(zones.names, zone);
       const publicSubnet = new Subnet(this, `public_${zone}`, {
         vpcId: vpc.id,
         availabilityZone,
-        cidrBlock: Fn.cidrsubnet(cidr, 24 - prefixLength, zone),
+        cidrBlock: subnet24(cidr, zone),
         mapPublicIpOnLaunch: false,
         tags: { Name: `${props.namePrefix}-public-${zone}` },
       });
       const privateSubnet = new Subnet(this, `private_${zone}`, {
         vpcId: vpc.id,
         availabilityZone,
-        cidrBlock: Fn.cidrsubnet(cidr, 24 - prefixLength, 128 + zone),
+        cidrBlock: subnet24(cidr, privateOffset + zone),
         mapPublicIpOnLaunch: false,
         tags: { Name: `${props.namePrefix}-private-${zone}` },
       });

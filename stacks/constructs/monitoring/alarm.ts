@@ -3,6 +3,7 @@
  * a page is followed by the all-clear) and an explicit treatment of missing data.
  */
 import { Construct } from 'constructs';
+import type { TerraformProvider } from 'cdktf';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { isPercentile, type MathExpression, type Metric } from '../shared/metric';
 
@@ -25,6 +26,8 @@ export interface AlarmProps {
   readonly treatMissingData?: 'notBreaching' | 'breaching' | 'ignore' | 'missing';
   /** Topics told when it fires and when it clears. */
   readonly actions: readonly string[];
+  /** Where the metric lives when not in the stack's region (CloudFront's: us-east-1). @default the stack's provider */
+  readonly provider?: TerraformProvider;
 }
 
 export class Alarm extends Construct {
@@ -34,6 +37,7 @@ export class Alarm extends Construct {
     super(scope, id);
     const source = 'expression' in props.metric ? mathQuery(props.metric) : singleMetric(props.metric);
     this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
+      ...(props.provider ? { provider: props.provider } : {}),
       alarmName: props.alarmName,
       alarmDescription: props.description,
       comparisonOperator: props.comparison ?? 'GreaterThanOrEqualToThreshold',

@@ -7,6 +7,8 @@ import { BUSINESS_METRICS, CODE_DIMENSION, METRICS_NAMESPACE, SERVICE_DIMENSION,
 import type { PipelineFunction } from '../pipeline/function';
 import type { ImageStateMachine } from '../pipeline/state-machine';
 import { dashboardEntry, metric, type Metric } from '../shared/metric';
+import type { FleetAlarmSources } from './fleet-alarms';
+import { fleetWidgets, type FleetWidget } from './fleet-widgets';
 
 export interface DashboardSources {
   readonly stackName: string;
@@ -18,16 +20,14 @@ export interface DashboardSources {
   /** States a successful execution passes through: each is a billed transition on Standard. */
   readonly transitionsPerExecution: number;
   readonly deadLetterQueues: readonly { readonly name: string; readonly messagesVisible: Metric }[];
+  /** @default no fleet widgets */
+  readonly fleet?: Omit<FleetAlarmSources, 'stackName'>;
 }
 
 const WIDTH = 12;
 const HEIGHT = 6;
 
-interface Widget {
-  readonly title: string;
-  readonly metrics: unknown[][];
-  readonly stat?: string;
-}
+type Widget = FleetWidget;
 
 export function dashboardBody(sources: DashboardSources): string {
   const service = { [SERVICE_DIMENSION]: sources.stackName };
@@ -71,6 +71,7 @@ export function dashboardBody(sources: DashboardSources): string {
       metrics: [dashboardEntry(business(BUSINESS_METRICS.bytesIn, { label: 'uploads validated' })), dashboardEntry(business(BUSINESS_METRICS.bytesOut, { label: 'outputs written' }))],
     },
     { title: 'Cost drivers: state transitions and Lambda GB-seconds per minute', metrics: costDrivers(sources) },
+    ...(sources.fleet ? fleetWidgets(sources.fleet) : []),
   ];
 
   return JSON.stringify({
@@ -80,7 +81,15 @@ export function dashboardBody(sources: DashboardSources): string {
       y: Math.floor(index / 2) * HEIGHT,
       width: WIDTH,
       height: HEIGHT,
-      properties: { title: widget.title, region: sources.region, view: 'timeSeries', stacked: false, period: 60, metrics: widget.metrics },
+      properties: {
+        title: widget.title,
+        region: widget.region ?? sources.region,
+        view: 'timeSeries',
+        stacked: false,
+        period: 60,
+        metrics: widget.metrics,
+        ...(widget.annotations ? { annotations: widget.annotations } : {}),
+      },
     })),
   });
 }

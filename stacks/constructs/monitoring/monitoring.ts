@@ -12,6 +12,7 @@ import { policyDocument } from '../shared/iam';
 import type { StackKey } from '../shared/stack-key';
 import { Alarm } from './alarm';
 import { pipelineAlarms, type AlarmSources } from './alarms';
+import { fleetAlarms, type FleetAlarmSources, type FleetAlarmThresholds } from './fleet-alarms';
 import { dashboardBody, type DashboardSources } from './dashboard';
 import { SavedQueries } from './queries';
 
@@ -30,6 +31,10 @@ export interface MonitoringProps {
   readonly alarmEmail?: string;
   /** p99 Duration at or above this share of a function's timeout alarms. @default 80 */
   readonly durationAlarmPercent?: number;
+  /** The API fleet's load balancer, group and entry: their alarms, and their widgets on the dashboard. @default no fleet */
+  readonly fleet?: Omit<FleetAlarmSources, 'stackName'>;
+  /** @default 5% of requests with a 5xx, p99 response time 1000 ms */
+  readonly fleetThresholds?: FleetAlarmThresholds;
 }
 
 export class Monitoring extends Construct {
@@ -60,12 +65,15 @@ export class Monitoring extends Construct {
       new SnsTopicSubscription(this, 'alarm_email', { topicArn: this.alarmTopic.arn, protocol: 'email', endpoint: props.alarmEmail });
     }
 
-    const specs = pipelineAlarms({ stackName: props.stackName, ...props.alarms }, { durationPercentOfTimeout: props.durationAlarmPercent ?? 80 });
+    const specs = [
+      ...pipelineAlarms({ stackName: props.stackName, ...props.alarms }, { durationPercentOfTimeout: props.durationAlarmPercent ?? 80 }),
+      ...(props.fleet ? fleetAlarms({ stackName: props.stackName, ...props.fleet }, props.fleetThresholds ?? { errorRatePercent: 5, responseTimeP99Ms: 1000 }) : []),
+    ];
     this.alarms = specs.map(({ id: alarmId, ...spec }) => new Alarm(this, alarmId, { ...spec, actions: [this.alarmTopic.arn] }));
 
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: props.stackName,
-      dashboardBody: dashboardBody({ stackName: props.stackName, region: props.region, ...props.dashboard }),
+      dashboardBody: dashboardBody({ stackName: props.stackName, region: props.region, ...props.dashboard, ...(props.fleet ? { fleet: props.fleet } : {}) }),
     });
     new SavedQueries(this, 'queries', { stackName: props.stackName, logGroupNames: props.logGroupNames });
   }

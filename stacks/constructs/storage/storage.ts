@@ -143,22 +143,24 @@ export class ImageStorage extends Construct {
     this.accessLogs.logBucket('raw_logging', this.rawBucket, 'raw');
     this.accessLogs.logBucket('processed_logging', this.processedBucket, 'processed');
 
-    const corsOrigins = props.corsAllowedOrigins ?? [];
-    if (corsOrigins.length > 0) {
-      new S3BucketCorsConfiguration(this, 'raw_cors', {
-        bucket: this.rawBucket.id,
-        corsRule: [
-          {
-            id: BROWSER_UPLOAD_CORS.id,
-            allowedMethods: [...BROWSER_UPLOAD_CORS.allowedMethods],
-            allowedOrigins: [...corsOrigins],
-            allowedHeaders: [...BROWSER_UPLOAD_CORS.allowedHeaders],
-            exposeHeaders: [...BROWSER_UPLOAD_CORS.exposeHeaders],
-            maxAgeSeconds: BROWSER_UPLOAD_CORS.maxAgeSeconds,
-          },
-        ],
-      });
-    }
+    if ((props.corsAllowedOrigins ?? []).length > 0) this.allowBrowserUploadsFrom(props.corsAllowedOrigins ?? []);
+  }
+
+  /** The one CORS rule of the raw bucket: browsers at exactly these origins may send presigned uploads. */
+  allowBrowserUploadsFrom(origins: readonly string[]): void {
+    new S3BucketCorsConfiguration(this, 'raw_cors', {
+      bucket: this.rawBucket.id,
+      corsRule: [
+        {
+          id: BROWSER_UPLOAD_CORS.id,
+          allowedMethods: [...BROWSER_UPLOAD_CORS.allowedMethods],
+          allowedOrigins: [...origins],
+          allowedHeaders: [...BROWSER_UPLOAD_CORS.allowedHeaders],
+          exposeHeaders: [...BROWSER_UPLOAD_CORS.exposeHeaders],
+          maxAgeSeconds: BROWSER_UPLOAD_CORS.maxAgeSeconds,
+        },
+      ],
+    });
   }
 
   /** Sends ObjectCreated events under the uploads prefix to `target`, which only S3 for this bucket and account may invoke. */

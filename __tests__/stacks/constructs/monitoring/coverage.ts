@@ -1,7 +1,7 @@
 /**
- * What alarms a synthesized stack lacks: for every function, queue, state machine, table and
- * notification topic, the alarms its failure modes need. A resource added later without its alarms
- * shows up here.
+ * What alarms a synthesized stack lacks: for every function, queue, state machine, table,
+ * notification topic, load balancer, target group, Auto Scaling group and distribution, the alarms
+ * its failure modes need. A resource added later without its alarms shows up here.
  */
 import { resources, type TerraformJson } from '../../support';
 
@@ -37,6 +37,20 @@ function needs(json: TerraformJson): Need[] {
       found.push({ resource: `aws_dynamodb_table.${id}`, namespace: 'AWS/DynamoDB', metricName, dimension: 'TableName', reference: ref('aws_dynamodb_table', id, 'name') });
     }
   }
+  for (const id of Object.keys(resources(json, 'aws_lb'))) {
+    found.push({ resource: `aws_lb.${id}`, namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_ELB_5XX_Count', dimension: 'LoadBalancer', reference: ref('aws_lb', id, 'arn_suffix') });
+  }
+  for (const id of Object.keys(resources(json, 'aws_lb_target_group'))) {
+    for (const metricName of ['HTTPCode_Target_5XX_Count', 'UnHealthyHostCount', 'TargetResponseTime']) {
+      found.push({ resource: `aws_lb_target_group.${id}`, namespace: 'AWS/ApplicationELB', metricName, dimension: 'TargetGroup', reference: ref('aws_lb_target_group', id, 'arn_suffix') });
+    }
+  }
+  for (const id of Object.keys(resources(json, 'aws_autoscaling_group'))) {
+    found.push({ resource: `aws_autoscaling_group.${id}`, namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', dimension: 'AutoScalingGroupName', reference: ref('aws_autoscaling_group', id, 'name') });
+  }
+  for (const id of Object.keys(resources(json, 'aws_cloudfront_distribution'))) {
+    found.push({ resource: `aws_cloudfront_distribution.${id}`, namespace: 'AWS/CloudFront', metricName: '5xxErrorRate', dimension: 'DistributionId', reference: ref('aws_cloudfront_distribution', id, 'id') });
+  }
   for (const [id, topic] of Object.entries(resources(json, 'aws_sns_topic'))) {
     if (String(topic.name).endsWith('-alarms')) continue; // The alarm topic cannot page about itself.
     found.push({ resource: `aws_sns_topic.${id}`, namespace: 'AWS/SNS', metricName: 'NumberOfNotificationsFailed', dimension: 'TopicName', reference: ref('aws_sns_topic', id, 'name') });
@@ -55,7 +69,12 @@ function watched(alarm: Record<string, any>): { namespace: string; metricName: s
 /** `<resource> <metric>` for every alarm the stack should have and does not. */
 export function missingAlarms(json: TerraformJson): string[] {
   const alarms = Object.values(resources(json, 'aws_cloudwatch_metric_alarm')).flatMap(watched);
-  return needs(json)
+  const missing = needs(json)
     .filter((need) => !alarms.some((alarm) => alarm.namespace === need.namespace && alarm.metricName === need.metricName && alarm.dimensions[need.dimension] === need.reference))
     .map((need) => `${need.resource} ${need.metricName}`);
+  // A group's in-service alarm watches nothing unless the group publishes its metrics.
+  for (const [id, group] of Object.entries(resources(json, 'aws_autoscaling_group'))) {
+    if (!(group.enabled_metrics ?? []).includes('GroupInServiceInstances')) missing.push(`aws_autoscaling_group.${id} group metrics`);
+  }
+  return missing;
 }

@@ -23,12 +23,17 @@ describe('the dashboard', () => {
       'Dead-letter queues: messages waiting',
       'Bytes in and out',
       'Cost drivers: state transitions and Lambda GB-seconds per minute',
+      'API instances in service: On-Demand and Spot (by the mixed instances policy)',
+      "API instances' average CPU (%) against the 75% scaling target",
+      'Load balancer: requests and 5xx per minute',
+      'API response time, p50 and p99 (s), and unhealthy instances',
+      'CloudFront: viewer 5xx error rate (%)',
     ]);
   });
 
   it('graphs only metrics that exist, and expressions only over ids it defines', () => {
     const references = new Set(
-      Object.entries(json.resource ?? {}).flatMap(([type, byId]) => Object.keys(byId).flatMap((id) => ['name', 'function_name', 'arn'].map((attribute) => `\${${type}.${id}.${attribute}}`))),
+      Object.entries(json.resource ?? {}).flatMap(([type, byId]) => Object.keys(byId).flatMap((id) => ['name', 'function_name', 'arn', 'arn_suffix', 'id'].map((attribute) => `\${${type}.${id}.${attribute}}`))),
     );
     const businessNames: string[] = Object.values(BUSINESS_METRICS);
     for (const widget of widgets()) {
@@ -42,16 +47,26 @@ describe('the dashboard', () => {
         if (namespace === METRICS_NAMESPACE) {
           expect([widget.properties.title, businessNames]).toEqual([widget.properties.title, expect.arrayContaining([metricName])]);
         } else {
-          for (const value of dimensionValues) expect([metricName, references.has(value)]).toEqual([metricName, true]);
+          // CloudFront's metrics carry the constant Region=Global beside the distribution's id.
+          for (const value of dimensionValues.filter((candidate) => !(namespace === 'AWS/CloudFront' && candidate === 'Global'))) expect([metricName, references.has(value)]).toEqual([metricName, true]);
         }
       }
       for (const entry of widget.properties.metrics) {
         const options = entry[0] as { expression?: string };
         if (typeof options !== 'object' || !options.expression || options.expression.startsWith('SEARCH')) continue;
-        const used = options.expression.match(/\b[a-z][a-z0-9]*\b/g) ?? [];
+        const used = options.expression.match(/\b[a-z][A-Za-z0-9]*\b/g) ?? [];
         for (const id of used) expect([options.expression, ids.has(id)]).toEqual([options.expression, true]);
       }
     }
+  });
+
+  it('splits the fleet’s instances into On-Demand and Spot by its policy, and draws the CPU target', () => {
+    const instances = widgets().find((widget) => widget.properties.title.startsWith('API instances in service'))!;
+    expect(instances.properties.metrics).toContainEqual([{ expression: 'IF(inService > 1, 1 + (inService - 1) * 0 / 100, inService)', label: 'On-Demand', id: 'onDemand' }]);
+    expect(instances.properties.metrics).toContainEqual([{ expression: 'inService - onDemand', label: 'Spot', id: 'spot' }]);
+    const cpu = widgets().find((widget) => widget.properties.title.includes('average CPU'))! as unknown as { properties: { annotations: unknown; metrics: unknown[][] } };
+    expect(cpu.properties.annotations).toEqual({ horizontal: [{ label: 'target tracking', value: 75 }] });
+    expect(cpu.properties.metrics[0]!.slice(0, 2)).toEqual(['AWS/EC2', 'CPUUtilization']);
   });
 
   it('prices state transitions from the states a successful execution enters (7)', () => {

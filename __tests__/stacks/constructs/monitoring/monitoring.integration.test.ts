@@ -1,5 +1,5 @@
 import { BUSINESS_METRICS, METRICS_NAMESPACE } from '../../../../handlers/runtime/metrics';
-import { resources, statements, synthJson, testStack, type TerraformJson } from '../../support';
+import { only, resources, statements, synthJson, testStack, type TerraformJson } from '../../support';
 import { missingAlarms } from './coverage';
 
 let json: TerraformJson;
@@ -20,6 +20,28 @@ describe('monitoring', () => {
     delete alarms[id!];
     const without = { ...json, resource: { ...json.resource, aws_cloudwatch_metric_alarm: alarms } };
     expect(missingAlarms(without)).toEqual(['aws_lambda_function.functions_optimize_function Throttles']);
+  });
+
+  it('would notice a target group, a group or a distribution without its alarms, and a group that publishes no metrics', () => {
+    const alarms = Object.fromEntries(Object.entries(resources(json, 'aws_cloudwatch_metric_alarm')).filter(([key]) => !/fleet_(unhealthy_hosts|in_service|cloudfront)/.test(key)));
+    const groups = Object.fromEntries(Object.entries(resources(json, 'aws_autoscaling_group')).map(([id, group]) => [id, { ...group, enabled_metrics: [] }]));
+    const without = { ...json, resource: { ...json.resource, aws_cloudwatch_metric_alarm: alarms, aws_autoscaling_group: groups } };
+    expect(missingAlarms(without).sort()).toEqual([
+      'aws_autoscaling_group.fleet_instances_group GroupInServiceInstances',
+      'aws_autoscaling_group.fleet_instances_group group metrics',
+      'aws_cloudfront_distribution.fleet_entry_distribution 5xxErrorRate',
+      'aws_lb_target_group.fleet_load_balancer_targets UnHealthyHostCount',
+    ]);
+  });
+
+  it('alarms on the fleet: CloudFront’s 5xx rate in us-east-1, the load balancer’s and the API’s 5xx rates, slow answers and too few instances', () => {
+    const byName = Object.fromEntries(Object.values(resources(json, 'aws_cloudwatch_metric_alarm')).map((alarm) => [alarm.alarm_name, alarm]));
+    expect(byName['image-processor-dev-cloudfront-5xx-rate']).toMatchObject({ provider: 'aws.us_east_1', namespace: 'AWS/CloudFront', metric_name: '5xxErrorRate', threshold: 5, dimensions: { Region: 'Global' } });
+    expect(byName['image-processor-dev-api-unhealthy-hosts']).toMatchObject({ metric_name: 'UnHealthyHostCount', statistic: 'Maximum', threshold: 1 });
+    expect(byName['image-processor-dev-api-response-time-p99']).toMatchObject({ metric_name: 'TargetResponseTime', extended_statistic: 'p99', threshold: 1 });
+    for (const name of ['alb-5xx-rate', 'api-5xx-rate']) expect(byName[`image-processor-dev-${name}`].metric_query[0].expression).toBe('100 * FILL(errors, 0) / MAX([FILL(requests, 0), 1])');
+    expect(byName['image-processor-dev-api-in-service-below-minimum']).toMatchObject({ evaluation_periods: 5, treat_missing_data: 'breaching' });
+    expect(only(json, 'aws_autoscaling_group').enabled_metrics).toEqual(expect.arrayContaining(['GroupInServiceInstances', 'GroupMinSize', 'GroupDesiredCapacity']));
   });
 
   it('sends every alarm and its all-clear to the alarm topic, with missing data treated explicitly', () => {
