@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { apiArtifactEntries } from '../../../stacks/packaging/api-artifact';
 import { NODE_RUNTIME, projectNodeVersion } from '../../../stacks/packaging/node-runtime';
 import { zipBuffer } from '../../../stacks/packaging/zip';
-import { readStoredZip, ROOT } from '../support';
+import { readZipEntries, ROOT } from '../support';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -22,7 +22,7 @@ describe('the API artifact', () => {
   }, 180_000);
 
   it('holds the bundle, its source map, the gallery and an executable linux-arm64 Node of the project’s version', () => {
-    const entries = readStoredZip(first);
+    const entries = readZipEntries(first);
     expect([...entries.keys()]).toEqual(['api/gallery/gallery.css', 'api/gallery/gallery.js', 'api/gallery/index.html', 'api/index.js', 'api/index.js.map', 'node/LICENSE', 'node/bin/node']);
     const node = entries.get('node/bin/node')!;
     // ELF, 64-bit, little-endian, machine 183 (AArch64).
@@ -36,7 +36,7 @@ describe('the API artifact', () => {
 
   it('runs on its own: the bundle starts with no node_modules beside it and stops with a sentence when its settings are missing', () => {
     const directory = mkdtempSync(join(tmpdir(), 'api-artifact-'));
-    for (const [name, data] of readStoredZip(first)) {
+    for (const [name, data] of readZipEntries(first)) {
       if (name.startsWith('node/')) continue;
       mkdirSync(dirname(join(directory, name)), { recursive: true });
       writeFileSync(join(directory, name), data);
