@@ -13,7 +13,7 @@ import { checkFaultStates, describeFault, FAULTS_ENV, FaultSpecError, parseFault
 import { collectInputFiles } from './inputs';
 import { trapInterrupt } from './interrupt';
 import { LocalSystemError } from './local-system-error';
-import { MiB } from './memory-budget';
+import { MiB } from '../handlers/runtime/admission';
 import { runLocalPipeline, type LocalPipelineOptions } from './pipeline';
 import { printable } from './printable';
 import { createProgress } from './progress';

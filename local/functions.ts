@@ -4,8 +4,9 @@
  * the name, timeout and memory the stack declares.
  */
 import { join } from 'node:path';
+import type { WorkerRoute } from '../asl/definition';
 import { renderDefinition } from '../asl/render';
-import { entrypointSource, TASK_ENTRYPOINTS, type EntrypointName, type TaskEntrypointName } from '../handlers/runtime/manifest';
+import { entrypointSource, TASK_ENTRYPOINTS, type LambdaEntrypointName, type TaskEntrypointName } from '../handlers/runtime/manifest';
 import { localFunctionArn, type LocalFunction } from './lambda-context';
 import type { Handler } from './lambda-invoke';
 import type { TaskFunction } from './state-machine';
@@ -13,7 +14,7 @@ import type { TaskFunction } from './state-machine';
 const REPOSITORY_ROOT = join(__dirname, '..');
 
 /** The entrypoint's module, imported on first use (the same file esbuild bundles for its function). */
-export async function loadHandler(entrypoint: EntrypointName): Promise<Handler> {
+export async function loadHandler(entrypoint: LambdaEntrypointName): Promise<Handler> {
   const source = entrypointSource(entrypoint);
   const module = (await import(join(REPOSITORY_ROOT, source))) as { handler?: unknown };
   if (typeof module.handler !== 'function') {
@@ -22,7 +23,7 @@ export async function loadHandler(entrypoint: EntrypointName): Promise<Handler> 
   return module.handler as Handler;
 }
 
-export type FunctionSettings = Readonly<Record<EntrypointName, LocalFunction>>;
+export type FunctionSettings = Readonly<Record<LambdaEntrypointName, LocalFunction>>;
 
 /** Each Task entrypoint's local function ARN. */
 export function taskFunctionArns(functions: FunctionSettings): Record<TaskEntrypointName, string> {
@@ -31,9 +32,9 @@ export function taskFunctionArns(functions: FunctionSettings): Record<TaskEntryp
   ) as Record<TaskEntrypointName, string>;
 }
 
-/** The definition as deployed, but with local function ARNs as Task resources. */
-export function renderLocalDefinition(functions: FunctionSettings): string {
-  return renderDefinition(taskFunctionArns(functions));
+/** The definition as deployed, but with local function ARNs as Task resources and the local heavy queue. */
+export function renderLocalDefinition(functions: FunctionSettings, worker?: WorkerRoute): string {
+  return renderDefinition(taskFunctionArns(functions), worker);
 }
 
 /** ARN → function, for every Task entrypoint, with `handlers` overriding the real modules (tests). */

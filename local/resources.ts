@@ -12,11 +12,12 @@ import { JOBS_TABLE_SCHEMA } from '../handlers/adapters/job-table';
 import { isCodedError } from '../handlers/core/errors';
 import { staleJobSeconds } from '../handlers/steps/reconcile';
 import { readRuntimeSettings, writeRuntimeEnv, type AllRuntimeInputs } from '../handlers/runtime/env';
-import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
+import { ENTRYPOINTS, LAMBDA_ENTRYPOINTS, type LambdaEntrypointName } from '../handlers/runtime/manifest';
 import { ConfigError } from '../stacks/config/errors';
 import { memorySettingName, timeoutSettingName } from '../stacks/config/functions';
 import { resourceNames } from '../stacks/config/names';
 import { loadStageConfigs } from '../stacks/config/resolve';
+import { workerRouteOf } from '../stacks/config/worker';
 import { ENV_PREFIX, environmentName, SETTING_NAMES, STAGES_VARIABLE, type Settings } from '../stacks/config/settings';
 import { LOCAL_REGION } from './emulators';
 import { LOCAL_ACCOUNT_ID, type LocalFunction } from './lambda-context';
@@ -42,13 +43,24 @@ export interface LocalResources {
   readonly errorTopic: string;
   readonly stateMachineName: string;
   readonly workflowType: 'STANDARD' | 'EXPRESS';
-  readonly functions: Readonly<Record<EntrypointName, LocalFunction>>;
-  /** The functions' runtime settings the stack config decides; the ARNs come when the topics and the state machine exist. */
-  readonly runtimeInputs: Omit<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
+  readonly functions: Readonly<Record<LambdaEntrypointName, LocalFunction>>;
+  /** The worker's FIFO queues and their dead-letter queues, as the stack names and configures them. */
+  readonly queues: {
+    readonly heavy: string;
+    readonly reprocess: string;
+    readonly heavyDeadLetter: string;
+    readonly reprocessDeadLetter: string;
+    readonly visibilitySeconds: number;
+    readonly maxReceiveCount: number;
+  };
+  /** ChooseProcessor's thresholds and ProcessOnWorker's waits; undefined without the worker route (an Express workflow). */
+  readonly workerRoute: ReturnType<typeof workerRouteOf>;
+  /** The functions' runtime settings the stack config decides; the ARNs and queue URLs come when those exist. */
+  readonly runtimeInputs: Omit<AllRuntimeInputs, keyof LocalArns>;
 }
 
 /** Created at run time, on the emulators. */
-export type LocalArns = Pick<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
+export type LocalArns = Pick<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn' | 'heavyQueueUrl' | 'reprocessQueueUrl'>;
 
 /**
  * Every function's variables, written as the stack writes them. The functions share one process
@@ -121,6 +133,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
   const names = resourceNames({ stackName });
   const region = LOCAL_REGION;
   const processedBucket = settings.processedBucketName || names.defaultBucketName('processed', LOCAL_ACCOUNT_ID, region);
+  const workerRoute = workerRouteOf(settings);
   return {
     stage,
     region,
@@ -137,7 +150,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
     stateMachineName: names.stateMachine,
     workflowType: settings.workflowType,
     functions: Object.fromEntries(
-      ENTRYPOINTS.map((entrypoint): [EntrypointName, LocalFunction] => [
+      LAMBDA_ENTRYPOINTS.map((entrypoint): [LambdaEntrypointName, LocalFunction] => [
         entrypoint,
         {
           functionName: names.functionName(entrypoint),
@@ -146,9 +159,23 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
           memoryMb: settings[memorySettingName(entrypoint)],
         },
       ]),
-    ) as Record<EntrypointName, LocalFunction>,
+    ) as Record<LambdaEntrypointName, LocalFunction>,
+    queues: {
+      heavy: names.queue('heavy'),
+      reprocess: names.queue('reprocess'),
+      heavyDeadLetter: names.deadLetterQueue('heavy'),
+      reprocessDeadLetter: names.deadLetterQueue('reprocess'),
+      visibilitySeconds: settings.workerQueueVisibilitySeconds,
+      maxReceiveCount: settings.workerMaxReceiveCount,
+    },
+    workerRoute,
     runtimeInputs: {
       processedBucket,
+      workerThresholdPixels: workerRoute?.threshold.pixels,
+      workerThresholdBytes: workerRoute?.threshold.bytes,
+      workerVisibilitySeconds: settings.workerQueueVisibilitySeconds,
+      workerHeartbeatSeconds: settings.workerHeartbeatSeconds,
+      workerMaxReceiveCount: settings.workerMaxReceiveCount,
       workPrefix: settings.workPrefix,
       uploadsPrefix: settings.uploadsPrefix,
       jobsTable: names.jobsTable,
@@ -161,3 +188,4 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
     },
   };
 }
+

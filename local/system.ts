@@ -32,6 +32,10 @@ import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { reconcilerFor } from './reconciler';
 import { LocalStateMachine, type TaskAttempt } from './state-machine';
 import { StepFunctionsServer, type ExecutionRecord } from './step-functions-server';
+import { SEND_AND_WAIT_RESOURCE } from '../asl/definition';
+import { startWorker, type RunningWorker } from '../handlers/entrypoints/worker/worker';
+import { sendAndWaitForToken } from './send-and-wait';
+import { TaskTokens } from './task-tokens';
 
 export interface LocalSystemOptions {
   /** The stack stage whose names and settings are used. @default 'local' */
@@ -46,6 +50,21 @@ export interface LocalSystemOptions {
   readonly retryIntervalMs?: number;
   /** More settings for the functions, e.g. `{ MAX_INPUT_BYTES: '1048576' }`. */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Runs the worker in this process, over the local FIFO queues (the same code as on Fargate).
+   * Tests that run workers as processes of their own turn it off. @default true
+   */
+  readonly worker?: boolean;
+  /** The in-process worker's memory budget. @default half the memory this process may have */
+  readonly workerMemoryBudgetBytes?: number;
+}
+
+/** The worker's queues, created on fauxqs as the stack declares them. */
+export interface LocalQueues {
+  readonly heavy: string;
+  readonly reprocess: string;
+  readonly heavyDeadLetter: string;
+  readonly reprocessDeadLetter: string;
 }
 
 export type { LocalRunResult, ProcessOptions };
@@ -81,6 +100,9 @@ export class LocalSystem {
     private readonly emulators: Emulators,
     private readonly restoreEnvironment: () => void,
     readonly concurrency: number,
+    /** The worker's queues' URLs. */
+    readonly queues: LocalQueues,
+    private readonly worker: RunningWorker | undefined,
   ) {
     this.inbox = new NotificationInbox(clients.sqs, notificationQueueUrl, topicArns);
   }
@@ -125,27 +147,39 @@ export class LocalSystem {
       const clients = createClients(emulators.environment, resources.region);
       const created = await createResources(clients, resources);
       const stateMachineArn = `arn:aws:states:${resources.region}:${LOCAL_ACCOUNT_ID}:stateMachine:${resources.stateMachineName}`;
+      const tokens = new TaskTokens();
+      const route = resources.workerRoute && { ...resources.workerRoute, queueUrl: created.heavyQueueUrl };
       const machine = new LocalStateMachine({
-        definition: renderLocalDefinition(resources.functions),
+        definition: renderLocalDefinition(resources.functions, route),
         functions: await loadTaskFunctions(resources.functions),
+        integrations: new Map([[SEND_AND_WAIT_RESOURCE, sendAndWaitForToken(clients.sqs, tokens)]]),
+        issueToken: () => tokens.issue(),
         faults: options.faults ?? [],
         retryIntervalMs: options.retryIntervalMs ?? 10,
         onAttempt: (attempt) => system?.onAttempt?.(attempt),
       });
       const reconciler = await reconcilerFor(resources, stateMachineArn);
-      server = await StepFunctionsServer.start({ stateMachineArn, machine, concurrency, type: resources.workflowType, onStopped: reconciler });
+      server = await StepFunctionsServer.start({ stateMachineArn, machine, concurrency, type: resources.workflowType, onStopped: reconciler, tokens });
       const environment: Record<string, string> = {
         ...emulators.environment,
         AWS_ENDPOINT_URL_SFN: server.url,
         ...functionEnvironment(
           options.preset === undefined ? resources : { ...resources, runtimeInputs: { ...resources.runtimeInputs, imagePreset: JSON.stringify(options.preset) } },
-          { successTopicArn: created.successTopicArn, errorTopicArn: created.errorTopicArn, stateMachineArn },
+          {
+            successTopicArn: created.successTopicArn,
+            errorTopicArn: created.errorTopicArn,
+            stateMachineArn,
+            heavyQueueUrl: created.heavyQueueUrl,
+            reprocessQueueUrl: created.reprocessQueueUrl,
+          },
         ),
         ...options.environment,
       };
       restoreEnvironment = applyEnvironment(environment);
       // The functions' process-wide SDK clients read endpoints when built: rebuild them for these ports.
       resetAwsClients();
+      const queues = { heavy: created.heavyQueueUrl, reprocess: created.reprocessQueueUrl, heavyDeadLetter: created.heavyDeadLetterUrl, reprocessDeadLetter: created.reprocessDeadLetterUrl };
+      const worker = options.worker === false ? undefined : startWorker(options.workerMemoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.workerMemoryBudgetBytes });
       system = new LocalSystem(
         resources,
         environment,
@@ -157,6 +191,8 @@ export class LocalSystem {
         emulators,
         restoreEnvironment,
         concurrency,
+        queues,
+        worker,
       );
       return system;
     } catch (error) {
@@ -280,7 +316,9 @@ export class LocalSystem {
     if (this.stopped) return;
     this.stopped = true;
     try {
+      // Executions may wait for the worker: it stops once they have.
       await this.stepFunctions.close();
+      await this.worker?.stop(0);
     } finally {
       for (const client of Object.values(this.clients)) client.destroy();
       resetAwsClients();

@@ -8,7 +8,7 @@ import type { Construct, Node } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ENTRYPOINTS, type EntrypointName } from '../handlers/runtime/manifest';
+import { LAMBDA_ENTRYPOINTS, type LambdaEntrypointName } from '../handlers/runtime/manifest';
 import { configureBackend } from './backend';
 import type { BackendConfig } from './config/backend';
 import { memorySettingName, reservedConcurrencySettingName, timeoutSettingName } from './config/functions';
@@ -16,7 +16,7 @@ import { resourceNames } from './config/names';
 import type { StageConfig } from './config/resolve';
 import { JobsTable } from './constructs/pipeline/jobs-table';
 import { ImagePipeline, type FunctionPackage, type SharpLayerArtifact } from './constructs/pipeline/pipeline';
-import { pipelineDefinition } from '../asl/definition';
+import { pipelineDefinition, SEND_AND_WAIT_RESOURCE } from '../asl/definition';
 import { statesOnHappyPath, taskStates } from '../asl/paths';
 import { Monitoring } from './constructs/monitoring/monitoring';
 import { Reconciler } from './constructs/pipeline/reconciler';
@@ -25,6 +25,8 @@ import { ImageStateMachine } from './constructs/pipeline/state-machine';
 import { NotificationTopics } from './constructs/pipeline/topics';
 import { StackKey } from './constructs/shared/stack-key';
 import { ImageStorage } from './constructs/storage/storage';
+import { WorkerQueues } from './constructs/queues/worker-queues';
+import { workerRouteOf } from './config/worker';
 
 /** S3-native state locking (`use_lockfile`) is generally available from Terraform 1.11 (experimental in 1.10); 2.0 may break what this configuration relies on. */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.11, < 2.0';
@@ -33,7 +35,7 @@ export interface ImageProcessorStackProps {
   readonly config: StageConfig;
   readonly backend: BackendConfig;
   readonly artifacts: {
-    readonly functions: Readonly<Record<EntrypointName, FunctionPackage>>;
+    readonly functions: Readonly<Record<LambdaEntrypointName, FunctionPackage>>;
     readonly sharpLayer: SharpLayerArtifact;
   };
   /** Where local state files live (the directory holding cdktf.json). */
@@ -49,6 +51,7 @@ export class ImageProcessorStack extends TerraformStack {
   readonly topics: NotificationTopics;
   readonly pipeline: ImagePipeline;
   readonly stateMachine: ImageStateMachine;
+  readonly queues: WorkerQueues;
   readonly reconciler: Reconciler;
   readonly monitoring: Monitoring;
   private readonly logicalIds = new Map<string, string>();
@@ -122,6 +125,15 @@ export class ImageProcessorStack extends TerraformStack {
       ...(settings.errorNotificationEmail ? { errorEmail: settings.errorNotificationEmail } : {}),
     });
 
+    this.queues = new WorkerQueues(this, 'queues', {
+      namePrefix: config.stackName,
+      ...(settings.workerQueueEncryption === 'stack-key' ? { kmsKeyArn: this.key.arn } : {}),
+      visibilitySeconds: settings.workerQueueVisibilitySeconds,
+      maxReceiveCount: settings.workerMaxReceiveCount,
+      retentionDays: settings.workerQueueRetentionDays,
+    });
+    const workerRoute = workerRouteOf(settings);
+
     this.pipeline = new ImagePipeline(this, 'functions', {
       namePrefix: config.stackName,
       code: props.artifacts.functions,
@@ -130,7 +142,7 @@ export class ImageProcessorStack extends TerraformStack {
       table: this.jobs,
       topics: this.topics,
       sizes: Object.fromEntries(
-        ENTRYPOINTS.map((name) => [
+        LAMBDA_ENTRYPOINTS.map((name) => [
           name,
           {
             memoryMb: settings[memorySettingName(name)],
@@ -147,6 +159,7 @@ export class ImageProcessorStack extends TerraformStack {
       startWorkflowMaxRetries: settings.startWorkflowMaxRetries,
       startWorkflowMaxEventAgeSeconds: settings.startWorkflowMaxEventAgeSeconds,
       failedEventRetentionDays: settings.failedEventRetentionDays,
+      ...(workerRoute ? { workerThreshold: workerRoute.threshold } : {}),
     });
 
     this.stateMachine = new ImageStateMachine(this, 'workflow', {
@@ -159,6 +172,7 @@ export class ImageProcessorStack extends TerraformStack {
       logLevel: settings.workflowLogLevel,
       includeExecutionData: settings.workflowLogExecutionData,
       logRetentionDays: settings.logRetentionDays,
+      ...(workerRoute ? { worker: { ...workerRoute, queues: this.queues } } : {}),
     });
     this.pipeline.connectStateMachine(this.stateMachine);
     this.storage.notifyOnUpload(this.pipeline.triggeredBy('upload'));
@@ -175,8 +189,8 @@ export class ImageProcessorStack extends TerraformStack {
       { name: 'start-workflow', messagesVisible: deadLetterDepth(this.pipeline.failedEvents) },
       { name: 'reconcile', messagesVisible: deadLetterDepth(this.reconciler.failedEvents) },
     ];
-    const functions = ENTRYPOINTS.map((name) => this.pipeline.functions[name]);
-    const machine = pipelineDefinition((entrypoint) => entrypoint);
+    const functions = LAMBDA_ENTRYPOINTS.map((name) => this.pipeline.functions[name]);
+    const machine = pipelineDefinition((entrypoint) => entrypoint, workerRoute && { ...workerRoute, queueUrl: this.queues.url('heavy') });
     this.monitoring = new Monitoring(this, 'monitoring', {
       stackName: config.stackName,
       accountId,
@@ -185,9 +199,10 @@ export class ImageProcessorStack extends TerraformStack {
       key: this.key,
       alarms: { functions, stateMachine: this.stateMachine, deadLetterQueues, table: this.jobs, topics: this.topics },
       dashboard: {
-        functions: ENTRYPOINTS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
+        functions: LAMBDA_ENTRYPOINTS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
         stateMachine: this.stateMachine,
-        taskStates: taskStates(machine),
+        // ProcessOnWorker's time is the worker's (its StateDuration has step `worker`).
+        taskStates: taskStates(machine).map((task) => (task.resource === SEND_AND_WAIT_RESOURCE ? { ...task, resource: 'worker' } : task)),
         transitionsPerExecution: statesOnHappyPath(machine),
         deadLetterQueues,
       },

@@ -14,6 +14,8 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export type RuntimeInputs<N extends EntrypointName> = { readonly [S in EnvironmentOf<N>]: WrittenValue<S> };
 /** What an entrypoint reads. */
 export type RuntimeValues<N extends EntrypointName> = { readonly [S in EnvironmentOf<N>]: ReadValue<S> };
+/** Every setting that one of `names` reads, for writers that serve several entrypoints. */
+export type RuntimeInputsOf<N extends EntrypointName> = { readonly [S in EnvironmentOf<N>]: WrittenValue<S> };
 /** Every setting, for writers that serve all entrypoints. */
 export type AllRuntimeInputs = { readonly [S in RuntimeSetting]: WrittenValue<S> };
 

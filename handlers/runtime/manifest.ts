@@ -6,17 +6,19 @@
  */
 import type { RuntimeSetting } from './variables';
 
-/** Where an entrypoint runs. Only Lambda functions exist so far; the worker and the API join next. */
-export type EntrypointKind = 'lambda';
+/** Where an entrypoint runs: a Lambda function, or the queue worker's container on Fargate. */
+export type EntrypointKind = 'lambda' | 'worker';
 
-/** What invokes a Lambda entrypoint. */
+/** What invokes an entrypoint. */
 export type Trigger =
   /** S3 ObjectCreated under the uploads prefix, asynchronously (retries, then a dead-letter queue). */
   | 'upload'
   /** A Task state of the image pipeline's state machine, synchronously. */
   | 'task'
   /** EventBridge: the state machine's executions that end FAILED, TIMED_OUT or ABORTED, and a schedule. */
-  | 'workflow-status';
+  | 'workflow-status'
+  /** Messages on the worker's FIFO queues (heavy images, album reprocessing), long-polled. */
+  | 'queue';
 
 /**
  * What an entrypoint may touch, as data: each key a resource of the stack, each value the
@@ -38,15 +40,29 @@ export interface AccessNeeds {
   readonly jobs?: readonly ('create' | 'start' | 'advance' | 'listOpen')[];
   /** The notification topics it publishes to. */
   readonly topics?: readonly ('success' | 'error')[];
-  /** Calls on the image pipeline's state machine: start executions, describe them. */
-  readonly stateMachine?: readonly ('start' | 'describe')[];
+  /**
+   * Calls on the image pipeline's state machine: start executions, describe them, `callback`:
+   * report a waiting task's heartbeat, success or failure by its token.
+   */
+  readonly stateMachine?: readonly ('start' | 'describe' | 'callback')[];
+  /** The worker's FIFO queues it consumes: receive, extend visibility, delete. */
+  readonly queues?: readonly ('consume')[];
 }
 
-export interface EntrypointDescription {
+interface CommonDescription {
   readonly kind: EntrypointKind;
   readonly trigger: Trigger;
-  /** One line for people: the function's description in AWS. */
+  /** One line for people: the function's (or the task definition's) description. */
   readonly description: string;
+  /** Decodes or encodes images: bundled without sharp, which comes from the layer (or the image), and given at least 1536 MB. */
+  readonly needsSharp: boolean;
+  /** The runtime settings it reads (handlers/runtime/variables.ts); the stack sets exactly these. */
+  readonly environment: readonly RuntimeSetting[];
+  readonly access: AccessNeeds;
+}
+
+export interface LambdaDescription extends CommonDescription {
+  readonly kind: 'lambda';
   /** Default memory; a setting (`<name>MemoryMb`) may change it. */
   readonly memoryMb: number;
   /** Default timeout; a setting (`<name>TimeoutSeconds`) may change it. */
@@ -57,12 +73,21 @@ export interface EntrypointDescription {
    * can neither starve other functions of the account nor be starved by them.
    */
   readonly reservedConcurrency: number;
-  /** Decodes or encodes images: bundled without sharp, which comes from the layer, and given at least 1536 MB. */
-  readonly needsSharp: boolean;
-  /** The runtime settings it reads (handlers/runtime/variables.ts); the stack sets exactly these. */
-  readonly environment: readonly RuntimeSetting[];
-  readonly access: AccessNeeds;
 }
+
+/** A long-running consumer in a container: sized per task, stopped with SIGTERM. */
+export interface WorkerDescription extends CommonDescription {
+  readonly kind: 'worker';
+  readonly trigger: 'queue';
+  /** Default task memory; a setting (`workerMemoryMb`) may change it. */
+  readonly memoryMb: number;
+  /** Default task CPU in vCPU units (1024 = one vCPU); a setting (`workerCpu`) may change it. */
+  readonly cpu: number;
+  /** Seconds between SIGTERM and SIGKILL: how long in-flight work may take to finish (Fargate allows at most 120). */
+  readonly stopTimeoutSeconds: number;
+}
+
+export type EntrypointDescription = LambdaDescription | WorkerDescription;
 
 const IMAGE_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 2048, timeoutSeconds: 120, reservedConcurrency: 20, needsSharp: true } as const;
 const NOTIFY_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10, needsSharp: false } as const;
@@ -83,7 +108,7 @@ export const MANIFEST = {
   validate: {
     ...IMAGE_STEP,
     description: 'ValidateImage: checks the upload and writes the raw working image',
-    environment: [...STEP_SETTINGS, 'imagePreset', 'maxInputBytes', 'maxInputPixels', 'maxInputFrames'],
+    environment: [...STEP_SETTINGS, 'imagePreset', 'maxInputBytes', 'maxInputPixels', 'maxInputFrames', 'workerThresholdPixels', 'workerThresholdBytes'],
     access: { uploads: ['read'], work: ['write'], jobs: ['advance'] },
   },
   resize: {
@@ -130,12 +155,43 @@ export const MANIFEST = {
     environment: [...STEP_SETTINGS, 'successTopicArn', 'errorTopicArn', 'stateMachineArn', 'staleJobSeconds'],
     access: { jobs: ['advance', 'listOpen'], topics: ['success', 'error'], outputs: ['list', 'delete'], stateMachine: ['describe'] },
   },
+  // Heavy images (ProcessOnWorker) and album reprocessing: the same steps as the image functions, in one process.
+  worker: {
+    kind: 'worker',
+    trigger: 'queue',
+    description: 'Worker: decodes, resizes, filters and optimizes heavy images and reprocesses albums, from the FIFO queues',
+    memoryMb: 8192,
+    cpu: 2048,
+    stopTimeoutSeconds: 120,
+    needsSharp: true,
+    environment: [
+      ...STEP_SETTINGS,
+      'imagePreset',
+      'maxInputBytes',
+      'maxInputPixels',
+      'maxInputFrames',
+      'heavyQueueUrl',
+      'reprocessQueueUrl',
+      'workerVisibilitySeconds',
+      'workerHeartbeatSeconds',
+      'workerMaxReceiveCount',
+    ],
+    access: { uploads: ['read'], work: ['read', 'write', 'delete', 'list'], outputs: ['write', 'list', 'delete'], jobs: ['advance'], queues: ['consume'], stateMachine: ['callback'] },
+  },
 } as const satisfies Readonly<Record<string, EntrypointDescription>>;
 
 export type EntrypointName = keyof typeof MANIFEST;
 
 /** Every entrypoint, in manifest order. */
 export const ENTRYPOINTS = Object.freeze(Object.keys(MANIFEST) as EntrypointName[]);
+
+/** The entrypoints that run as Lambda functions. */
+export type LambdaEntrypointName = { [N in EntrypointName]: (typeof MANIFEST)[N]['kind'] extends 'lambda' ? N : never }[EntrypointName];
+
+export const LAMBDA_ENTRYPOINTS = Object.freeze(ENTRYPOINTS.filter((name): name is LambdaEntrypointName => MANIFEST[name].kind === 'lambda'));
+
+/** The entrypoints that run as containers on the worker service. */
+export type WorkerEntrypointName = Exclude<EntrypointName, LambdaEntrypointName>;
 
 /** The entrypoints the state machine invokes as Task states. */
 export type TaskEntrypointName = { [N in EntrypointName]: (typeof MANIFEST)[N]['trigger'] extends 'task' ? N : never }[EntrypointName];
@@ -147,14 +203,18 @@ export const TASK_ENTRYPOINTS = Object.freeze(
 /** The runtime settings an entrypoint reads. */
 export type EnvironmentOf<N extends EntrypointName> = (typeof MANIFEST)[N]['environment'][number];
 
-/** The one entrypoint `trigger` invokes. */
-export function entrypointTriggeredBy(trigger: Trigger): EntrypointName {
-  const names = ENTRYPOINTS.filter((name) => MANIFEST[name].trigger === trigger);
+/** The one Lambda entrypoint `trigger` invokes. */
+export function entrypointTriggeredBy(trigger: Exclude<Trigger, 'queue'>): LambdaEntrypointName {
+  const names = LAMBDA_ENTRYPOINTS.filter((name) => MANIFEST[name].trigger === trigger);
   if (names.length !== 1) throw new Error(`Expected exactly one entrypoint triggered by ${trigger}, but the manifest has ${names.length}: ${names.join(', ')}.`);
   return names[0]!;
 }
 
 export function describeEntrypoint(name: EntrypointName): EntrypointDescription {
+  return MANIFEST[name];
+}
+
+export function describeLambda(name: LambdaEntrypointName): LambdaDescription {
   return MANIFEST[name];
 }
 

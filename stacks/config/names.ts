@@ -2,7 +2,7 @@
  * Names derived from the stack name, shared by the stack and the local runner so that both
  * create the same resources under the same names.
  */
-import type { EntrypointName } from '../../handlers/runtime/manifest';
+import type { LambdaEntrypointName } from '../../handlers/runtime/manifest';
 
 export const STACK_PREFIX = 'image-processor';
 
@@ -14,7 +14,7 @@ export function stackNameFor(stage: string): string {
 export function resourceNames(config: { readonly stackName: string }) {
   const prefix = config.stackName;
   return {
-    functionName: (entrypoint: EntrypointName) => `${prefix}-${entrypoint}`,
+    functionName: (entrypoint: LambdaEntrypointName) => `${prefix}-${entrypoint}`,
     defaultBucketName: (kind: 'raw' | 'processed' | 'logs', accountId: string, region: string) => `${prefix}-${kind}-${accountId}-${region}`,
     jobsTable: `${prefix}-jobs`,
     successTopic: `${prefix}-success`,
@@ -23,5 +23,10 @@ export function resourceNames(config: { readonly stackName: string }) {
     startWorkflowDeadLetterQueue: `${prefix}-start-workflow-dlq`,
     sharpLayer: `${prefix}-sharp`,
     stackKeyAlias: `alias/${prefix}`,
+    /** FIFO queue names must end in `.fifo`, their dead-letter queues' too. */
+    queue: (kind: 'heavy' | 'reprocess') => `${prefix}-${kind}.fifo`,
+    deadLetterQueue: (kind: 'heavy' | 'reprocess') => `${prefix}-${kind}-dlq.fifo`,
+    workerCluster: `${prefix}-worker`,
+    workerRepository: `${prefix}-worker`,
   } as const;
 }

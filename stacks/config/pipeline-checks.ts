@@ -5,10 +5,11 @@
 import { PIPELINE_DEFINITION, pipelineDefinition } from '../../asl/definition';
 import { longestRunSeconds } from '../../asl/durations';
 import { executionTimeoutSeconds } from '../../asl/render';
-import { ENTRYPOINTS, TASK_ENTRYPOINTS, type EntrypointName } from '../../handlers/runtime/manifest';
+import { LAMBDA_ENTRYPOINTS, TASK_ENTRYPOINTS, type LambdaEntrypointName } from '../../handlers/runtime/manifest';
 import { LAMBDA_THROTTLING_ERRORS } from '../../handlers/workflow/failure';
 import { reservedConcurrencySettingName, timeoutSettingName, type FunctionSettingName } from './functions';
 import { stackNameFor } from './names';
+import { workerRouteOf } from './worker';
 import { isProd } from './shapes';
 
 /** Lambda keeps this much of an account's concurrency unreserved. */
@@ -18,7 +19,7 @@ type PipelineSettings = Readonly<Record<FunctionSettingName, number>> & {
   readonly workflowType: 'STANDARD' | 'EXPRESS';
   readonly workflowLogLevel: string;
   readonly lambdaAccountConcurrency: number;
-};
+} & Parameters<typeof workerRouteOf>[0];
 
 const THROTTLING: ReadonlySet<string> = new Set(LAMBDA_THROTTLING_ERRORS);
 
@@ -29,8 +30,9 @@ export function checkPipeline(stage: string, settings: PipelineSettings): string
     problems.push(`${stack}: expected workflowLogLevel to be ERROR, FATAL or ALL in prod (a failed execution must leave a trace), but received OFF.`);
   }
 
-  const machine = pipelineDefinition((entrypoint) => entrypoint);
-  const taskSeconds = (resource: string) => settings[timeoutSettingName(resource as EntrypointName)];
+  const route = workerRouteOf(settings);
+  const machine = pipelineDefinition((entrypoint) => entrypoint, route && { ...route, queueUrl: 'heavy' });
+  const taskSeconds = (resource: string) => settings[timeoutSettingName(resource as LambdaEntrypointName)];
   const limit = executionTimeoutSeconds(settings.workflowType);
   const once = longestRunSeconds(machine, { taskSeconds, withRetries: false });
   if (once > limit) {
@@ -47,7 +49,7 @@ export function checkPipeline(stage: string, settings: PipelineSettings): string
     }
   }
 
-  const reserved = ENTRYPOINTS.reduce((sum, name) => sum + settings[reservedConcurrencySettingName(name)], 0);
+  const reserved = LAMBDA_ENTRYPOINTS.reduce((sum, name) => sum + settings[reservedConcurrencySettingName(name)], 0);
   if (reserved > settings.lambdaAccountConcurrency - MIN_UNRESERVED_CONCURRENCY) {
     problems.push(
       `${stack}: expected the functions' reserved concurrency to leave at least ${MIN_UNRESERVED_CONCURRENCY} of lambdaAccountConcurrency (${settings.lambdaAccountConcurrency}) unreserved, as Lambda requires, but it reserves ${reserved}: lower the *ReservedConcurrency settings or set lambdaAccountConcurrency to the account's quota.`,
@@ -57,5 +59,6 @@ export function checkPipeline(stage: string, settings: PipelineSettings): string
 }
 
 function pathTimeouts(settings: PipelineSettings): string {
-  return TASK_ENTRYPOINTS.map((name) => `${timeoutSettingName(name)} ${settings[timeoutSettingName(name)]}`).join(', ');
+  const worker = settings.workflowType === 'STANDARD' ? [`workerTaskTimeoutSeconds ${settings.workerTaskTimeoutSeconds}`] : [];
+  return [...TASK_ENTRYPOINTS.map((name) => `${timeoutSettingName(name)} ${settings[timeoutSettingName(name)]}`), ...worker].join(', ');
 }

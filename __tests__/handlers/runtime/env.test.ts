@@ -15,6 +15,13 @@ const INPUTS: AllRuntimeInputs = {
   maxInputBytes: 1000,
   maxInputPixels: 2000,
   maxInputFrames: 3,
+  workerThresholdPixels: 4000,
+  workerThresholdBytes: 5000,
+  heavyQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/heavy.fifo',
+  reprocessQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/reprocess.fifo',
+  workerVisibilitySeconds: 60,
+  workerHeartbeatSeconds: 900,
+  workerMaxReceiveCount: 3,
 };
 
 describe('writeRuntimeEnv', () => {

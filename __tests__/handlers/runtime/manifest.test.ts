@@ -17,11 +17,11 @@ function sources(directory: string): string[] {
 }
 
 describe('the entrypoint manifest', () => {
-  it('names a file per entrypoint that reads its settings through its own entry', () => {
+  it('names a file per entrypoint that reads its settings through its own entry and exports its handler (the worker: its start)', () => {
     for (const name of ENTRYPOINTS) {
       const code = readFileSync(join(ROOT, entrypointSource(name)), 'utf8');
       expect([name, code.match(/readRuntimeEnv\('([^']+)'\)/g)]).toEqual([name, [`readRuntimeEnv('${name}')`]]);
-      expect(code).toMatch(/export const handler = /);
+      expect([name, /export const handler = /.test(code) || (MANIFEST[name].kind === 'worker' && /export function startWorker\(/.test(code))]).toEqual([name, true]);
     }
   });
 

@@ -11,9 +11,10 @@ import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { executionTimeoutSeconds } from '../../../asl/render';
 import { DEFAULT_LIMITS } from '../../../handlers/core/limits';
-import { writeRuntimeEnv, type AllRuntimeInputs } from '../../../handlers/runtime/env';
+import { writeRuntimeEnv, type RuntimeInputsOf } from '../../../handlers/runtime/env';
+import type { WorkerThreshold } from '../../../handlers/workflow/routing';
 import { staleJobSeconds } from '../../../handlers/steps/reconcile';
-import { describeEntrypoint, entrypointTriggeredBy, ENTRYPOINTS, MANIFEST, TASK_ENTRYPOINTS, type EntrypointName, type TaskEntrypointName, type Trigger } from '../../../handlers/runtime/manifest';
+import { describeLambda, entrypointTriggeredBy, LAMBDA_ENTRYPOINTS, MANIFEST, TASK_ENTRYPOINTS, type LambdaEntrypointName, type TaskEntrypointName, type Trigger } from '../../../handlers/runtime/manifest';
 import type { SharpLayer } from '../../packaging/sharp-layer';
 import type { ImageStorage } from '../storage/storage';
 import { grantAccess } from './access';
@@ -33,13 +34,13 @@ export type SharpLayerArtifact = Pick<SharpLayer, 'path' | 'sha256Base64' | 'sha
 export interface ImagePipelineProps {
   /** Prefix of every name: `<prefix>-<entrypoint>`, `<prefix>-sharp`, `<prefix>-start-workflow-dlq`. */
   readonly namePrefix: string;
-  readonly code: Readonly<Record<EntrypointName, FunctionPackage>>;
+  readonly code: Readonly<Record<LambdaEntrypointName, FunctionPackage>>;
   readonly sharpLayer: SharpLayerArtifact;
   readonly storage: ImageStorage;
   readonly table: JobsTable;
   readonly topics: NotificationTopics;
   /** Memory, timeout and reserved concurrency per function. @default each entrypoint's manifest values */
-  readonly sizes?: Partial<Readonly<Record<EntrypointName, { readonly memoryMb: number; readonly timeoutSeconds: number; readonly reservedConcurrency: number }>>>;
+  readonly sizes?: Partial<Readonly<Record<LambdaEntrypointName, { readonly memoryMb: number; readonly timeoutSeconds: number; readonly reservedConcurrency: number }>>>;
   /** The state machine's type: how long an execution may run decides when an open job is stuck. @default 'STANDARD' */
   readonly workflowType?: 'STANDARD' | 'EXPRESS';
   /** @default 365 */
@@ -56,10 +57,12 @@ export interface ImagePipelineProps {
   readonly startWorkflowMaxEventAgeSeconds?: number;
   /** @default 14 */
   readonly failedEventRetentionDays?: number;
+  /** Images over it are validated but left undecoded for the worker (the state machine's ChooseProcessor has the same). @default none: ValidateImage decodes every image */
+  readonly workerThreshold?: WorkerThreshold;
 }
 
 export class ImagePipeline extends Construct {
-  readonly functions: Readonly<Record<EntrypointName, PipelineFunction>>;
+  readonly functions: Readonly<Record<LambdaEntrypointName, PipelineFunction>>;
   readonly sharpLayer: LambdaLayerVersion | undefined;
   readonly failedEvents: SqsQueue;
   private stateMachine: ImageStateMachine | undefined;
@@ -69,7 +72,7 @@ export class ImagePipeline extends Construct {
     checkExternals(props.code);
     const { storage, table, topics } = props;
 
-    if (ENTRYPOINTS.some((name) => MANIFEST[name].needsSharp)) {
+    if (LAMBDA_ENTRYPOINTS.some((name) => MANIFEST[name].needsSharp)) {
       const layerAsset = new TerraformAsset(this, 'sharp_layer_code', {
         path: props.sharpLayer.path,
         type: AssetType.FILE,
@@ -87,7 +90,7 @@ export class ImagePipeline extends Construct {
     }
 
     const limits = props.limits ?? DEFAULT_LIMITS;
-    const inputs: AllRuntimeInputs = {
+    const inputs: RuntimeInputsOf<LambdaEntrypointName> = {
       processedBucket: storage.processedBucket.bucket,
       workPrefix: storage.workPrefix,
       uploadsPrefix: storage.uploadsPrefix,
@@ -102,10 +105,12 @@ export class ImagePipeline extends Construct {
       maxInputBytes: limits.maxBytes,
       maxInputPixels: limits.maxPixels,
       maxInputFrames: limits.maxFrames,
+      workerThresholdPixels: props.workerThreshold?.pixels,
+      workerThresholdBytes: props.workerThreshold?.bytes,
     };
 
-    const functions = {} as Record<EntrypointName, PipelineFunction>;
-    for (const name of ENTRYPOINTS) {
+    const functions = {} as Record<LambdaEntrypointName, PipelineFunction>;
+    for (const name of LAMBDA_ENTRYPOINTS) {
       const entry = MANIFEST[name];
       const size = props.sizes?.[name] ?? entry;
       const fn = new PipelineFunction(this, name, {
@@ -145,7 +150,7 @@ export class ImagePipeline extends Construct {
   }
 
   /** The one function `trigger` invokes. */
-  triggeredBy(trigger: Trigger): PipelineFunction {
+  triggeredBy(trigger: Exclude<Trigger, 'queue'>): PipelineFunction {
     return this.functions[entrypointTriggeredBy(trigger)];
   }
 
@@ -158,8 +163,8 @@ export class ImagePipeline extends Construct {
   connectStateMachine(stateMachine: ImageStateMachine): void {
     if (this.stateMachine) throw new Error('The pipeline is already connected to a state machine.');
     this.stateMachine = stateMachine;
-    for (const name of ENTRYPOINTS) {
-      const needs = describeEntrypoint(name).access.stateMachine ?? [];
+    for (const name of LAMBDA_ENTRYPOINTS) {
+      const needs = describeLambda(name).access.stateMachine ?? [];
       if (needs.includes('start')) stateMachine.grantStartExecution(this.functions[name]);
       if (needs.includes('describe')) stateMachine.grantDescribeExecutions(this.functions[name]);
     }
@@ -172,8 +177,8 @@ export class ImagePipeline extends Construct {
 }
 
 /** The bundles and the manifest must agree on sharp, the only package a layer provides. */
-function checkExternals(code: Readonly<Record<EntrypointName, FunctionPackage>>): void {
-  for (const name of ENTRYPOINTS) {
+function checkExternals(code: Readonly<Record<LambdaEntrypointName, FunctionPackage>>): void {
+  for (const name of LAMBDA_ENTRYPOINTS) {
     const externals = code[name].externals;
     const unknown = externals.filter((external) => external !== 'sharp');
     if (unknown.length > 0) throw new Error(`The ${name} bundle requires ${unknown.join(', ')} at run time, but only sharp is provided (by the layer).`);
