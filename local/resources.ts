@@ -176,6 +176,8 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
       workerVisibilitySeconds: settings.workerQueueVisibilitySeconds,
       workerHeartbeatSeconds: settings.workerHeartbeatSeconds,
       workerMaxReceiveCount: settings.workerMaxReceiveCount,
+      // The in-process worker is given the runner's budget; a worker process of its own may be given one.
+      workerMemoryBudgetMb: undefined,
       workPrefix: settings.workPrefix,
       uploadsPrefix: settings.uploadsPrefix,
       jobsTable: names.jobsTable,

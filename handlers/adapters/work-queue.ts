@@ -1,7 +1,7 @@
 /**
  * One of the worker's FIFO queues over SQS: long-polled receives with the attributes the worker
- * needs (the deduplication id it is idempotent by, the group, how often the message was
- * delivered), visibility changes (extend while working, 0 to release), deletes.
+ * needs (the group it keeps in order, how often the message was delivered), visibility changes
+ * (extend while working, 0 to release), deletes.
  */
 import {
   ChangeMessageVisibilityCommand,
@@ -19,7 +19,6 @@ export interface QueueMessage {
   readonly receiptHandle: string;
   readonly body: string;
   readonly groupId: string;
-  readonly deduplicationId: string;
   /** 1 on the first delivery. */
   readonly receiveCount: number;
 }
@@ -43,7 +42,7 @@ export class SqsWorkQueue {
           QueueUrl: this.url,
           MaxNumberOfMessages: Math.min(max, MAX_MESSAGES_PER_RECEIVE),
           WaitTimeSeconds: Math.min(waitSeconds, MAX_WAIT_SECONDS),
-          MessageSystemAttributeNames: ['ApproximateReceiveCount', 'MessageGroupId', 'MessageDeduplicationId'],
+          MessageSystemAttributeNames: ['ApproximateReceiveCount', 'MessageGroupId'],
         }),
         { abortSignal: signal },
       );
@@ -82,7 +81,6 @@ export class SqsWorkQueue {
       receiptHandle: message.ReceiptHandle,
       body: message.Body ?? '',
       groupId: attributes.MessageGroupId ?? '',
-      deduplicationId: attributes.MessageDeduplicationId ?? message.MessageId,
       receiveCount: Number(attributes.ApproximateReceiveCount ?? '1'),
     };
   }

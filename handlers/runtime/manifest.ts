@@ -175,6 +175,7 @@ export const MANIFEST = {
       'workerVisibilitySeconds',
       'workerHeartbeatSeconds',
       'workerMaxReceiveCount',
+      'workerMemoryBudgetMb',
     ],
     access: { uploads: ['read'], work: ['read', 'write', 'delete', 'list'], outputs: ['write', 'list', 'delete'], jobs: ['advance'], queues: ['consume'], stateMachine: ['callback'] },
   },

@@ -105,6 +105,8 @@ export const RUNTIME_SETTINGS = {
   workerVisibilitySeconds: count('WORKER_VISIBILITY_SECONDS', 'seconds'),
   /** ProcessOnWorker's HeartbeatSeconds: the worker sends a task heartbeat at least three times within it. */
   workerHeartbeatSeconds: count('WORKER_HEARTBEAT_SECONDS', 'seconds'),
+  /** Decoded image bytes the worker admits at once; unset, half the memory the process may have (its container's). */
+  workerMemoryBudgetMb: optionalCount('WORKER_MEMORY_BUDGET_MB', 'MiB', 'INTERNAL'),
   /** Deliveries before a message moves to its dead-letter queue: on the last one, a failure ends the job. */
   workerMaxReceiveCount: count('WORKER_MAX_RECEIVE_COUNT', 'deliveries'),
 } as const satisfies Readonly<Record<string, Variable<never, unknown>>>;

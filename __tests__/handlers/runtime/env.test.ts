@@ -22,6 +22,7 @@ const INPUTS: AllRuntimeInputs = {
   workerVisibilitySeconds: 60,
   workerHeartbeatSeconds: 900,
   workerMaxReceiveCount: 3,
+  workerMemoryBudgetMb: 512,
 };
 
 describe('writeRuntimeEnv', () => {

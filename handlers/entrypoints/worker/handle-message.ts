@@ -5,6 +5,7 @@
  * failure is reported on the token too, so the workflow records the job FAILED with that code
  * while the message goes to the dead-letter queue for a person to look at.
  */
+import { createHash } from 'node:crypto';
 import { CodedError, isCodedError } from '../../core/errors';
 import type { QueueMessage } from '../../adapters/work-queue';
 import { BUSINESS_METRICS, STEP_DIMENSION } from '../../runtime/metrics';
@@ -64,7 +65,8 @@ async function processMessage(request: ProcessMessage, message: QueueMessage, la
       logger.warn('The workflow no longer waits for this task (it timed out or ended); the message is dropped.');
       return 'done';
     }
-    const outcome = await processHeavyJob(request, message.deduplicationId, services.heavy);
+    logger.info('Taking the job.', { receiveCount: message.receiveCount });
+    const outcome = await processHeavyJob(request, taskDeduplicationId(request.taskToken), services.heavy);
     telemetry.metric(BUSINESS_METRICS.stateDuration, performance.now() - started, 'Milliseconds', { [STEP_DIMENSION]: 'worker' });
     if (outcome.kind === 'ended') {
       logger.info(`The job has already ended ${outcome.status}; nothing to do.`);
@@ -111,6 +113,14 @@ async function reprocessMessage(request: ReprocessMessage, services: WorkerServi
     logger.info('Reprocessed.', { batchId: request.batchId, outputs: outcome.outputs.length, removed: outcome.removed });
   }
   return 'done';
+}
+
+/**
+ * What ProcessOnWorker deduplicates its message by (`States.Hash($$.Task.Token, 'SHA-256')`),
+ * computed from the body: a copy of the message sent under any other id is still the same task.
+ */
+export function taskDeduplicationId(taskToken: string): string {
+  return createHash('sha256').update(taskToken).digest('hex');
 }
 
 function recordOutputs(outputs: readonly OutputRecord[], bytesIn: number, telemetry: Telemetry): void {

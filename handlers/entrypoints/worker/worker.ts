@@ -10,7 +10,7 @@ import { SqsWorkQueue, type QueueMessage } from '../../adapters/work-queue';
 import { HEADER_PREFIX_BYTES, declaredDecodeHeader } from '../../core/inspect';
 import { decodedBytes } from '../../core/memory';
 import { parsePreset } from '../../core/preset';
-import { createAdmission, defaultMemoryBudget } from '../../runtime/admission';
+import { createAdmission, defaultMemoryBudget, MiB } from '../../runtime/admission';
 import { readRuntimeEnv } from '../../runtime/env';
 import { limitsFrom, presetFromJson } from '../../runtime/image-settings';
 import { invocationTelemetry } from '../../runtime/telemetry';
@@ -33,7 +33,7 @@ export interface RunningWorker {
 
 export function startWorker(options: WorkerOptions = {}): RunningWorker {
   const settings = readRuntimeEnv('worker');
-  const budget = options.memoryBudgetBytes ?? defaultMemoryBudget();
+  const budget = options.memoryBudgetBytes ?? (settings.workerMemoryBudgetMb ? settings.workerMemoryBudgetMb * MiB : defaultMemoryBudget());
   const clients = createAwsClients();
   const objects = objectStore();
   const jobs = jobStore(settings);
@@ -80,7 +80,7 @@ export function startWorker(options: WorkerOptions = {}): RunningWorker {
     ...(options.waitSeconds === undefined ? {} : { waitSeconds: options.waitSeconds }),
   });
   consumer.start();
-  log.info('The worker is taking messages.', { queues: [settings.heavyQueueUrl, settings.reprocessQueueUrl], memoryBudgetMiB: Math.floor(budget / 1024 / 1024) });
+  log.info('The worker is taking messages.', { queues: [settings.heavyQueueUrl, settings.reprocessQueueUrl], memoryBudgetMiB: Math.floor(budget / MiB) });
   return {
     async stop(deadlineMs) {
       log.info('Stopping: no more messages are taken.', { held: consumer.heldCount });
