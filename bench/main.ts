@@ -4,6 +4,7 @@
  *   1. one-shot: the in-process core (`npm run process`) — target ≤ 1.2× the reference's CPU.
  *   2. local pipeline: the whole workflow on the emulators (`npm start`) — target ≤ 1.5× CPU
  *      and ≤ 1.3× wall of the reference, with the time spent in each state.
+ *   3. API: status lookups against `npm run serve`'s API (bench/api-load.ts) — target ≥ 2,000/s, p99 ≤ 50 ms.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { loadCorpus, type CorpusImage } from './corpus';
 import { compare, type Measurement } from './measure';
 import { onePass } from './reference';
 import { benchLocalPipeline } from './local-pipeline';
+import { benchApiLoad, CONNECTIONS, DURATION_SECONDS } from './api-load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -60,6 +62,12 @@ async function main(): Promise<void> {
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }
+
+  console.log(`\n3. API status lookups (autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s, loopback)`);
+  const api = await benchApiLoad();
+  const meets = api.requestsPerSecond >= 2000 && api.p99Ms <= 50 && api.errors === 0 && api.non2xx === 0;
+  console.log(`   ${api.requestsPerSecond.toFixed(0)} requests/s, p99 ${api.p99Ms} ms, ${api.errors} errors, ${api.non2xx} non-2xx (target ≥ 2000/s, p99 ≤ 50 ms: ${meets ? 'meets target' : 'MISSES target'})`);
+  console.log(`   load average before the run: ${api.loadAverage.map((value) => value.toFixed(2)).join(', ')}`);
 }
 
 async function each(images: readonly CorpusImage[], run: (image: CorpusImage) => Promise<unknown>): Promise<void> {

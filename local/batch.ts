@@ -25,6 +25,7 @@ import { describeError } from './describe-error';
 import { collectOutcome, type JobTrace } from './outcomes';
 import { OutputStage } from './output/stage';
 import { buildReport, type Report, type ReportJob } from './report';
+import { summariseStates } from './state-metrics';
 import type { TaskAttempt } from './state-machine';
 import type { ExecutionRecord } from './step-functions-server';
 import { stopAt } from './stop-at';
@@ -96,7 +97,7 @@ function localVerdict(file: InputFile, folder: string, error: JobError): { job: 
 }
 
 export async function runBatch(system: LocalSystem, files: readonly InputFile[], options: ProcessOptions): Promise<LocalRunResult> {
-  const started = performance.now();
+  const started = { at: performance.now(), metricsMark: system.functionLog.metricCount };
   const stage = options.stage ?? (await OutputStage.open(options.outDir));
   try {
     return await runStaged(system, files, options, stage, started);
@@ -106,9 +107,16 @@ export async function runBatch(system: LocalSystem, files: readonly InputFile[],
   }
 }
 
-async function runStaged(system: LocalSystem, files: readonly InputFile[], options: ProcessOptions, stage: OutputStage, started: number): Promise<LocalRunResult> {
+async function runStaged(
+  system: LocalSystem,
+  files: readonly InputFile[],
+  options: ProcessOptions,
+  stage: OutputStage,
+  started: { readonly at: number; readonly metricsMark: number },
+): Promise<LocalRunResult> {
   const { signal } = options;
   const run = system.nextRun();
+  system.iam.clearDenied();
   const folders = assignFolders(
     files.map((file) => file.input),
     stage.taken,
@@ -230,8 +238,9 @@ async function runStaged(system: LocalSystem, files: readonly InputFile[], optio
   const jobs = finished.map((entry) => entry.job);
   const report = buildReport(
     finished.map((entry) => entry.reportJob),
-    performance.now() - started,
+    performance.now() - started.at,
     signal?.aborted ? unfinished : undefined,
+    { states: summariseStates(system.functionLog.metricsSince(started.metricsMark)), denied: system.iam.denied() },
   );
   const published = await stage.publish(report);
   return { ...published, outDir: stage.outDir, jobs, unfinished, problems: jobs.flatMap((job) => job.problems.map((problem) => `${job.input}: ${problem}`)) };

@@ -3,10 +3,9 @@
  * (exit-codes.ts): 0 when every input got a verdict, 1 when the system failed, 2 for the user's
  * mistakes, 3 with --strict when a verdict is FAILED, 130 when interrupted.
  */
-import { appendFileSync, existsSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { format } from 'node:util';
 import { PIPELINE_DEFINITION as definition } from '../asl/definition';
 import { EXIT_SYSTEM_FAILED, EXIT_USER_MISTAKE, exitCodeFor } from './exit-codes';
 import { checkFaultStates, describeFault, FAULTS_ENV, FaultSpecError, parseFault, parseFaultList, type FaultSpec } from './faults';
@@ -15,11 +14,14 @@ import { trapInterrupt } from './interrupt';
 import { LocalSystemError } from './local-system-error';
 import { MiB } from '../handlers/runtime/admission';
 import { runLocalPipeline, type LocalPipelineOptions } from './pipeline';
+import { defaultFunctionLogFile } from './system';
 import { printable } from './printable';
 import { createProgress } from './progress';
 import { formatSummary } from './report';
 import { taskStateNames } from './state-machine';
 import { commonValues, COMMON_OPTIONS, parseCommandLine } from './cli-options';
+import { parsePolicyOption } from './iam/policy-option';
+import { formatPolicyUsage } from './iam/usage';
 import { checkStopAt } from './stop-at';
 import { displayPath, userDirectory } from './user-directory';
 import { UserError } from './user-error';
@@ -55,9 +57,17 @@ Options:
                          then succeeds) or --fail OptimizeImage=INTERNAL (caught: NotifyError).
                          ":after" runs the handler first. Repeatable; also read from the
                          ${FAULTS_ENV} environment variable (comma-separated).
+  --policy <function>=<policy.json>
+                         run with that function's role policy replaced (repeatable), e.g.
+                         --policy validate=tight.json; every SDK call of every function is held to
+                         its policy (the synthesized one otherwise), and each denied call is listed
+                         in the summary and under "denied" in report.json. Terraform references
+                         (\${aws_s3_bucket.storage_raw_bucket.arn}, as in cdktf.out) are allowed
+  --policy-report        print, per function, the distinct action-resource pairs it used and the
+                         grants no call needed (candidates for removal)
   --strict               exit 3 when any input's verdict is FAILED (for CI)
-  --verbose              print each attempt of each state with its error, and the functions' log
-                         lines as they run (otherwise kept in a log file)
+  --verbose              print each attempt of each state with its error, and the functions' JSON
+                         log lines as they run, readable on a terminal (otherwise kept in a file)
   -h, --help             show this help
 
 Limits: MAX_INPUT_BYTES, MAX_INPUT_PIXELS and MAX_INPUT_FRAMES, as for npm run process (they win
@@ -76,6 +86,9 @@ export interface CliArguments {
   readonly concurrency?: number;
   readonly memoryBudgetBytes?: number;
   readonly faults: FaultSpec[];
+  /** Function → policy file. */
+  readonly policies: Record<string, string>;
+  readonly policyReport: boolean;
   readonly strict: boolean;
   readonly verbose: boolean;
   readonly help: boolean;
@@ -83,7 +96,18 @@ export interface CliArguments {
 
 /** @throws UserError */
 export function parseCliArguments(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): CliArguments {
-  const { values, positionals } = parseCommandLine(argv, { ...COMMON_OPTIONS, fail: { type: 'string', multiple: true }, verbose: { type: 'boolean' } });
+  const { values, positionals } = parseCommandLine(argv, {
+    ...COMMON_OPTIONS,
+    fail: { type: 'string', multiple: true },
+    policy: { type: 'string', multiple: true },
+    'policy-report': { type: 'boolean' },
+    verbose: { type: 'boolean' },
+  });
+  const policies: Record<string, string> = {};
+  for (const [name, file] of (values.policy ?? []).map(parsePolicyOption)) {
+    if (policies[name] !== undefined) throw new UserError(`Expected one --policy per function, but ${name} has two: ${policies[name]} and ${file}.`);
+    policies[name] = file;
+  }
   let faults: FaultSpec[];
   try {
     faults = [...parseFaultList(env[FAULTS_ENV]), ...(values.fail ?? []).map(parseFault)];
@@ -100,37 +124,11 @@ export function parseCliArguments(argv: readonly string[], env: Readonly<Record<
     ...(values.preset === undefined ? {} : { preset: values.preset }),
     ...commonValues(values),
     faults,
+    policies,
+    policyReport: values['policy-report'] ?? false,
     strict: values.strict ?? false,
     verbose: values.verbose ?? false,
     help: values.help ?? false,
-  };
-}
-
-/**
- * Sends the functions' console output to a file (or to stderr with --verbose) while the system
- * runs, so it does not tear through the progress bar; Lambda would send it to CloudWatch Logs.
- */
-function captureConsole(verbose: boolean): { logFile?: string; restore: () => void } {
-  const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-  const original = Object.fromEntries(methods.map((method) => [method, console[method]])) as Record<(typeof methods)[number], (...args: unknown[]) => void>;
-  const logFile = verbose ? undefined : join(tmpdir(), `image-processor-local-${process.pid}.log`);
-  let wrote = false;
-  for (const method of methods) {
-    console[method] = (...args: unknown[]) => {
-      const line = `${format(...args)}\n`;
-      if (logFile) {
-        appendFileSync(logFile, line);
-        wrote = true;
-      } else {
-        process.stderr.write(`\r\x1b[2K${line}`);
-      }
-    };
-  }
-  return {
-    get logFile() {
-      return wrote ? logFile : undefined;
-    },
-    restore: () => Object.assign(console, original),
   };
 }
 
@@ -158,13 +156,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   const base = userDirectory();
   const progress = createProgress(process.stderr);
   const interrupt = trapInterrupt(say);
-  const logs = captureConsole(args.verbose);
+  const logFile = defaultFunctionLogFile();
   const options: LocalPipelineOptions = {
     inputs: args.inputs,
     outDir: args.outDir,
     base,
     faults: args.faults,
     signal: interrupt.signal,
+    // Lambda would send the lines to CloudWatch Logs; here they would tear through the progress bar.
+    functionLog: args.verbose ? { terminal: process.stderr } : { file: logFile },
+    ...(Object.keys(args.policies).length > 0 ? { policies: args.policies } : {}),
+    ...(args.policyReport ? { policyReport: true } : {}),
     ...(args.preset === undefined ? {} : { preset: args.preset }),
     ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }),
     ...(args.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: args.memoryBudgetBytes }),
@@ -182,7 +184,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     result = await runLocalPipeline(options);
   } catch (error) {
     progress.finish();
-    logs.restore();
     interrupt.release();
     if (error instanceof UserError) {
       say(error.message);
@@ -190,18 +191,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const what = error instanceof LocalSystemError ? error.message : `unexpected failure: ${(error as Error)?.stack ?? String(error)}`;
     say(`local: the system failed — ${what}`);
-    if (logs.logFile) say(`Function logs: ${logs.logFile}`);
+    if (!args.verbose && existsSync(logFile)) say(`Function logs: ${logFile}`);
     return EXIT_SYSTEM_FAILED;
   }
   progress.finish();
-  logs.restore();
   interrupt.release();
   for (const note of result.notes) say(note);
   if (result.report.jobs.length === 0 && result.unfinished.length === 0) process.stdout.write(`No files found under ${args.inputs.map(printable).join(', ')}.\n`);
   if (args.faults.length > 0) process.stdout.write(`Injected faults: ${args.faults.map(describeFault).join(', ')}\n`);
   if (args.memoryBudgetBytes !== undefined) process.stdout.write(`Memory budget: ${Math.floor(args.memoryBudgetBytes / MiB)} MiB\n`);
   process.stdout.write(`${formatSummary(result.report, displayPath(result.outDir, base), displayPath(result.reportPath, base))}\n`);
-  if (logs.logFile) process.stdout.write(`Function logs: ${logs.logFile}\n`);
+  if (!args.verbose && existsSync(logFile)) process.stdout.write(`Function logs: ${logFile}\n`);
+  if (result.policyUsage) process.stdout.write(`${formatPolicyUsage(result.policyUsage)}\n`);
   if (result.report.interrupted) say(`Interrupted: ${result.unfinished.length} input(s) got no verdict; the partial report is marked "interrupted".`);
   if (result.problems.length > 0) {
     say(`\nlocal: the system failed (${result.problems.length} problem(s)); every other input above reached its result:`);

@@ -18,12 +18,20 @@ export interface Emulators {
 
 export const LOCAL_REGION = 'us-east-1';
 
-export async function startEmulators(): Promise<Emulators> {
+export interface EmulatorOptions {
+  /** Record S3 uploads on fauxqs's spy (`fauxqs.spy`), which the local upload notifications read. @default false */
+  readonly uploadEvents?: boolean;
+}
+
+/** Spy events kept at once; the upload notifications take each as it arrives. */
+const SPY_BUFFER = 1000;
+
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   // fauxqs is ESM-only and exports only an `import` condition, which `import()` honours from CommonJS too.
   const { interceptLocalhostDns, startFauxqs } = await import('fauxqs');
   // S3 clients use virtual-hosted-style URLs (bucket.s3.localhost); resolve *.localhost to loopback.
   const restoreDns = interceptLocalhostDns();
-  const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: LOCAL_REGION });
+  const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: LOCAL_REGION, ...(options.uploadEvents ? { messageSpies: { bufferSize: SPY_BUFFER } } : {}) });
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   dynamo.listen(0, '127.0.0.1');
   await once(dynamo, 'listening');

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { WorkerRoute } from '../asl/definition';
 import { renderDefinition } from '../asl/render';
-import { entrypointSource, TASK_ENTRYPOINTS, type LambdaEntrypointName, type TaskEntrypointName } from '../handlers/runtime/manifest';
+import { entrypointSource, TASK_ENTRYPOINTS, type FunctionName, type TaskEntrypointName } from '../handlers/runtime/manifest';
 import { localFunctionArn, type LocalFunction } from './lambda-context';
 import type { Handler } from './lambda-invoke';
 import type { TaskFunction } from './state-machine';
@@ -14,7 +14,7 @@ import type { TaskFunction } from './state-machine';
 const REPOSITORY_ROOT = join(__dirname, '..');
 
 /** The entrypoint's module, imported on first use (the same file esbuild bundles for its function). */
-export async function loadHandler(entrypoint: LambdaEntrypointName): Promise<Handler> {
+export async function loadHandler(entrypoint: FunctionName): Promise<Handler> {
   const source = entrypointSource(entrypoint);
   const module = (await import(join(REPOSITORY_ROOT, source))) as { handler?: unknown };
   if (typeof module.handler !== 'function') {
@@ -23,7 +23,7 @@ export async function loadHandler(entrypoint: LambdaEntrypointName): Promise<Han
   return module.handler as Handler;
 }
 
-export type FunctionSettings = Readonly<Record<LambdaEntrypointName, LocalFunction>>;
+export type FunctionSettings = Readonly<Record<FunctionName, LocalFunction>>;
 
 /** Each Task entrypoint's local function ARN. */
 export function taskFunctionArns(functions: FunctionSettings): Record<TaskEntrypointName, string> {

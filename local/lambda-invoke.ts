@@ -1,11 +1,13 @@
 /**
  * Invokes a handler module in-process the way the Lambda service would: the event and the result
  * cross a JSON boundary (so nothing but JSON survives, as in AWS), the handler gets a Lambda-shaped
- * context and is held to its configured timeout, and a thrown error becomes what Step Functions
+ * context and is held to its configured timeout, its SDK calls are made with its own role
+ * (invocation.ts), and a thrown error becomes what Step Functions
  * sees from a failed Lambda Task: `Error` = the error's `name` (Lambda's `errorType`) and `Cause` =
  * Lambda's JSON `{"errorType","errorMessage","trace"}`.
  */
 import type { Context } from 'aws-lambda';
+import { runAsFunction } from './invocation';
 import { createLambdaContext, type LocalFunction } from './lambda-context';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -85,7 +87,7 @@ export async function invokeLambda(fn: LocalFunction, handler: Handler, event: u
   try {
     const result = await Promise.race([
       Promise.resolve()
-        .then(() => handler(payload, context))
+        .then(() => runAsFunction(fn.functionName, () => handler(payload, context)))
         .catch((error: unknown) => {
           throw TaskFailure.fromHandlerError(error);
         }),

@@ -133,7 +133,7 @@ export async function collectOutcome(
     ...(status === 'FAILED' && record?.error ? { error: record.error } : {}),
     ...(!terminal ? { error: { code: 'INTERNAL', message: `The local system failed: ${problems.join(' ')}` } } : {}),
     outputs,
-    states: timings.map(({ name, ms, attempts }) => ({ name, ms, attempts })),
+    states: timings.map(({ name, ms, attempts, error }) => ({ name, ms, attempts, ...(error ? { error } : {}) })),
   };
   return {
     job: {

@@ -7,6 +7,8 @@
 import { parseFault, type FaultSpec } from './faults';
 import { collectInputFiles } from './inputs';
 import { OutputStage } from './output/stage';
+import { loadPolicyDocuments } from './iam/policy-option';
+import { policyUsage, type FunctionUsage } from './iam/usage';
 import { loadPresetJson } from './preset-file';
 import { localResources } from './resources';
 import { LocalSystem, type LocalRunResult, type LocalSystemOptions, type ProcessOptions } from './system';
@@ -31,6 +33,12 @@ export interface LocalPipelineOptions {
   readonly retryIntervalMs?: number;
   /** More settings for the functions, e.g. `{ MAX_INPUT_BYTES: '1048576' }`. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Where the functions' log lines go. @default a file in the temp folder (system.ts) */
+  readonly functionLog?: LocalSystemOptions['functionLog'];
+  /** Also count what the run used of each function's policy (iam/usage.ts). @default false */
+  readonly policyReport?: boolean;
+  /** Function (entrypoint) → its role policy for this run, replacing the synthesized one: a path to a JSON file, or the parsed document. */
+  readonly policies?: Readonly<Record<string, string | object>>;
   /** Aborting it interrupts the run (Ctrl-C): a partial report marked interrupted is published. */
   readonly signal?: AbortSignal;
   readonly onStart?: (inputs: number) => void;
@@ -41,6 +49,8 @@ export interface LocalPipelineOptions {
 export interface LocalPipelineResult extends LocalRunResult {
   /** What was settled of runs that died in the same --out before this one (one sentence each). */
   readonly notes: readonly string[];
+  /** With `policyReport`: per function, the pairs it used and the grants it never used. */
+  readonly policyUsage?: readonly FunctionUsage[];
 }
 
 /**
@@ -51,6 +61,7 @@ export async function runLocalPipeline(options: LocalPipelineOptions): Promise<L
   const base = options.base ?? process.cwd();
   const faults = (options.faults ?? []).map((fault) => (typeof fault === 'string' ? parseFault(fault) : fault));
   const preset = options.preset === undefined ? undefined : await loadPresetJson(typeof options.preset === 'string' ? userPath(options.preset, base) : options.preset);
+  const policies = options.policies ? await loadPolicyDocuments(options.policies, base) : undefined;
   localResources();
   const files = await collectInputFiles(options.inputs, { exclude: [userPath(options.outDir, base)], base });
   const stage = await OutputStage.open(options.outDir, { base });
@@ -60,6 +71,8 @@ export async function runLocalPipeline(options: LocalPipelineOptions): Promise<L
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
     ...(options.environment ? { environment: options.environment } : {}),
+    ...(options.functionLog ? { functionLog: options.functionLog } : {}),
+    ...(policies ? { policies } : {}),
   };
   let system: LocalSystem;
   try {
@@ -78,7 +91,7 @@ export async function runLocalPipeline(options: LocalPipelineOptions): Promise<L
       ...(options.onJobDone ? { onJobDone: options.onJobDone } : {}),
       ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
     });
-    return { ...result, notes: stage.notes };
+    return { ...result, notes: stage.notes, ...(options.policyReport ? { policyUsage: policyUsage(system.iam, system.iam.model.place) } : {}) };
   } finally {
     await system.stop();
   }

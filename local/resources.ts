@@ -11,14 +11,14 @@ import { executionTimeoutSeconds } from '../asl/render';
 import { JOBS_TABLE_SCHEMA } from '../handlers/adapters/job-table';
 import { isCodedError } from '../handlers/core/errors';
 import { staleJobSeconds } from '../handlers/steps/reconcile';
-import { readRuntimeSettings, writeRuntimeEnv, type AllRuntimeInputs } from '../handlers/runtime/env';
-import { ENTRYPOINTS, LAMBDA_ENTRYPOINTS, type LambdaEntrypointName } from '../handlers/runtime/manifest';
+import { readRuntimeSettings, writeRuntimeEnv, type ProcessingRuntimeInputs } from '../handlers/runtime/env';
+import { FUNCTIONS, WORKER_ENTRYPOINTS, type FunctionName } from '../handlers/runtime/manifest';
 import { ConfigError } from '../stacks/config/errors';
 import { memorySettingName, timeoutSettingName } from '../stacks/config/functions';
 import { resourceNames } from '../stacks/config/names';
-import { loadStageConfigs } from '../stacks/config/resolve';
+import { loadStageConfigs, type StageConfig } from '../stacks/config/resolve';
 import { workerRouteOf } from '../stacks/config/worker';
-import { ENV_PREFIX, environmentName, SETTING_NAMES, STAGES_VARIABLE, type Settings } from '../stacks/config/settings';
+import { ENV_PREFIX, environmentName, SETTING_NAMES, STAGES_VARIABLE } from '../stacks/config/settings';
 import { LOCAL_REGION } from './emulators';
 import { LOCAL_ACCOUNT_ID, type LocalFunction } from './lambda-context';
 import { UserError } from './user-error';
@@ -43,7 +43,7 @@ export interface LocalResources {
   readonly errorTopic: string;
   readonly stateMachineName: string;
   readonly workflowType: 'STANDARD' | 'EXPRESS';
-  readonly functions: Readonly<Record<LambdaEntrypointName, LocalFunction>>;
+  readonly functions: Readonly<Record<FunctionName, LocalFunction>>;
   /** The worker's FIFO queues and their dead-letter queues, as the stack names and configures them. */
   readonly queues: {
     readonly heavy: string;
@@ -55,22 +55,22 @@ export interface LocalResources {
   };
   /** ChooseProcessor's thresholds and ProcessOnWorker's waits; undefined without the worker route (an Express workflow). */
   readonly workerRoute: ReturnType<typeof workerRouteOf>;
-  /** The functions' runtime settings the stack config decides; the ARNs and queue URLs come when those exist. */
-  readonly runtimeInputs: Omit<AllRuntimeInputs, keyof LocalArns>;
+  /** The functions' and the worker's runtime settings the stack config decides; the ARNs and queue URLs come when those exist. */
+  readonly runtimeInputs: Omit<ProcessingRuntimeInputs, keyof LocalArns>;
 }
 
 /** Created at run time, on the emulators. */
-export type LocalArns = Pick<AllRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn' | 'heavyQueueUrl' | 'reprocessQueueUrl'>;
+export type LocalArns = Pick<ProcessingRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn' | 'heavyQueueUrl' | 'reprocessQueueUrl'>;
 
 /**
- * Every function's variables, written as the stack writes them. The functions share one process
- * (and so one environment), which is sound because each variable holds the same value for every
- * function that reads it.
+ * Every function's and the worker's variables, written as the stack writes them. They share one
+ * process (and so one environment), which is sound because each variable holds the same value for
+ * every entrypoint that reads it.
  */
 export function functionEnvironment(resources: LocalResources, arns: LocalArns): Record<string, string> {
-  const inputs: AllRuntimeInputs = { ...resources.runtimeInputs, ...arns };
+  const inputs: ProcessingRuntimeInputs = { ...resources.runtimeInputs, ...arns };
   const merged: Record<string, string> = {};
-  for (const name of ENTRYPOINTS) {
+  for (const name of [...FUNCTIONS, ...WORKER_ENTRYPOINTS]) {
     for (const [variable, value] of Object.entries(writeRuntimeEnv(name, inputs))) {
       if (merged[variable] !== undefined && merged[variable] !== value) {
         throw new Error(`Expected every function to get the same ${variable}, but ${name} gets ${JSON.stringify(value)} and another ${JSON.stringify(merged[variable])}.`);
@@ -94,13 +94,13 @@ function cdktfContext(): { settings?: unknown; stages?: unknown } {
 /**
  * Only the variables that apply to this stage: `IMAGE_PROCESSOR_<SETTING>` and
  * `IMAGE_PROCESSOR_<STAGE>_<SETTING>` (another stage's variables, or the runner's own, are not
- * this stage's business), with the stage list fixed to this stage.
+ * this stage's business), with the stage list fixed to this stage and its region to the emulators'.
  */
 function stageEnvironment(stage: string, env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
   const global = new Set(SETTING_NAMES.map((name) => `${ENV_PREFIX}${environmentName(name)}`));
   const stagePrefix = `${ENV_PREFIX}${stage.toUpperCase().replace(/-/g, '_')}_`;
   const selected = Object.fromEntries(Object.entries(env).filter(([name]) => global.has(name) || name.startsWith(stagePrefix)));
-  return { ...selected, [STAGES_VARIABLE]: stage };
+  return { ...selected, [STAGES_VARIABLE]: stage, [`${stagePrefix}${environmentName('region')}`]: LOCAL_REGION };
 }
 
 /**
@@ -117,18 +117,22 @@ function plainLimits(env: Readonly<Record<string, string | undefined>>) {
   }
 }
 
-/** Maps the stack config for `stage` onto the local resources. */
-export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): LocalResources {
-  let settings: Settings;
-  let stackName: string;
+/**
+ * The stack config of `stage`, resolved as for a deployed stage but in the emulators' region, where
+ * every local resource is. @throws UserError for an invalid setting
+ */
+export function localStageConfig(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): StageConfig {
   try {
-    const [config] = loadStageConfigs({ env: stageEnvironment(stage, env), context: cdktfContext() });
-    settings = config!.settings;
-    stackName = config!.stackName;
+    return loadStageConfigs({ env: stageEnvironment(stage, env), context: cdktfContext() })[0]!;
   } catch (error) {
     if (error instanceof ConfigError) throw new UserError(`The stack config for the ${stage} stage is invalid: ${error.message}`);
     throw error;
   }
+}
+
+/** Maps the stack config for `stage` onto the local resources. */
+export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): LocalResources {
+  const { settings, stackName } = localStageConfig(stage, env);
   const limits = plainLimits(env);
   const names = resourceNames({ stackName });
   const region = LOCAL_REGION;
@@ -150,7 +154,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
     stateMachineName: names.stateMachine,
     workflowType: settings.workflowType,
     functions: Object.fromEntries(
-      LAMBDA_ENTRYPOINTS.map((entrypoint): [LambdaEntrypointName, LocalFunction] => [
+      FUNCTIONS.map((entrypoint): [FunctionName, LocalFunction] => [
         entrypoint,
         {
           functionName: names.functionName(entrypoint),
@@ -159,7 +163,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
           memoryMb: settings[memorySettingName(entrypoint)],
         },
       ]),
-    ) as Record<LambdaEntrypointName, LocalFunction>,
+    ) as Record<FunctionName, LocalFunction>,
     queues: {
       heavy: names.queue('heavy'),
       reprocess: names.queue('reprocess'),
@@ -170,6 +174,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
     },
     workerRoute,
     runtimeInputs: {
+      serviceName: stackName,
       processedBucket,
       workerThresholdPixels: workerRoute?.threshold.pixels,
       workerThresholdBytes: workerRoute?.threshold.bytes,

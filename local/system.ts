@@ -7,7 +7,8 @@
  * outcome back from the emulated services (job table, processed bucket, notification queue).
  */
 import type { Readable } from 'node:stream';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { resetAwsClients } from '../handlers/adapters/clients';
@@ -20,6 +21,7 @@ import { LocalSystemError } from './local-system-error';
 import { UserError } from './user-error';
 import { createClients, createResources, type Clients } from './provision';
 import type { FaultSpec } from './faults';
+import { FunctionLog, type FunctionLogDestination } from './function-log';
 import { loadHandler, loadTaskFunctions, renderLocalDefinition } from './functions';
 import { runBatch, type LocalRunResult, type ProcessOptions } from './batch';
 import type { InputFile } from './inputs';
@@ -27,6 +29,8 @@ import { invokeLambda } from './lambda-invoke';
 import { LOCAL_ACCOUNT_ID } from './lambda-context';
 import { NotificationInbox, type ReceivedNotification } from './notifications';
 import type { OutcomeSources } from './outcomes';
+import { startIamEnforcement } from './iam/start';
+import type { IamEnforcement } from './iam/enforcement';
 import { functionEnvironment, localResources, type LocalResources } from './resources';
 import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { reconcilerFor } from './reconciler';
@@ -36,6 +40,7 @@ import { SEND_AND_WAIT_RESOURCE } from '../asl/definition';
 import { startWorker, type RunningWorker } from '../handlers/entrypoints/worker/worker';
 import { sendAndWaitForToken } from './send-and-wait';
 import { TaskTokens } from './task-tokens';
+import { watchUploads } from './upload-events';
 
 export interface LocalSystemOptions {
   /** The stack stage whose names and settings are used. @default 'local' */
@@ -57,6 +62,15 @@ export interface LocalSystemOptions {
   readonly worker?: boolean;
   /** The in-process worker's memory budget. @default half the memory this process may have */
   readonly workerMemoryBudgetBytes?: number;
+  /** Entrypoint → a policy document that replaces its synthesized role policy (iam/). */
+  readonly policies?: Readonly<Partial<Record<string, unknown>>>;
+  /** Where the functions' log lines go. @default {@link defaultFunctionLogFile} */
+  readonly functionLog?: FunctionLogDestination;
+  /**
+   * Deliver every object any client puts under the uploads prefix to start-workflow, as S3's
+   * notification does (`npm run serve`); otherwise only `deliver` does. @default false
+   */
+  readonly notifyUploads?: boolean;
 }
 
 /** The worker's queues, created on fauxqs as the stack declares them. */
@@ -65,6 +79,11 @@ export interface LocalQueues {
   readonly reprocess: string;
   readonly heavyDeadLetter: string;
   readonly reprocessDeadLetter: string;
+}
+
+/** The file the functions' log lines go to unless told otherwise: one per process, in the temp folder. */
+export function defaultFunctionLogFile(): string {
+  return join(tmpdir(), `image-processor-local-${process.pid}.log`);
 }
 
 export type { LocalRunResult, ProcessOptions };
@@ -103,6 +122,11 @@ export class LocalSystem {
     /** The worker's queues' URLs. */
     readonly queues: LocalQueues,
     private readonly worker: RunningWorker | undefined,
+    /** The functions' log lines and the metrics read from them. */
+    readonly functionLog: FunctionLog,
+    /** Holds every SDK call of the functions to their role policies. */
+    readonly iam: IamEnforcement,
+    private readonly stopIam: () => void,
   ) {
     this.inbox = new NotificationInbox(clients.sqs, notificationQueueUrl, topicArns);
   }
@@ -134,13 +158,16 @@ export class LocalSystem {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new LocalSystemError(`Expected a concurrency of at least 1, but received ${concurrency}.`);
     }
+    const iam = await startIamEnforcement({ ...(options.stage ? { stage: options.stage } : {}), functions: resources.functions, ...(options.policies ? { policies: options.policies } : {}) });
     let emulators: Emulators;
     try {
-      emulators = await startEmulators();
+      emulators = await startEmulators({ uploadEvents: options.notifyUploads ?? false });
     } catch (error) {
+      iam.stop();
       throw new LocalSystemError(`Could not start the emulators (fauxqs, dynalite) on loopback: ${(error as Error).message}`);
     }
     let restoreEnvironment = () => {};
+    const functionLog = new FunctionLog(options.functionLog ?? { file: defaultFunctionLogFile() });
     let server: StepFunctionsServer | undefined;
     let system: LocalSystem | undefined;
     try {
@@ -193,15 +220,34 @@ export class LocalSystem {
         concurrency,
         queues,
         worker,
+        functionLog,
+        iam.enforcement,
+        iam.stop,
       );
+      if (options.notifyUploads) system.notifyUploads();
       return system;
     } catch (error) {
+      iam.stop();
       restoreEnvironment();
+      functionLog.close();
       await server?.close().catch(() => {});
       await emulators.stop().catch(() => {});
       if (error instanceof LocalSystemError || error instanceof UserError) throw error;
       throw new LocalSystemError(`Could not set up the local resources: ${(error as Error).message}`);
     }
+  }
+
+  private stopNotifications: (() => void) | undefined;
+
+  private notifyUploads(): void {
+    // fauxqs reports a presigned POST twice (the form, and the object it stores); S3 sends one event per object revision.
+    const delivered = new Map<string, string>();
+    this.stopNotifications = watchUploads(this.emulators.fauxqs.spy, this.resources.rawBucket, this.resources.uploadsPrefix, async (key) => {
+      const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: this.resources.rawBucket, Key: key }));
+      if (delivered.get(key) === head.ETag) return;
+      delivered.set(key, head.ETag ?? '');
+      await this.deliver([{ bucket: this.resources.rawBucket, key, size: head.ContentLength ?? 0, eTag: head.ETag ?? '', region: this.resources.region }]);
+    });
   }
 
   /** Replaces the faults injected into executions started from now on. */
@@ -315,17 +361,19 @@ export class LocalSystem {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopNotifications?.();
     try {
       // Executions may wait for the worker: it stops once they have.
       await this.stepFunctions.close();
       await this.worker?.stop(0);
     } finally {
       for (const client of Object.values(this.clients)) client.destroy();
-      resetAwsClients();
+      this.stopIam();
       try {
         await this.emulators.stop();
       } finally {
         this.restoreEnvironment();
+        this.functionLog.close();
         if (active === this) active = undefined;
       }
     }

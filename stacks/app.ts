@@ -31,7 +31,7 @@ export const PROVIDER_LOCK_FILE = '.terraform.lock.hcl';
 const OTHER_FORMAT_FILES = { json: [HCL_FILE, 'cdk.tf', 'metadata.json'], hcl: ['cdk.tf.json'] } as const;
 
 /** cdktf.json's `context`: the CLI passes it in CDKTF_CONTEXT_JSON; running this file directly reads it here. */
-function cdktfJsonContext(root: string): Record<string, unknown> {
+export function cdktfJsonContext(root: string): Record<string, unknown> {
   const config = JSON.parse(readFileSync(join(root, 'cdktf.json'), 'utf8')) as { context?: Record<string, unknown> };
   return config.context ?? {};
 }

@@ -8,7 +8,7 @@ import type { Construct, Node } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LAMBDA_ENTRYPOINTS, type LambdaEntrypointName } from '../handlers/runtime/manifest';
+import { FUNCTIONS, type FunctionName } from '../handlers/runtime/manifest';
 import { configureBackend } from './backend';
 import type { BackendConfig } from './config/backend';
 import { memorySettingName, reservedConcurrencySettingName, timeoutSettingName } from './config/functions';
@@ -35,7 +35,7 @@ export interface ImageProcessorStackProps {
   readonly config: StageConfig;
   readonly backend: BackendConfig;
   readonly artifacts: {
-    readonly functions: Readonly<Record<LambdaEntrypointName, FunctionPackage>>;
+    readonly functions: Readonly<Record<FunctionName, FunctionPackage>>;
     readonly sharpLayer: SharpLayerArtifact;
   };
   /** Where local state files live (the directory holding cdktf.json). */
@@ -136,13 +136,14 @@ export class ImageProcessorStack extends TerraformStack {
 
     this.pipeline = new ImagePipeline(this, 'functions', {
       namePrefix: config.stackName,
+      serviceName: config.stackName,
       code: props.artifacts.functions,
       sharpLayer: props.artifacts.sharpLayer,
       storage: this.storage,
       table: this.jobs,
       topics: this.topics,
       sizes: Object.fromEntries(
-        LAMBDA_ENTRYPOINTS.map((name) => [
+        FUNCTIONS.map((name) => [
           name,
           {
             memoryMb: settings[memorySettingName(name)],
@@ -153,6 +154,8 @@ export class ImageProcessorStack extends TerraformStack {
       ),
       workflowType: settings.workflowType,
       logRetentionDays: settings.logRetentionDays,
+      applicationLogLevel: settings.functionLogLevel,
+      systemLogLevel: settings.functionSystemLogLevel,
       jobTtlDays: settings.jobTtlDays,
       limits: { maxBytes: settings.maxInputBytes, maxPixels: settings.maxInputPixels, maxFrames: settings.maxInputFrames },
       ...(settings.imagePreset ? { imagePreset: settings.imagePreset } : {}),
@@ -189,7 +192,7 @@ export class ImageProcessorStack extends TerraformStack {
       { name: 'start-workflow', messagesVisible: deadLetterDepth(this.pipeline.failedEvents) },
       { name: 'reconcile', messagesVisible: deadLetterDepth(this.reconciler.failedEvents) },
     ];
-    const functions = LAMBDA_ENTRYPOINTS.map((name) => this.pipeline.functions[name]);
+    const functions = FUNCTIONS.map((name) => this.pipeline.functions[name]);
     const machine = pipelineDefinition((entrypoint) => entrypoint, workerRoute && { ...workerRoute, queueUrl: this.queues.url('heavy') });
     this.monitoring = new Monitoring(this, 'monitoring', {
       stackName: config.stackName,
@@ -199,7 +202,7 @@ export class ImageProcessorStack extends TerraformStack {
       key: this.key,
       alarms: { functions, stateMachine: this.stateMachine, deadLetterQueues, table: this.jobs, topics: this.topics },
       dashboard: {
-        functions: LAMBDA_ENTRYPOINTS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
+        functions: FUNCTIONS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
         stateMachine: this.stateMachine,
         // ProcessOnWorker's time is the worker's (its StateDuration has step `worker`).
         taskStates: taskStates(machine).map((task) => (task.resource === SEND_AND_WAIT_RESOURCE ? { ...task, resource: 'worker' } : task)),

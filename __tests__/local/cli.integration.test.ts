@@ -53,6 +53,20 @@ describe('npm start (local/main.ts)', () => {
     expect(report.jobs.map((job) => job.status)).toEqual(['SUCCEEDED', 'FAILED']);
   });
 
+  it('runs with a function\'s policy replaced (--policy), listing each denied call in the summary and report.json', async () => {
+    await writeFile(join(dir, 'tight.jpg'), await photoLikeJpeg(160, 120));
+    // As copied from cdktf.out: Terraform references, no s3:GetObject.
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: '${aws_dynamodb_table.jobs_table.arn}' }] };
+    await writeFile(join(dir, 'validate.json'), JSON.stringify(policy));
+    const out = join(dir, 'out-tight');
+    const { code, stdout, stderr } = await start([join(dir, 'tight.jpg'), '--out', out, '--policy', `validate=${join(dir, 'validate.json')}`, '--policy-report']);
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/FAILED .*tight\.jpg: INTERNAL — Expected S3 GetObject to be allowed by the function's IAM policy, but it was denied \(AccessDenied: /);
+    expect(stdout).toMatch(/Denied by IAM: 1 call\(s\):\n  validate: s3:GetObject on arn:aws:s3:::image-processor-local-raw-000000000000-us-east-1\/uploads\/.*tight\.jpg \(1 call\(s\)\)/);
+    expect(stdout).toMatch(/\n  validate: 1 pair\(s\); every grant used\n/);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { denied: { function: string; action: string }[] };
+    expect(report.denied.map((entry) => [entry.function, entry.action])).toEqual([['validate', 's3:GetObject']]);
+  });
 });
 
 describe('exit status of main() (in-process)', () => {
@@ -77,18 +91,36 @@ describe('exit status of main() (in-process)', () => {
     expect((await runMain(['--fail', 'Resize'])).code).toBe(2);
     expect(await runMain(['--fail', 'Resize=TRANSIENT'])).toEqual({ code: 2, stderr: expect.stringContaining('Expected faults to name Task states of the definition (ValidateImage, ') });
     expect((await runMain(['--colour'])).code).toBe(2);
+    expect(await runMain(['--policy', 'validate'])).toEqual({ code: 2, stderr: expect.stringContaining('Expected --policy <function>=<policy.json>') });
+    expect(await runMain(['--policy', 'validate=a.json', '--policy', 'validate=b.json'])).toEqual({ code: 2, stderr: expect.stringContaining('Expected one --policy per function, but validate has two') });
+  });
+
+  it('is 2 with a sentence for a --policy that cannot be used', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-cli-'));
+    try {
+      await writeFile(join(dir, 'photo.jpg'), await photoLikeJpeg(32, 32));
+      const run = (policy: string) => runMain([join(dir, 'photo.jpg'), '--out', join(dir, 'out'), '--policy', policy]);
+      await writeFile(join(dir, 'broken.json'), '{');
+      await writeFile(join(dir, 'unknown-ref.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.nowhere.arn}' }] }));
+      await writeFile(join(dir, 'invalid.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Maybe', Action: 's3:GetObject', Resource: '*' }] }));
+      expect(await run(`resizer=${join(dir, 'broken.json')}`)).toEqual({ code: 2, stderr: expect.stringContaining('Expected --policy to name a function (start-workflow, validate, ') });
+      expect(await run(`validate=${join(dir, 'missing.json')}`)).toEqual({ code: 2, stderr: expect.stringContaining('to be readable') });
+      expect(await run(`validate=${join(dir, 'broken.json')}`)).toEqual({ code: 2, stderr: expect.stringContaining('to hold JSON, but it does not parse') });
+      expect(await run(`validate=${join(dir, 'unknown-ref.json')}`)).toEqual({ code: 2, stderr: expect.stringContaining('The --policy given for validate refers to ${aws_s3_bucket.nowhere.arn}') });
+      expect(await run(`validate=${join(dir, 'invalid.json')}`)).toEqual({ code: 2, stderr: expect.stringContaining('Expected the --policy given for validate to be a valid IAM identity policy, but Statement[0].Effect') });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('is 1 saying what failed when the system fails', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'local-cli-'));
-    const error = jest.spyOn(console, 'error').mockImplementation(() => {});
     try {
       await writeFile(join(dir, 'notes.jpg'), 'not an image');
       const { code, stderr } = await runMain([join(dir, 'notes.jpg'), '--out', join(dir, 'out'), '--fail', 'NotifyError=INTERNAL:*']);
       expect(code).toBe(1);
       expect(stderr).toMatch(/local: the system failed \(\d problem\(s\)\); .*\n  - .*notes\.jpg: Execution .* ended FAILED with INTERNAL/);
     } finally {
-      error.mockRestore();
       await rm(dir, { recursive: true, force: true });
     }
   });

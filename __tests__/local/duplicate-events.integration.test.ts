@@ -5,9 +5,8 @@
  */
 import { photoLikeJpeg } from '../fixtures/images';
 import { EXPRESS_TIMEOUTS } from '../stacks/support';
-import { silenceFunctionLogs, startHarness, type Harness } from './harness';
+import { startHarness, type Harness } from './harness';
 
-silenceFunctionLogs();
 
 describe.each(['STANDARD', 'EXPRESS'] as const)('a duplicated S3 event on a %s workflow', (type) => {
   let harness: Harness;

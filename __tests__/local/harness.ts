@@ -55,14 +55,4 @@ export async function startHarness(options: LocalSystemOptions = {}): Promise<Ha
   };
 }
 
-/** The handlers log every error they throw (as Lambda would to CloudWatch); keep test output readable. */
-export function silenceFunctionLogs(): void {
-  beforeAll(() => {
-    jest.spyOn(console, 'error').mockImplementation(() => {});
-  });
-  afterAll(() => {
-    jest.restoreAllMocks();
-  });
-}
-
 export const stateNames = (job: { states: readonly { name: string }[] }) => job.states.map((state) => state.name);

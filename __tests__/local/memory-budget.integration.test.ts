@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { runLocalPipeline } from '../../local/pipeline';
 import type { Report } from '../../local/report';
-import { silenceFunctionLogs } from './harness';
 import { runCli } from './run-cli';
 
-silenceFunctionLogs();
 
 /** A 16-bit RGBA PNG: `width × height × 8` bytes decoded, a few KiB on disk. */
 const rgba16Png = (width: number, height: number) =>

@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { runLocalPipeline } from '../../local/pipeline';
 import type { Report } from '../../local/report';
 import { photoLikeJpeg } from '../fixtures/images';
-import { DEFAULT_OUTPUTS, silenceFunctionLogs } from './harness';
+import { DEFAULT_OUTPUTS } from './harness';
 import { runCli } from './run-cli';
 
-silenceFunctionLogs();
 
 const MANIFEST = '.image-processor-files.json';
 const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');

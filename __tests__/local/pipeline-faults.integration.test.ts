@@ -5,9 +5,8 @@
  */
 import { parseFault } from '../../local/faults';
 import { photoLikeJpeg, TEXT_FILE } from '../fixtures/images';
-import { DEFAULT_OUTPUTS, silenceFunctionLogs, startHarness, stateNames, type Harness } from './harness';
+import { DEFAULT_OUTPUTS, startHarness, stateNames, type Harness } from './harness';
 
-silenceFunctionLogs();
 
 let harness: Harness;
 let photo: Buffer;

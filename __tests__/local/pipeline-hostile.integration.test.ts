@@ -14,9 +14,8 @@ import {
   TEXT_FILE,
   truncatedJpeg,
 } from '../fixtures/images';
-import { silenceFunctionLogs, startHarness, stateNames, type Harness } from './harness';
+import { startHarness, stateNames, type Harness } from './harness';
 
-silenceFunctionLogs();
 
 /** Small, so the over-the-limit input stays cheap to make; every other input is far below it. */
 const MAX_INPUT_BYTES = 1024 * 1024;

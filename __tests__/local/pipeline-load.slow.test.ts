@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLocalPipeline } from '../../local/pipeline';
 import { EMPTY_FILE, HTML_FILE, photoLikeJpeg, solid } from '../fixtures/images';
-import { DEFAULT_OUTPUTS, silenceFunctionLogs } from './harness';
+import { DEFAULT_OUTPUTS } from './harness';
 
-silenceFunctionLogs();
 
 const PHOTOS = 50;
 

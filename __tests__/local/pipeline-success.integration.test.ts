@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { PIPELINE_DEFINITION } from '../../asl/definition';
 import { animatedGif, photoLikeJpeg, rgbaPng, solid } from '../fixtures/images';
-import { DEFAULT_OUTPUTS, silenceFunctionLogs, startHarness, stateNames, type Harness } from './harness';
+import { DEFAULT_OUTPUTS, startHarness, stateNames, type Harness } from './harness';
 
-silenceFunctionLogs();
 
 let harness: Harness;
 beforeAll(async () => {

@@ -6,9 +6,8 @@ import { DynamoJobStore } from '../../handlers/adapters/job-store';
 import { entrypointTriggeredBy } from '../../handlers/runtime/manifest';
 import { loadHandler } from '../../local/functions';
 import { invokeLambda } from '../../local/lambda-invoke';
-import { silenceFunctionLogs, startHarness, type Harness } from './harness';
+import { startHarness, type Harness } from './harness';
 
-silenceFunctionLogs();
 
 let harness: Harness;
 beforeAll(async () => {
@@ -33,7 +32,7 @@ describe('the reconciler’s sweep', () => {
     expect((await harness.system.readJob('lost-cat'))?.status).toBe('RECEIVED');
 
     const result = await sweep(new Date('2026-12-01T10:00:00.000Z'));
-    expect(result).toEqual({ reconciled: [{ jobId: 'lost-cat', outcome: 'failed', published: true, code: 'INTERNAL' }] });
+    expect(result).toEqual({ reconciled: [{ jobId: 'lost-cat', outcome: 'failed', published: true, code: 'INTERNAL', reason: expect.stringContaining('no workflow execution was ever started') }] });
     expect(await harness.system.readJob('lost-cat')).toMatchObject({
       status: 'FAILED',
       notified: 'error',

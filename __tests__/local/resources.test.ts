@@ -43,6 +43,7 @@ describe('localResources', () => {
     const resources = localResources('local', {});
     const arns = { successTopicArn: 'arn:success', errorTopicArn: 'arn:error', stateMachineArn: 'arn:machine', heavyQueueUrl: 'url:heavy', reprocessQueueUrl: 'url:reprocess' };
     expect(functionEnvironment(resources, arns)).toEqual({
+      POWERTOOLS_SERVICE_NAME: 'image-processor-local',
       PROCESSED_BUCKET: resources.processedBucket,
       WORK_PREFIX: '_work/',
       UPLOADS_PREFIX: 'uploads/',

@@ -7,7 +7,7 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synth } from '../../stacks/app';
-import { LAMBDA_ENTRYPOINTS } from '../../handlers/runtime/manifest';
+import { FUNCTIONS } from '../../handlers/runtime/manifest';
 import { buildLambdaArtifacts, lambdaArtifacts, type LambdaArtifacts } from '../../stacks/packaging/artifacts';
 import { ROOT } from './support';
 import { fileTree as tree } from '../support/file-tree';
@@ -20,7 +20,7 @@ function cleanEnvironment(): Record<string, string> {
 }
 
 const hashes = (artifacts: LambdaArtifacts) => ({
-  functions: Object.fromEntries(LAMBDA_ENTRYPOINTS.map((name) => [name, artifacts.functions[name].sha256Base64])),
+  functions: Object.fromEntries(FUNCTIONS.map((name) => [name, artifacts.functions[name].sha256Base64])),
   sharpLayer: artifacts.sharpLayer.sha256Base64,
 });
 
@@ -87,7 +87,7 @@ describe('determinism', () => {
       const before = hashes(await buildLambdaArtifacts({ root: checkout }));
       appendFileSync(join(checkout, 'handlers', 'entrypoints', 'lambda', 'notify-success.ts'), '\n// changed\n');
       const after = hashes(await buildLambdaArtifacts({ root: checkout }));
-      const changed = LAMBDA_ENTRYPOINTS.filter((name) => before.functions[name] !== after.functions[name]);
+      const changed = FUNCTIONS.filter((name) => before.functions[name] !== after.functions[name]);
       expect(changed).toEqual(['notify-success']);
       expect(after.sharpLayer).toBe(before.sharpLayer);
     }, 120_000);

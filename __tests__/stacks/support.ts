@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
-import { LAMBDA_ENTRYPOINTS, MANIFEST, type LambdaEntrypointName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, MANIFEST, type FunctionName } from '../../handlers/runtime/manifest';
 import type { BackendConfig } from '../../stacks/config/backend';
 import { loadStageConfigs, type StageConfig } from '../../stacks/config/resolve';
 import type { FunctionPackage, SharpLayerArtifact } from '../../stacks/constructs/pipeline/pipeline';
@@ -49,7 +49,7 @@ export const EXPRESS_TIMEOUTS: Readonly<Record<string, string>> = {
 };
 
 export interface StubArtifacts {
-  readonly functions: Record<LambdaEntrypointName, FunctionPackage>;
+  readonly functions: Record<FunctionName, FunctionPackage>;
   readonly sharpLayer: SharpLayerArtifact;
 }
 
@@ -59,8 +59,8 @@ let stubs: Promise<StubArtifacts> | undefined;
 export function stubArtifacts(): Promise<StubArtifacts> {
   stubs ??= (async () => {
     const directory = mkdtempSync(join(tmpdir(), 'image-processor-stub-'));
-    const functions = {} as Record<LambdaEntrypointName, FunctionPackage>;
-    for (const name of LAMBDA_ENTRYPOINTS) {
+    const functions = {} as Record<FunctionName, FunctionPackage>;
+    for (const name of FUNCTIONS) {
       const zip = await writeZip(join(directory, `${name}.zip`), [{ name: 'index.js', data: Buffer.from(`exports.handler = async () => ${JSON.stringify(name)};\n`) }]);
       functions[name] = { ...zip, handler: 'index.handler', externals: MANIFEST[name].needsSharp ? ['sharp'] : [] };
     }

@@ -2,9 +2,10 @@
  * The one place that decides whether an AWS failure is worth retrying. The state machine's
  * Retry blocks match on the stable code `TRANSIENT`, so every adapter routes its SDK errors
  * through `toAdapterError`: throttling, 5xx and network failures become
- * `CodedError('TRANSIENT')` (with the SDK error as `cause`); everything else — a missing
- * object, a denied call, a failed condition — is returned unchanged for the caller to handle
- * or to surface as it is. The lists mirror the SDK's own retry classification
+ * `CodedError('TRANSIENT')` (with the SDK error as `cause`); a call IAM denied becomes
+ * `CodedError('INTERNAL')` naming the denial (a policy that needs fixing, not worth a retry);
+ * everything else — a missing object, a failed condition — is returned unchanged for the caller
+ * to handle or to surface as it is. The lists mirror the SDK's own retry classification
  * (@smithy/core retry constants), so "retryable" means what the SDK's retry strategy means.
  */
 import { types } from 'node:util';
@@ -51,6 +52,9 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
   'EAI_AGAIN',
 ]);
 
+/** What each service calls a request IAM denied (S3 and SQS; DynamoDB and Step Functions; SNS; SNS refused the topic's key). */
+const ACCESS_DENIED_NAMES: ReadonlySet<string> = new Set(['AccessDenied', 'AccessDeniedException', 'AuthorizationErrorException', 'KMSAccessDeniedException']);
+
 interface SdkErrorShape {
   name?: unknown;
   code?: unknown;
@@ -79,6 +83,9 @@ export function toAdapterError(operation: string, error: unknown): Error {
   if (isCodedError(error)) return error;
   if (isRetryableAwsError(error)) {
     return new CodedError('TRANSIENT', `Expected ${operation} to succeed, but it failed with a temporary error${attemptsText(error)} (${describe(error)}); a retry may succeed.`, { cause: error });
+  }
+  if (isError(error) && ACCESS_DENIED_NAMES.has(error.name)) {
+    return new CodedError('INTERNAL', `Expected ${operation} to be allowed by the function's IAM policy, but it was denied (${describe(error)}).`, { cause: error });
   }
   if (isError(error)) return error;
   return new CodedError('INTERNAL', `Expected ${operation} to fail with an Error, but it threw ${describe(error)}.`, { cause: error });

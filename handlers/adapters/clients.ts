@@ -22,6 +22,11 @@ export interface AwsClients {
 
 type Built = { -readonly [K in keyof AwsClients]?: AwsClients[K] };
 
+/** Something done to each client as it is built (the local runner adds its IAM check to the middleware stack). */
+export type ClientDecorator = (client: AwsClients[keyof AwsClients]) => void;
+
+let decorate: ClientDecorator | undefined;
+
 const factories: { readonly [K in keyof AwsClients]: () => AwsClients[K] } = {
   s3: () => new S3Client({}),
   dynamodb: () => new DynamoDBClient({}),
@@ -30,25 +35,31 @@ const factories: { readonly [K in keyof AwsClients]: () => AwsClients[K] } = {
   sqs: () => new SQSClient({}),
 };
 
+function build<K extends keyof AwsClients>(name: K): AwsClients[K] {
+  const client = factories[name]();
+  decorate?.(client);
+  return client;
+}
+
 let built: Built = {};
 let clients: AwsClients | undefined;
 
 export function createAwsClients(): AwsClients {
   clients ??= {
     get s3() {
-      return (built.s3 ??= factories.s3());
+      return (built.s3 ??= build('s3'));
     },
     get dynamodb() {
-      return (built.dynamodb ??= factories.dynamodb());
+      return (built.dynamodb ??= build('dynamodb'));
     },
     get sns() {
-      return (built.sns ??= factories.sns());
+      return (built.sns ??= build('sns'));
     },
     get sfn() {
-      return (built.sfn ??= factories.sfn());
+      return (built.sfn ??= build('sfn'));
     },
     get sqs() {
-      return (built.sqs ??= factories.sqs());
+      return (built.sqs ??= build('sqs'));
     },
   };
   return clients;
@@ -61,4 +72,13 @@ export function createAwsClients(): AwsClients {
 export function resetAwsClients(): void {
   for (const client of Object.values(built)) client?.destroy();
   built = {};
+}
+
+/**
+ * For the local runner only: decorates every client built from now on (none is built yet after
+ * this call), or stops decorating with `undefined`.
+ */
+export function decorateAwsClients(decorator: ClientDecorator | undefined): void {
+  resetAwsClients();
+  decorate = decorator;
 }

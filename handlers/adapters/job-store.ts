@@ -21,10 +21,15 @@ import type { JobError, JobInput, OutputRecord } from '../workflow/events';
 import type { AdvanceResult, JobRecord, NotificationKind, StartClaim } from '../workflow/job-record';
 import { CodedError } from '../core/errors';
 import { toAdapterError } from './aws-errors';
-import { JOBS_TABLE_SCHEMA, openShardOf } from './job-table';
+import { JOBS_TABLE_SCHEMA, jobUploadSort, openShardOf } from './job-table';
 
 // The schema's names are the record's own fields: renaming one without the other fails to compile.
-const { partitionKey, openJobsIndex } = JOBS_TABLE_SCHEMA satisfies { readonly partitionKey: keyof JobRecord; readonly ttlAttribute: keyof JobRecord; readonly openJobsIndex: { readonly partitionKey: keyof JobRecord; readonly sortKey: keyof JobRecord } };
+const { partitionKey, openJobsIndex } = JOBS_TABLE_SCHEMA satisfies {
+  readonly partitionKey: keyof JobRecord;
+  readonly ttlAttribute: keyof JobRecord;
+  readonly openJobsIndex: { readonly partitionKey: keyof JobRecord; readonly sortKey: keyof JobRecord };
+  readonly uploadIndex: { readonly partitionKey: keyof JobRecord; readonly sortKey: keyof JobRecord };
+};
 
 export interface AdvanceFields {
   readonly error?: JobError;
@@ -59,8 +64,11 @@ export class DynamoJobStore {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Records a new job as RECEIVED. A job already recorded (a duplicate event) is left alone. */
-  async create(job: JobInput): Promise<{ created: boolean }> {
+  /**
+   * Records a new job as RECEIVED; `upload` links it to the API's upload record (the by-upload
+   * index). A job already recorded (a duplicate event) is left alone.
+   */
+  async create(job: JobInput, upload?: { readonly uploadId: string }): Promise<{ created: boolean }> {
     const now = this.now();
     const record: JobRecord = {
       jobId: job.jobId,
@@ -72,6 +80,7 @@ export class DynamoJobStore {
       history: [{ status: 'RECEIVED', at: now.toISOString() }],
       openShard: openShardOf(job.jobId),
       openSince: now.toISOString(),
+      ...(upload ? { uploadId: upload.uploadId, uploadSort: jobUploadSort(job.receivedAt, job.jobId) } : {}),
     };
     try {
       await this.client.send(
@@ -130,13 +139,13 @@ export class DynamoJobStore {
           ConditionExpression: `#status IN (${allowed.map((_, index) => `:from${index}`).join(', ')})`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: marshall(values, MARSHALL_OPTIONS),
-          // The notification marker comes back with the write, so a terminal step needs no extra read.
+          // The job comes back with the write (its notification marker, its history), so a terminal step needs no extra read.
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      const notified = response.Attributes ? (unmarshall(response.Attributes) as Partial<JobRecord>).notified : undefined;
-      return notified ? { applied: true, notified } : { applied: true };
+      const record = response.Attributes ? (unmarshall(response.Attributes) as JobRecord) : undefined;
+      return { applied: true, ...(record?.notified ? { notified: record.notified } : {}), ...(record ? { record } : {}) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw toAdapterError('DynamoDB UpdateItem', error);
       // DynamoDB returns the item that failed the condition; emulators that do not fall back to a read.

@@ -5,6 +5,7 @@
  * No image logic here: bytes in, bytes out.
  */
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   paginateListObjectsV2,
@@ -154,6 +155,15 @@ export class S3ObjectStore {
     let deleted = 0;
     for (let start = 0; start < keys.length; start += this.deleteBatchSize) deleted += await this.deleteBatch(bucket, keys.slice(start, start + this.deleteBatchSize));
     return deleted;
+  }
+
+  /** Deletes one object (in a versioned bucket: adds a delete marker; a lifecycle rule expires the old version). */
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      throw toAdapterError('S3 DeleteObject', error);
+    }
   }
 
   /** One DeleteObjects call. S3 answers 200 even when some keys fail, so the per-key errors are checked. */

@@ -114,8 +114,8 @@ export function presetError(issues: Issues): CodedError {
   return invalidPreset(pathFrom('$', issue.path), expectedButReceived(issue.message, issue.input));
 }
 
-/** The first problem of a workflow event, as `INVALID_INPUT`. */
-export function eventError(issues: Issues): CodedError {
+/** The first problem of a workflow event (or of the part of a request `root` names), as `INVALID_INPUT`. */
+export function eventError(issues: Issues, root = 'event'): CodedError {
   const [issue] = issues;
-  return new CodedError('INVALID_INPUT', `Expected ${pathFrom('event', issue.path)} to be ${issue.message}, but received ${describeValue(issue.input)}.`);
+  return new CodedError('INVALID_INPUT', `Expected ${pathFrom(root, issue.path)} to be ${issue.message}, but received ${describeValue(issue.input)}.`);
 }

@@ -6,8 +6,8 @@
  */
 import type { RuntimeSetting } from './variables';
 
-/** Where an entrypoint runs: a Lambda function, or the queue worker's container on Fargate. */
-export type EntrypointKind = 'lambda' | 'worker';
+/** Where an entrypoint runs: a Lambda function, the HTTP API on the EC2 fleet, or the queue worker's container on Fargate. */
+export type EntrypointKind = 'lambda' | 'api' | 'worker';
 
 /** What invokes an entrypoint. */
 export type Trigger =
@@ -26,18 +26,23 @@ export type Trigger =
  * the order of its entry here.
  */
 export interface AccessNeeds {
-  /** Uploads under the raw bucket's uploads prefix. */
-  readonly uploads?: readonly 'read'[];
+  /**
+   * Uploads under the raw bucket's uploads prefix: `read` them, `presign` uploads of them (the
+   * signer of a presigned POST needs the right to put the object), `delete` them.
+   */
+  readonly uploads?: readonly ('read' | 'presign' | 'delete')[];
   /** The scratch prefix of the processed bucket (working images and intermediates). */
   readonly work?: readonly ('read' | 'write' | 'delete' | 'list')[];
-  /** The processed bucket as a whole: outputs, and a failed job's leftovers. */
-  readonly outputs?: readonly ('write' | 'list' | 'delete')[];
+  /** The processed bucket as a whole: outputs (`read` also signs their download URLs), and a failed job's leftovers. */
+  readonly outputs?: readonly ('read' | 'write' | 'list' | 'delete')[];
   /**
    * Job records: `create` inserts; `start` takes and releases the start lease and records the
    * execution; `advance` moves a job forward (and records its notification); `listOpen` reads
-   * the open-jobs index.
+   * the open-jobs index; `uploads` records, reads and deletes the upload records the API keeps
+   * beside the jobs; `queryUploads` reads the by-owner and by-upload indexes; `readTokens` looks
+   * up API tokens by their hash.
    */
-  readonly jobs?: readonly ('create' | 'start' | 'advance' | 'listOpen')[];
+  readonly jobs?: readonly ('create' | 'start' | 'advance' | 'listOpen' | 'uploads' | 'queryUploads' | 'readTokens')[];
   /** The notification topics it publishes to. */
   readonly topics?: readonly ('success' | 'error')[];
   /**
@@ -49,20 +54,12 @@ export interface AccessNeeds {
   readonly queues?: readonly ('consume')[];
 }
 
-interface CommonDescription {
-  readonly kind: EntrypointKind;
-  readonly trigger: Trigger;
-  /** One line for people: the function's (or the task definition's) description. */
-  readonly description: string;
-  /** Decodes or encodes images: bundled without sharp, which comes from the layer (or the image), and given at least 1536 MB. */
-  readonly needsSharp: boolean;
-  /** The runtime settings it reads (handlers/runtime/variables.ts); the stack sets exactly these. */
-  readonly environment: readonly RuntimeSetting[];
-  readonly access: AccessNeeds;
-}
-
-export interface LambdaDescription extends CommonDescription {
+/** A Lambda function. */
+export interface FunctionDescription {
   readonly kind: 'lambda';
+  readonly trigger: Exclude<Trigger, 'queue'>;
+  /** One line for people: the function's description. */
+  readonly description: string;
   /** Default memory; a setting (`<name>MemoryMb`) may change it. */
   readonly memoryMb: number;
   /** Default timeout; a setting (`<name>TimeoutSeconds`) may change it. */
@@ -73,12 +70,35 @@ export interface LambdaDescription extends CommonDescription {
    * can neither starve other functions of the account nor be starved by them.
    */
   readonly reservedConcurrency: number;
+  /** Decodes or encodes images: bundled without sharp, which comes from the layer, and given at least 1536 MB. */
+  readonly needsSharp: boolean;
+  /** The runtime settings it reads (handlers/runtime/variables.ts); the stack sets exactly these. */
+  readonly environment: readonly RuntimeSetting[];
+  readonly access: AccessNeeds;
 }
 
-/** A long-running consumer in a container: sized per task, stopped with SIGTERM. */
-export interface WorkerDescription extends CommonDescription {
+/** A long-running HTTP service: its size and count are the fleet's settings, not the entry's. */
+export interface ServiceDescription {
+  readonly kind: 'api';
+  readonly description: string;
+  readonly needsSharp: false;
+  readonly environment: readonly RuntimeSetting[];
+  /** What its instance profile grants, and nothing more. */
+  readonly access: AccessNeeds;
+}
+
+/** A long-running queue consumer in a container: sized per task, stopped with SIGTERM. */
+export interface WorkerDescription {
   readonly kind: 'worker';
   readonly trigger: 'queue';
+  /** One line for people: the task definition's description. */
+  readonly description: string;
+  /** Decodes or encodes images: the image carries sharp's linux-arm64 binaries. */
+  readonly needsSharp: boolean;
+  /** The runtime settings it reads (handlers/runtime/variables.ts); the stack sets exactly these. */
+  readonly environment: readonly RuntimeSetting[];
+  /** What its task role grants, and nothing more. */
+  readonly access: AccessNeeds;
   /** Default task memory; a setting (`workerMemoryMb`) may change it. */
   readonly memoryMb: number;
   /** Default task CPU in vCPU units (1024 = one vCPU); a setting (`workerCpu`) may change it. */
@@ -87,11 +107,12 @@ export interface WorkerDescription extends CommonDescription {
   readonly stopTimeoutSeconds: number;
 }
 
-export type EntrypointDescription = LambdaDescription | WorkerDescription;
-
+export type EntrypointDescription = FunctionDescription | ServiceDescription | WorkerDescription;
 const IMAGE_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 2048, timeoutSeconds: 120, reservedConcurrency: 20, needsSharp: true } as const;
 const NOTIFY_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10, needsSharp: false } as const;
-const STEP_SETTINGS = ['processedBucket', 'workPrefix', 'jobsTable'] as const;
+/** What every entrypoint's logger and metrics read (handlers/runtime/telemetry.ts). */
+const TELEMETRY_SETTINGS = ['serviceName'] as const;
+const STEP_SETTINGS = [...TELEMETRY_SETTINGS, 'processedBucket', 'workPrefix', 'jobsTable'] as const;
 
 export const MANIFEST = {
   'start-workflow': {
@@ -102,7 +123,7 @@ export const MANIFEST = {
     timeoutSeconds: 30,
     reservedConcurrency: 10,
     needsSharp: false,
-    environment: ['jobsTable', 'jobTtlDays', 'stateMachineArn', 'uploadsPrefix'],
+    environment: [...TELEMETRY_SETTINGS, 'jobsTable', 'jobTtlDays', 'stateMachineArn', 'uploadsPrefix'],
     access: { jobs: ['create', 'start'], stateMachine: ['start'] },
   },
   validate: {
@@ -179,6 +200,28 @@ export const MANIFEST = {
     ],
     access: { uploads: ['read'], work: ['read', 'write', 'delete', 'list'], outputs: ['write', 'list', 'delete'], jobs: ['advance'], queues: ['consume'], stateMachine: ['callback'] },
   },
+  api: {
+    kind: 'api',
+    description: 'The upload and gallery API: presigned uploads, job status, listing and deletion per owner',
+    needsSharp: false,
+    environment: [
+      ...TELEMETRY_SETTINGS,
+      'rawBucket',
+      'uploadsPrefix',
+      'processedBucket',
+      'jobsTable',
+      'jobTtlDays',
+      'maxInputBytes',
+      'apiHost',
+      'apiPort',
+      'uploadUrlSeconds',
+      'downloadUrlSeconds',
+      'apiRateLimitPerMinute',
+      'tokenCacheSeconds',
+      'shutdownGraceSeconds',
+    ],
+    access: { uploads: ['presign', 'delete'], outputs: ['read', 'list', 'delete'], jobs: ['uploads', 'queryUploads', 'readTokens'] },
+  },
 } as const satisfies Readonly<Record<string, EntrypointDescription>>;
 
 export type EntrypointName = keyof typeof MANIFEST;
@@ -186,27 +229,26 @@ export type EntrypointName = keyof typeof MANIFEST;
 /** Every entrypoint, in manifest order. */
 export const ENTRYPOINTS = Object.freeze(Object.keys(MANIFEST) as EntrypointName[]);
 
-/** The entrypoints that run as Lambda functions. */
-export type LambdaEntrypointName = { [N in EntrypointName]: (typeof MANIFEST)[N]['kind'] extends 'lambda' ? N : never }[EntrypointName];
+/** The entrypoints that are Lambda functions. */
+export type FunctionName = { [N in EntrypointName]: (typeof MANIFEST)[N]['kind'] extends 'lambda' ? N : never }[EntrypointName];
 
-export const LAMBDA_ENTRYPOINTS = Object.freeze(ENTRYPOINTS.filter((name): name is LambdaEntrypointName => MANIFEST[name].kind === 'lambda'));
+export const FUNCTIONS = Object.freeze(ENTRYPOINTS.filter((name): name is FunctionName => MANIFEST[name].kind === 'lambda'));
 
 /** The entrypoints that run as containers on the worker service. */
-export type WorkerEntrypointName = Exclude<EntrypointName, LambdaEntrypointName>;
+export type WorkerEntrypointName = { [N in EntrypointName]: (typeof MANIFEST)[N]['kind'] extends 'worker' ? N : never }[EntrypointName];
 
+export const WORKER_ENTRYPOINTS = Object.freeze(ENTRYPOINTS.filter((name): name is WorkerEntrypointName => MANIFEST[name].kind === 'worker'));
 /** The entrypoints the state machine invokes as Task states. */
-export type TaskEntrypointName = { [N in EntrypointName]: (typeof MANIFEST)[N]['trigger'] extends 'task' ? N : never }[EntrypointName];
+export type TaskEntrypointName = { [N in FunctionName]: (typeof MANIFEST)[N]['trigger'] extends 'task' ? N : never }[FunctionName];
 
-export const TASK_ENTRYPOINTS = Object.freeze(
-  ENTRYPOINTS.filter((name): name is TaskEntrypointName => MANIFEST[name].trigger === 'task'),
-);
+export const TASK_ENTRYPOINTS = Object.freeze(FUNCTIONS.filter((name): name is TaskEntrypointName => MANIFEST[name].trigger === 'task'));
 
 /** The runtime settings an entrypoint reads. */
 export type EnvironmentOf<N extends EntrypointName> = (typeof MANIFEST)[N]['environment'][number];
 
-/** The one Lambda entrypoint `trigger` invokes. */
-export function entrypointTriggeredBy(trigger: Exclude<Trigger, 'queue'>): LambdaEntrypointName {
-  const names = LAMBDA_ENTRYPOINTS.filter((name) => MANIFEST[name].trigger === trigger);
+/** The one function `trigger` invokes. */
+export function entrypointTriggeredBy(trigger: Exclude<Trigger, 'queue'>): FunctionName {
+  const names = FUNCTIONS.filter((name) => MANIFEST[name].trigger === trigger);
   if (names.length !== 1) throw new Error(`Expected exactly one entrypoint triggered by ${trigger}, but the manifest has ${names.length}: ${names.join(', ')}.`);
   return names[0]!;
 }
@@ -215,11 +257,11 @@ export function describeEntrypoint(name: EntrypointName): EntrypointDescription 
   return MANIFEST[name];
 }
 
-export function describeLambda(name: LambdaEntrypointName): LambdaDescription {
+export function describeFunction(name: FunctionName): FunctionDescription {
   return MANIFEST[name];
 }
 
-/** The entrypoint's module, relative to the repository root; it exports `handler`. */
+/** The entrypoint's module, relative to the repository root; a function's exports `handler`, the API's `main`, the worker's `startWorker`. */
 export function entrypointSource(name: EntrypointName): string {
   return `handlers/entrypoints/${MANIFEST[name].kind}/${name}.ts`;
 }

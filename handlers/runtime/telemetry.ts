@@ -29,11 +29,30 @@ function roots() {
 
 const UNITS = { Count: MetricUnit.Count, Bytes: MetricUnit.Bytes, Milliseconds: MetricUnit.Milliseconds } as const;
 
+const invoked = new Set<string>();
+
+/**
+ * The Lambda context as Powertools' `addContext` would log it. Written here because the logger is
+ * a new child per invocation, and a child counts its own first use as the cold start: the
+ * process's first invocation of the entrypoint is (one process hosts one function on Lambda).
+ */
+function contextKeys(entrypoint: string, context: Context | undefined): Record<string, unknown> {
+  if (!context) return {};
+  const coldStart = !invoked.has(entrypoint);
+  invoked.add(entrypoint);
+  return {
+    cold_start: coldStart,
+    function_name: context.functionName,
+    function_arn: context.invokedFunctionArn,
+    function_memory_size: Number(context.memoryLimitInMB),
+    function_request_id: context.awsRequestId,
+  };
+}
+
 /** The invocation's telemetry: `keys` (the job id…) join every line it logs. */
 export function invocationTelemetry(entrypoint: string, context: Context | undefined, keys: Readonly<Record<string, unknown>>): Telemetry {
   const { logger: parent, metrics } = roots();
-  const logger = parent.createChild({ persistentKeys: { function: entrypoint, ...keys } });
-  if (context) logger.addContext(context);
+  const logger = parent.createChild({ persistentKeys: { function: entrypoint, ...contextKeys(entrypoint, context), ...keys } });
   return {
     logger,
     metric(name, value, unit, dimensions = {}) {

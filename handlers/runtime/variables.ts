@@ -70,8 +70,31 @@ function count(name: string, unit: string): Variable<number, number> {
   };
 }
 
+/** A whole number from `min` to `max`, or `fallback` when unset. */
+function wholeNumber(name: string, unit: string, fallback: number, [min, max]: readonly [number, number]): Variable<number, number> {
+  return {
+    name,
+    write: (value) => String(value),
+    read(raw) {
+      if (raw === undefined || raw === '') return fallback;
+      const value = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      if (!Number.isSafeInteger(value) || value < min || value > max) {
+        throw new CodedError('INTERNAL', `Expected ${name} to be a whole number of ${unit} from ${min} to ${max}, but it is "${raw}".`);
+      }
+      return value;
+    },
+  };
+}
+
 /** Every runtime setting, by the name entrypoints use for it. */
 export const RUNTIME_SETTINGS = {
+  /**
+   * Read by Powertools, not by our code: the `service` key of every log line and the `service`
+   * dimension of every metric — the stack's name, which the alarms and the dashboard select by.
+   */
+  serviceName: required('POWERTOOLS_SERVICE_NAME'),
+  /** The raw bucket: uploads under the uploads prefix. */
+  rawBucket: required('RAW_BUCKET'),
   /** The processed bucket: outputs under `<jobId>/`, scratch under the work prefix. */
   processedBucket: required('PROCESSED_BUCKET'),
   workPrefix: prefix('WORK_PREFIX', DEFAULT_WORK_PREFIX, { emptyMeansDefault: true }),
@@ -109,6 +132,18 @@ export const RUNTIME_SETTINGS = {
   workerMemoryBudgetMb: optionalCount('WORKER_MEMORY_BUDGET_MB', 'MiB', 'INTERNAL'),
   /** Deliveries before a message moves to its dead-letter queue: on the last one, a failure ends the job. */
   workerMaxReceiveCount: count('WORKER_MAX_RECEIVE_COUNT', 'deliveries'),
+  /** The API's listening address and port. */
+  apiHost: { name: 'API_HOST', write: (value: string) => value, read: (raw: string | undefined) => raw || '0.0.0.0' },
+  apiPort: wholeNumber('API_PORT', 'a TCP port', 8080, [0, 65535]),
+  /** How long a presigned upload, and a presigned download of an output, stays valid. */
+  uploadUrlSeconds: wholeNumber('UPLOAD_URL_SECONDS', 'seconds', 300, [1, 3600]),
+  downloadUrlSeconds: wholeNumber('DOWNLOAD_URL_SECONDS', 'seconds', 300, [1, 3600]),
+  /** Requests per minute one token may make before the API answers 429. */
+  apiRateLimitPerMinute: wholeNumber('API_RATE_LIMIT_PER_MINUTE', 'requests', 600, [1, 1_000_000]),
+  /** How long the API trusts a token it looked up; a revoked token is refused at most this much later. */
+  tokenCacheSeconds: wholeNumber('TOKEN_CACHE_SECONDS', 'seconds', 10, [0, 300]),
+  /** After SIGTERM, how long requests in flight may take: within the load balancer's deregistration delay. */
+  shutdownGraceSeconds: wholeNumber('SHUTDOWN_GRACE_SECONDS', 'seconds', 25, [1, 300]),
 } as const satisfies Readonly<Record<string, Variable<never, unknown>>>;
 
 export type RuntimeSetting = keyof typeof RUNTIME_SETTINGS;

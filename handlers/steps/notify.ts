@@ -6,6 +6,7 @@
 import { CodedError } from '../core/errors';
 import { describeFailure, type FailedState } from '../workflow/failure';
 import type { ObjectPointer, OutputRecord } from '../workflow/events';
+import { jobTimeline, type JobTimeline } from '../workflow/job-timeline';
 import { failJob, publishOnce, type FinishDeps } from './finish-job';
 import type { JobStore, Notifier, ObjectStore } from './ports';
 import { workPrefixFor, type WorkArea } from './working-images';
@@ -24,13 +25,14 @@ export async function notifySuccess(
     readonly objects: Pick<ObjectStore, 'deletePrefix'>;
     readonly work: WorkArea;
   },
-): Promise<void> {
+): Promise<{ readonly published: boolean; readonly timeline?: JobTimeline }> {
   await deps.objects.deletePrefix(deps.work.bucket, workPrefixFor(deps.work, event.jobId));
-  const { applied, current, notified } = await deps.jobs.advance(event.jobId, 'SUCCEEDED', { outputs: event.outputs });
+  const { applied, current, notified, record } = await deps.jobs.advance(event.jobId, 'SUCCEEDED', { outputs: event.outputs });
   if (!applied) {
     throw new CodedError('INTERNAL', `Expected job ${event.jobId} to be able to succeed, but it is already ${current ?? 'missing'}.`);
   }
-  await publishOnce(deps.jobs, event.jobId, 'success', notified, () => deps.notifier.jobSucceeded(event));
+  const { published } = await publishOnce(deps.jobs, event.jobId, 'success', notified, () => deps.notifier.jobSucceeded(event));
+  return { published, ...(record ? { timeline: jobTimeline(record.receivedAt, record.history) } : {}) };
 }
 
 export interface NotifyErrorEvent extends FailedState {
@@ -38,9 +40,9 @@ export interface NotifyErrorEvent extends FailedState {
   readonly source: ObjectPointer;
 }
 
-export async function notifyError(event: NotifyErrorEvent, deps: FinishDeps): Promise<{ code: string }> {
+export async function notifyError(event: NotifyErrorEvent, deps: FinishDeps): Promise<{ readonly code: string; readonly message: string; readonly published: boolean }> {
   const error = describeFailure(event);
-  const { alreadySucceeded } = await failJob(event, error, deps);
+  const { alreadySucceeded, published } = await failJob(event, error, deps);
   if (alreadySucceeded) {
     // Fails the execution on purpose: the workflow broke after the job was done, which someone should see.
     throw new CodedError(
@@ -48,5 +50,5 @@ export async function notifyError(event: NotifyErrorEvent, deps: FinishDeps): Pr
       `Job ${event.jobId} had already succeeded when the workflow failed with ${error.code} (${error.message}); its outputs are kept.`,
     );
   }
-  return { code: error.code };
+  return { code: String(error.code), message: error.message, published };
 }

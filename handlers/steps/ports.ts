@@ -6,6 +6,11 @@ import type { JobStatus } from '../core/job-status';
 import type { ByteRange, JobError, JobInput, ObjectPointer, OutputRecord } from '../workflow/events';
 import type { AdvanceResult, ExecutionState, JobRecord, NotificationKind, StartClaim } from '../workflow/job-record';
 
+/** A step's log: the runtime's structured logger, whose lines already carry the job. */
+export interface StepLog {
+  warn(message: string, attributes: Readonly<Record<string, unknown>>): void;
+}
+
 export interface ObjectStore {
   /** The object's bytes, or only those of `range` (inclusive offsets, as in HTTP `Range: bytes=`). */
   getBytes(pointer: ObjectPointer, options: { maxBytes: number; range?: ByteRange }): Promise<Buffer>;
@@ -19,7 +24,7 @@ export interface ObjectStore {
 }
 
 export interface JobStore {
-  create(job: JobInput): Promise<{ created: boolean }>;
+  create(job: JobInput, upload?: { readonly uploadId: string }): Promise<{ created: boolean }>;
   advance(jobId: string, status: JobStatus, fields?: { error?: JobError; outputs?: OutputRecord[]; details?: Record<string, unknown> }): Promise<AdvanceResult>;
   get(jobId: string): Promise<JobRecord | undefined>;
   claimStart(jobId: string, leaseSeconds: number): Promise<StartClaim>;

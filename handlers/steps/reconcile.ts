@@ -43,6 +43,10 @@ export interface Reconciled {
   /** Whether this run published the job's outcome (false when it already had been). */
   readonly published: boolean;
   readonly code?: string;
+  /** With `failed`: the sentence the job was failed with. */
+  readonly reason?: string;
+  /** With `succeeded`: how many outputs the job has. */
+  readonly outputs?: number;
 }
 
 export async function reconcileExecution(execution: ClosedExecution, deps: ReconcileDeps): Promise<Reconciled> {
@@ -88,12 +92,12 @@ async function reconcileJob(jobId: string, deps: ReconcileDeps, failure: () => J
     const { published } = await publishOnce(deps.jobs, jobId, 'success', record.notified, () =>
       deps.notifier.jobSucceeded({ jobId, source: record.source, outputs: record.outputs ?? [] }),
     );
-    return { jobId, outcome: 'succeeded', published };
+    return { jobId, outcome: 'succeeded', published, outputs: record.outputs?.length ?? 0 };
   }
   // A job NotifyError already recorded keeps its own verdict; only the rest of the ending is done.
   const error = record.status === 'FAILED' && record.error ? record.error : failure();
   const { published } = await failJob({ jobId, source: record.source }, error, deps);
-  return { jobId, outcome: 'failed', published, code: String(error.code) };
+  return { jobId, outcome: 'failed', published, code: String(error.code), reason: error.message };
 }
 
 function staleJobError(status: string, since: string, now: Date, state: ExecutionState | undefined, executionArn: string | undefined): JobError {

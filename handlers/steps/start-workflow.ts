@@ -7,6 +7,7 @@
  */
 import { CodedError } from '../core/errors';
 import { deriveJobId } from '../core/job-id';
+import { parseUploadKey } from '../core/upload-key';
 import type { JobInput } from '../workflow/events';
 import type { JobStore, WorkflowStarter } from './ports';
 
@@ -59,7 +60,9 @@ async function startWorkflow(record: UploadRecord, deps: StartWorkflowDeps): Pro
     },
     receivedAt: record.eventTime,
   };
-  const { created } = await deps.jobs.create(input);
+  // A key the API handed out names its upload; the job is linked to it for the API's lookups.
+  const upload = parseUploadKey(deps.uploadsPrefix, record.key);
+  const { created } = await deps.jobs.create(input, upload ? { uploadId: upload.uploadId } : undefined);
   // A record that already existed is claimed too: a delivery that crashed before starting must not strand its job.
   const claim = await deps.jobs.claimStart(jobId, deps.startLeaseSeconds);
   if (claim.outcome === 'started') return { jobId, executionArn: claim.executionArn, duplicate: true };

@@ -14,7 +14,7 @@ import { decodedBytes, functionDecodeAllowance, requireDecodeFits } from '../cor
 import type { Preset } from '../core/preset';
 import type { JobInput, ValidationResult } from '../workflow/events';
 import { routesToWorker, type WorkerThreshold } from '../workflow/routing';
-import type { JobStore, ObjectStore } from './ports';
+import type { JobStore, ObjectStore, StepLog } from './ports';
 import { writeWorkingImage, type WorkArea } from './working-images';
 
 export interface ValidateDeps {
@@ -27,6 +27,8 @@ export interface ValidateDeps {
   readonly memoryLimitBytes?: number;
   /** Images over it are checked but not decoded: the worker decodes them. @default none: every image is decoded here */
   readonly workerThreshold?: WorkerThreshold;
+  /** Where a repaired upload's warnings are logged (they are recorded on the job in any case). @default not logged */
+  readonly log?: StepLog;
 }
 
 /**
@@ -68,8 +70,7 @@ export async function validateUpload(
     const master = await decodeMaster(bytes, info, deps.preset, deps.limits);
     if (master.warnings.length > 0) {
       const { warnings } = master;
-      const message = 'Accepted with malformed metadata the decoder repaired or skipped';
-      console.error(JSON.stringify({ level: 'warn', step: 'ValidateImage', jobId: job.jobId, message, warnings }));
+      deps.log?.warn('Accepted with malformed metadata the decoder repaired or skipped', { warnings });
       await deps.jobs.advance(job.jobId, 'VALIDATING', { details: { warnings } });
     }
     return { ...facts, master: await writeWorkingImage(deps.objects, deps.work, job.jobId, 'master', master) };

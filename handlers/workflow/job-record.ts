@@ -46,6 +46,9 @@ export interface JobRecord {
   readonly worker?: { readonly deduplicationId: string; readonly outputs: OutputRecord[]; readonly at: string };
   /** The reprocessing batches applied to the job, in order; `outputs` is the last one's. */
   readonly reprocessBatches?: readonly string[];
+  /** The API upload whose object started the job (from its key), and the job's place among that upload's jobs. */
+  readonly uploadId?: string;
+  readonly uploadSort?: string;
 }
 
 export interface AdvanceResult {
@@ -54,6 +57,8 @@ export interface AdvanceResult {
   readonly current?: JobStatus;
   /** Whether (and where) the job's outcome has already been published. */
   readonly notified?: NotificationKind;
+  /** The job as the write left it, when it was applied. */
+  readonly record?: JobRecord;
 }
 
 /**

@@ -3,7 +3,7 @@
  * (`validateMemoryMb`, `notifyErrorTimeoutSeconds`, `optimizeReservedConcurrency`, …), with the
  * manifest's values as defaults.
  */
-import { LAMBDA_ENTRYPOINTS, MANIFEST, type LambdaEntrypointName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, MANIFEST, type FunctionName } from '../../handlers/runtime/manifest';
 import { integer, type Setting } from './kinds';
 
 /** Image steps decode full-size images: less memory than this fails on ordinary photos. */
@@ -11,26 +11,26 @@ export const MIN_IMAGE_MEMORY_MB = 1536;
 
 type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
 export type FunctionSettingName =
-  | `${Camel<LambdaEntrypointName>}MemoryMb`
-  | `${Camel<LambdaEntrypointName>}TimeoutSeconds`
-  | `${Camel<LambdaEntrypointName>}ReservedConcurrency`;
+  | `${Camel<FunctionName>}MemoryMb`
+  | `${Camel<FunctionName>}TimeoutSeconds`
+  | `${Camel<FunctionName>}ReservedConcurrency`;
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
-export function memorySettingName(entrypoint: LambdaEntrypointName): FunctionSettingName {
+export function memorySettingName(entrypoint: FunctionName): FunctionSettingName {
   return `${camel(entrypoint)}MemoryMb` as FunctionSettingName;
 }
 
-export function timeoutSettingName(entrypoint: LambdaEntrypointName): FunctionSettingName {
+export function timeoutSettingName(entrypoint: FunctionName): FunctionSettingName {
   return `${camel(entrypoint)}TimeoutSeconds` as FunctionSettingName;
 }
 
-export function reservedConcurrencySettingName(entrypoint: LambdaEntrypointName): FunctionSettingName {
+export function reservedConcurrencySettingName(entrypoint: FunctionName): FunctionSettingName {
   return `${camel(entrypoint)}ReservedConcurrency` as FunctionSettingName;
 }
 
 export const FUNCTION_SETTINGS = Object.fromEntries(
-  LAMBDA_ENTRYPOINTS.flatMap((entrypoint) => {
+  FUNCTIONS.flatMap((entrypoint) => {
     const { memoryMb, timeoutSeconds, reservedConcurrency, needsSharp } = MANIFEST[entrypoint];
     return [
       [

@@ -1,5 +1,6 @@
-/** Monitoring: who is told when an alarm fires, and the thresholds that are not simply "any". */
-import { integer, optional, text } from './kinds';
+/** Monitoring: who is told when an alarm fires, the thresholds that are not simply "any", and how much the functions log. */
+import { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS } from '../constructs/pipeline/function';
+import { choice, integer, optional, text } from './kinds';
 import { EMAIL } from './shapes';
 
 export const MONITORING_SETTINGS = {
@@ -10,5 +11,13 @@ export const MONITORING_SETTINGS = {
     min: 1,
     max: 100,
     unit: 'percent',
+  }),
+  functionLogLevel: choice(APPLICATION_LOG_LEVELS, {
+    description: "The functions' application log level: Lambda drops their lines below it, and Powertools' Logger follows it. At INFO: one line per started workflow and per finished job, and every warning and error.",
+    default: 'INFO',
+  }),
+  functionSystemLogLevel: choice(SYSTEM_LOG_LEVELS, {
+    description: "The Lambda platform's own log level: at INFO its start and REPORT lines (duration, memory used, init time) are kept; at WARN only its warnings and errors.",
+    default: 'INFO',
   }),
 } as const;

@@ -2,7 +2,7 @@
  * Names derived from the stack name, shared by the stack and the local runner so that both
  * create the same resources under the same names.
  */
-import type { LambdaEntrypointName } from '../../handlers/runtime/manifest';
+import type { FunctionName } from '../../handlers/runtime/manifest';
 
 export const STACK_PREFIX = 'image-processor';
 
@@ -14,7 +14,7 @@ export function stackNameFor(stage: string): string {
 export function resourceNames(config: { readonly stackName: string }) {
   const prefix = config.stackName;
   return {
-    functionName: (entrypoint: LambdaEntrypointName) => `${prefix}-${entrypoint}`,
+    functionName: (entrypoint: FunctionName) => `${prefix}-${entrypoint}`,
     defaultBucketName: (kind: 'raw' | 'processed' | 'logs', accountId: string, region: string) => `${prefix}-${kind}-${accountId}-${region}`,
     jobsTable: `${prefix}-jobs`,
     successTopic: `${prefix}-success`,

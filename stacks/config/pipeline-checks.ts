@@ -5,7 +5,7 @@
 import { PIPELINE_DEFINITION, pipelineDefinition } from '../../asl/definition';
 import { longestRunSeconds } from '../../asl/durations';
 import { executionTimeoutSeconds } from '../../asl/render';
-import { LAMBDA_ENTRYPOINTS, TASK_ENTRYPOINTS, type LambdaEntrypointName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, TASK_ENTRYPOINTS, type FunctionName } from '../../handlers/runtime/manifest';
 import { LAMBDA_THROTTLING_ERRORS } from '../../handlers/workflow/failure';
 import { reservedConcurrencySettingName, timeoutSettingName, type FunctionSettingName } from './functions';
 import { stackNameFor } from './names';
@@ -32,7 +32,7 @@ export function checkPipeline(stage: string, settings: PipelineSettings): string
 
   const route = workerRouteOf(settings);
   const machine = pipelineDefinition((entrypoint) => entrypoint, route && { ...route, queueUrl: 'heavy' });
-  const taskSeconds = (resource: string) => settings[timeoutSettingName(resource as LambdaEntrypointName)];
+  const taskSeconds = (resource: string) => settings[timeoutSettingName(resource as FunctionName)];
   const limit = executionTimeoutSeconds(settings.workflowType);
   const once = longestRunSeconds(machine, { taskSeconds, withRetries: false });
   if (once > limit) {
@@ -49,7 +49,7 @@ export function checkPipeline(stage: string, settings: PipelineSettings): string
     }
   }
 
-  const reserved = LAMBDA_ENTRYPOINTS.reduce((sum, name) => sum + settings[reservedConcurrencySettingName(name)], 0);
+  const reserved = FUNCTIONS.reduce((sum, name) => sum + settings[reservedConcurrencySettingName(name)], 0);
   if (reserved > settings.lambdaAccountConcurrency - MIN_UNRESERVED_CONCURRENCY) {
     problems.push(
       `${stack}: expected the functions' reserved concurrency to leave at least ${MIN_UNRESERVED_CONCURRENCY} of lambdaAccountConcurrency (${settings.lambdaAccountConcurrency}) unreserved, as Lambda requires, but it reserves ${reserved}: lower the *ReservedConcurrency settings or set lambdaAccountConcurrency to the account's quota.`,

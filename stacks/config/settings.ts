@@ -3,6 +3,7 @@
  * worker, monitoring) is a module exporting its settings and, if it has any, its cross-setting
  * rules, added to {@link SETTINGS} and {@link CROSS_CHECKS} here.
  */
+import { checkFleet, FLEET_SETTINGS } from './fleet';
 import { FUNCTION_SETTINGS } from './functions';
 import { GENERAL_SETTINGS } from './general';
 import { MONITORING_SETTINGS } from './monitoring';
@@ -22,6 +23,7 @@ export const SETTINGS = Object.freeze({
   ...MONITORING_SETTINGS,
   ...QUEUE_SETTINGS,
   ...WORKER_SETTINGS,
+  ...FLEET_SETTINGS,
 });
 
 export type SettingName = keyof typeof SETTINGS;
@@ -30,7 +32,7 @@ export type Settings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
 /** Rules that involve more than one setting, per area; each returns its problems as sentences. */
-export const CROSS_CHECKS: readonly ((stage: string, settings: Settings) => string[])[] = [checkStorage, checkPipeline, checkWorker];
+export const CROSS_CHECKS: readonly ((stage: string, settings: Settings) => string[])[] = [checkStorage, checkPipeline, checkWorker, checkFleet];
 
 export const DEFAULT_STAGES = ['dev', 'prod'] as const;
 

@@ -151,3 +151,15 @@ export function checkStorage(stage: string, settings: StorageSettings & { readon
   }
   return problems;
 }
+
+/**
+ * The raw bucket's CORS rule for browser uploads (presigned POSTs, and PUTs), for the origins the
+ * stage allows: the stack writes it on the bucket, and the local runner's S3 front applies it.
+ */
+export const BROWSER_UPLOAD_CORS = {
+  id: 'browser-uploads',
+  allowedMethods: ['POST', 'PUT'],
+  allowedHeaders: ['*'],
+  exposeHeaders: ['ETag'],
+  maxAgeSeconds: 3000,
+} as const;

@@ -12,13 +12,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { version as esbuildVersion } from 'esbuild';
-import { LAMBDA_ENTRYPOINTS, type LambdaEntrypointName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, type FunctionName } from '../../handlers/runtime/manifest';
 import { BUNDLE_OPTIONS, bundleEntrypoints } from './bundle';
 import { buildSharpLayer, type SharpLayer } from './sharp-layer';
 import { readZip, writeZip, type ZipArtifact } from './zip';
 
 export interface FunctionArtifact extends ZipArtifact {
-  readonly entrypoint: LambdaEntrypointName;
+  readonly entrypoint: FunctionName;
   /** The handler inside the zip. */
   readonly handler: string;
   /** Packages the bundle leaves to a layer, such as `sharp`. */
@@ -26,7 +26,7 @@ export interface FunctionArtifact extends ZipArtifact {
 }
 
 export interface LambdaArtifacts {
-  readonly functions: Readonly<Record<LambdaEntrypointName, FunctionArtifact>>;
+  readonly functions: Readonly<Record<FunctionName, FunctionArtifact>>;
   readonly sharpLayer: SharpLayer;
 }
 
@@ -91,27 +91,27 @@ function buildKey(root: string): string {
       FUNCTION_FORMAT,
       esbuildVersion,
       BUNDLE_OPTIONS,
-      LAMBDA_ENTRYPOINTS,
+      FUNCTIONS,
       files: ['package.json', 'package-lock.json', 'tsconfig.json'].map((file) => [file, hashFile(join(root, file))]),
     }),
   );
 }
 
-async function buildFunctions(root: string, directory: string): Promise<Record<LambdaEntrypointName, FunctionArtifact>> {
+async function buildFunctions(root: string, directory: string): Promise<Record<FunctionName, FunctionArtifact>> {
   const manifestPath = join(directory, 'manifest.json');
   const key = buildKey(root);
-  const zipPath = (name: LambdaEntrypointName) => join(directory, `${name}.zip`);
+  const zipPath = (name: FunctionName) => join(directory, `${name}.zip`);
   const cached = readCachedFunctions(manifestPath, key, root, zipPath);
   if (cached) return cached;
 
-  const { bundles, inputs } = await bundleEntrypoints({ root, entrypoints: LAMBDA_ENTRYPOINTS });
+  const { bundles, inputs } = await bundleEntrypoints({ root, entrypoints: FUNCTIONS });
   const artifacts = await Promise.all(
     bundles.map(async (bundle): Promise<FunctionArtifact> => {
-      const zip = await writeZip(zipPath(bundle.name), [
+      const zip = await writeZip(zipPath(bundle.name as FunctionName), [
         { name: 'index.js', data: bundle.code },
         { name: 'index.js.map', data: bundle.sourceMap },
       ]);
-      return { ...zip, entrypoint: bundle.name, handler: HANDLER, externals: bundle.externals };
+      return { ...zip, entrypoint: bundle.name as FunctionName, handler: HANDLER, externals: bundle.externals };
     }),
   );
   const manifest: FunctionManifest = {
@@ -121,15 +121,15 @@ async function buildFunctions(root: string, directory: string): Promise<Record<L
   };
   mkdirSync(directory, { recursive: true });
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  return Object.fromEntries(artifacts.map((artifact) => [artifact.entrypoint, artifact])) as Record<LambdaEntrypointName, FunctionArtifact>;
+  return Object.fromEntries(artifacts.map((artifact) => [artifact.entrypoint, artifact])) as Record<FunctionName, FunctionArtifact>;
 }
 
 function readCachedFunctions(
   manifestPath: string,
   key: string,
   root: string,
-  zipPath: (name: LambdaEntrypointName) => string,
-): Record<LambdaEntrypointName, FunctionArtifact> | undefined {
+  zipPath: (name: FunctionName) => string,
+): Record<FunctionName, FunctionArtifact> | undefined {
   if (!existsSync(manifestPath)) return undefined;
   let manifest: FunctionManifest;
   try {
@@ -141,13 +141,13 @@ function readCachedFunctions(
   for (const [input, hash] of Object.entries(manifest.inputs)) {
     if (hashFile(join(root, input)) !== hash) return undefined;
   }
-  const artifacts: Partial<Record<LambdaEntrypointName, FunctionArtifact>> = {};
-  for (const name of LAMBDA_ENTRYPOINTS) {
+  const artifacts: Partial<Record<FunctionName, FunctionArtifact>> = {};
+  for (const name of FUNCTIONS) {
     const entry = manifest.functions[name];
     if (!entry || !existsSync(zipPath(name))) return undefined;
     const zip = readZip(zipPath(name));
     if (zip.sha256Hex !== entry.sha256Hex) return undefined;
     artifacts[name] = { ...zip, entrypoint: name, handler: HANDLER, externals: entry.externals };
   }
-  return artifacts as Record<LambdaEntrypointName, FunctionArtifact>;
+  return artifacts as Record<FunctionName, FunctionArtifact>;
 }

@@ -7,13 +7,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { entrypointSource, type LambdaEntrypointName } from '../../handlers/runtime/manifest';
+import { entrypointSource, type FunctionName } from '../../handlers/runtime/manifest';
 
 /** Packages that are not bundled: each must come from a layer or the runtime. */
 export const EXTERNAL_PACKAGES = ['sharp'] as const;
 
 export interface FunctionBundle {
-  readonly name: LambdaEntrypointName;
+  readonly name: FunctionName;
   /** `index.js`: the handler is `index.handler`. */
   readonly code: Buffer;
   /** `index.js.map`, with `sources` relative to the repository root. */
@@ -25,7 +25,7 @@ export interface FunctionBundle {
 export interface BundleOptions {
   /** The repository root holding `handlers/` and `node_modules/`. */
   readonly root: string;
-  readonly entrypoints: readonly LambdaEntrypointName[];
+  readonly entrypoints: readonly FunctionName[];
 }
 
 const toPosix = (path: string) => path.split(sep).join('/');

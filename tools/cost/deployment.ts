@@ -2,7 +2,7 @@
  * What the cost model needs to know about one deployed stack, read from Terraform resources — the
  * synthesized cdk.tf.json and `terraform show -json` plans describe them alike (type, name, values).
  */
-import { LAMBDA_ENTRYPOINTS, type LambdaEntrypointName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, type FunctionName } from '../../handlers/runtime/manifest';
 
 export interface TerraformResource {
   readonly type: string;
@@ -12,7 +12,7 @@ export interface TerraformResource {
 
 export interface Deployment {
   /** Memory of each Lambda entrypoint that exists, in MB. */
-  readonly memoryMb: Readonly<Partial<Record<LambdaEntrypointName, number>>>;
+  readonly memoryMb: Readonly<Partial<Record<FunctionName, number>>>;
   readonly workflowType: 'STANDARD' | 'EXPRESS';
   readonly emailSubscriptions: number;
   /** Days deleted scratch objects stay as noncurrent versions in the (versioned) processed bucket. */
@@ -50,7 +50,7 @@ export function resourcesOfConfiguration(document: { readonly resource?: Record<
 const DEFAULT_JOB_TTL_DAYS = 30;
 
 export function describeDeployment(resources: readonly TerraformResource[]): Deployment {
-  const memoryMb: Partial<Record<LambdaEntrypointName, number>> = {};
+  const memoryMb: Partial<Record<FunctionName, number>> = {};
   const counts: Record<string, number> = {};
   let workflowType: Deployment['workflowType'] = 'STANDARD';
   let emailSubscriptions = 0;
@@ -62,7 +62,7 @@ export function describeDeployment(resources: readonly TerraformResource[]): Dep
   for (const { type, values } of resources) {
     counts[type] = (counts[type] ?? 0) + 1;
     if (type === 'aws_lambda_function') {
-      const entrypoint = LAMBDA_ENTRYPOINTS.find((name) => String(values.function_name ?? '').endsWith(`-${name}`));
+      const entrypoint = FUNCTIONS.find((name) => String(values.function_name ?? '').endsWith(`-${name}`));
       if (entrypoint) memoryMb[entrypoint] = Number(values.memory_size ?? 128);
       const ttl = items(values.environment).flatMap((environment) => items(environment.variables))[0]?.JOB_TTL_DAYS;
       if (ttl !== undefined) jobTtlDays = Number(ttl);

@@ -4,7 +4,7 @@
  * per month. Standard and Express workflows are priced side by side. A new kind of resource (the
  * fleet's load balancer, alarms, endpoints, the worker) adds its line through FIXED_LINES here.
  */
-import { LAMBDA_ENTRYPOINTS } from '../../handlers/runtime/manifest';
+import { FUNCTIONS } from '../../handlers/runtime/manifest';
 import type { Deployment } from './deployment';
 import { HOURS_PER_MONTH, PRICES, type PriceName } from './prices';
 import type { MeasuredUsage } from './usage';
@@ -83,7 +83,7 @@ function workflowLines(type: Deployment['workflowType'], usage: MeasuredUsage, i
 
 function variableLines(deployment: Deployment, usage: MeasuredUsage, images: number): CostLine[] {
   const lines: CostLine[] = [];
-  const invoked = LAMBDA_ENTRYPOINTS.filter((name) => usage.durationsMs[name] !== undefined && deployment.memoryMb[name] !== undefined);
+  const invoked = FUNCTIONS.filter((name) => usage.durationsMs[name] !== undefined && deployment.memoryMb[name] !== undefined);
   for (const name of invoked) {
     const memory = deployment.memoryMb[name]!;
     const ms = usage.durationsMs[name]!;

@@ -1,7 +1,7 @@
 /** What one image uses, as measured by tools/cost/measure.ts and stored in measured-usage.json. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAMBDA_ENTRYPOINTS, type LambdaEntrypointName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, type FunctionName } from '../../handlers/runtime/manifest';
 import { REPOSITORY_ROOT } from '../../stacks/packaging/artifacts';
 
 export interface MeasuredUsage {
@@ -13,7 +13,7 @@ export interface MeasuredUsage {
   /** The path through the state machine the images took. */
   readonly path: 'success';
   /** Mean duration of each Lambda entrypoint per image, in ms. */
-  readonly durationsMs: Readonly<Partial<Record<LambdaEntrypointName, number>>>;
+  readonly durationsMs: Readonly<Partial<Record<FunctionName, number>>>;
   /** Mean duration of an execution, start to stop, in ms (what Express bills). */
   readonly executionMs: number;
   /** States entered per image, retries included: Standard workflows bill each as a transition. */
@@ -31,10 +31,10 @@ export interface MeasuredUsage {
 }
 
 /** Task state name → entrypoint, from the state machine definition's `${<Name>FunctionArn}` resources. */
-export function stateEntrypoints(): Record<string, LambdaEntrypointName> {
+export function stateEntrypoints(): Record<string, FunctionName> {
   const definition = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'asl', 'image-pipeline.asl.json'), 'utf8')) as { States: Record<string, unknown> };
-  const byArnVariable = new Map(LAMBDA_ENTRYPOINTS.map((name) => [`\${${name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase())}FunctionArn}`, name]));
-  const found: Record<string, LambdaEntrypointName> = {};
+  const byArnVariable = new Map(FUNCTIONS.map((name) => [`\${${name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase())}FunctionArn}`, name]));
+  const found: Record<string, FunctionName> = {};
   const visit = (states: Record<string, unknown>) => {
     for (const [stateName, state] of Object.entries(states)) {
       const { Resource, Branches } = state as { Resource?: string; Branches?: { States: Record<string, unknown> }[] };

@@ -47,7 +47,6 @@ describe('toAdapterError', () => {
 
   it.each([
     ['NoSuchKey', sdkError('NoSuchKey', { status: 404 })],
-    ['AccessDenied', sdkError('AccessDenied', { status: 403 })],
     ['ValidationException', sdkError('ValidationException')],
     ['ConditionalCheckFailedException', sdkError('ConditionalCheckFailedException')],
     ['a plain Error', new Error('bug')],
@@ -55,6 +54,19 @@ describe('toAdapterError', () => {
   ])('returns %s unchanged', (_label, original) => {
     expect(isRetryableAwsError(original)).toBe(false);
     expect(toAdapterError('DynamoDB UpdateItem', original)).toBe(original);
+  });
+
+  it.each([
+    ['S3 and SQS', 'AccessDenied', 403],
+    ['DynamoDB and Step Functions', 'AccessDeniedException', 400],
+    ['SNS', 'AuthorizationErrorException', 403],
+    ['SNS, for the topic key', 'KMSAccessDeniedException', 400],
+  ])('maps a call IAM denied (%s: %s) to INTERNAL, not retried, naming the denial and keeping its sentence', (_label, name, status) => {
+    const original = sdkError(name, { status });
+    expect(isRetryableAwsError(original)).toBe(false);
+    const mapped = toAdapterError('S3 GetObject', original);
+    expect(mapped).toMatchObject({ code: 'INTERNAL', cause: original });
+    expect(mapped.message).toBe(`Expected S3 GetObject to be allowed by the function's IAM policy, but it was denied (${name}: ${name} happened).`);
   });
 
   it('passes CodedErrors through, even retryable-looking ones', () => {

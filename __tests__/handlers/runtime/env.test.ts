@@ -1,7 +1,8 @@
-import { readRuntimeEnv, readRuntimeSettings, runtimeVariables, writeRuntimeEnv, type AllRuntimeInputs } from '../../../handlers/runtime/env';
-import { ENTRYPOINTS, MANIFEST } from '../../../handlers/runtime/manifest';
+import { readRuntimeEnv, readRuntimeSettings, runtimeVariables, writeRuntimeEnv, type ProcessingRuntimeInputs } from '../../../handlers/runtime/env';
+import { FUNCTIONS, MANIFEST, WORKER_ENTRYPOINTS } from '../../../handlers/runtime/manifest';
 
-const INPUTS: AllRuntimeInputs = {
+const INPUTS: ProcessingRuntimeInputs = {
+  serviceName: 'image-processor-test',
   processedBucket: 'processed',
   workPrefix: 'tmp/',
   uploadsPrefix: 'incoming/',
@@ -27,7 +28,7 @@ const INPUTS: AllRuntimeInputs = {
 
 describe('writeRuntimeEnv', () => {
   it('writes exactly the variables each entrypoint declares', () => {
-    for (const name of ENTRYPOINTS) {
+    for (const name of [...FUNCTIONS, ...WORKER_ENTRYPOINTS]) {
       expect(Object.keys(writeRuntimeEnv(name, INPUTS)).sort()).toEqual(runtimeVariables(name).sort());
     }
     expect(writeRuntimeEnv('notify-success', INPUTS)).not.toHaveProperty('ERROR_TOPIC_ARN');
@@ -42,7 +43,7 @@ describe('writeRuntimeEnv', () => {
   });
 
   it('round-trips through readRuntimeEnv for every entrypoint', () => {
-    for (const name of ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       const read = readRuntimeEnv(name, writeRuntimeEnv(name, INPUTS));
       const expected = Object.fromEntries(MANIFEST[name].environment.map((setting) => [setting, INPUTS[setting]]));
       expect(read).toEqual(expected);
@@ -50,28 +51,31 @@ describe('writeRuntimeEnv', () => {
   });
 });
 
+/** Every entrypoint needs it (Powertools reads it); these cases are about the others. */
+const SERVICE = { POWERTOOLS_SERVICE_NAME: INPUTS.serviceName };
+
 describe('readRuntimeEnv', () => {
   it('says which variable is missing or empty', () => {
-    expect(() => readRuntimeEnv('notify-error', { PROCESSED_BUCKET: 'out', JOBS_TABLE: 'jobs' })).toThrow(
+    expect(() => readRuntimeEnv('notify-error', { ...SERVICE, PROCESSED_BUCKET: 'out', JOBS_TABLE: 'jobs' })).toThrow(
       'Expected the environment variable ERROR_TOPIC_ARN to be set, but it is missing.',
     );
-    expect(() => readRuntimeEnv('resize', { PROCESSED_BUCKET: 'out', JOBS_TABLE: '' })).toThrow(
+    expect(() => readRuntimeEnv('resize', { ...SERVICE, PROCESSED_BUCKET: 'out', JOBS_TABLE: '' })).toThrow(
       expect.objectContaining({ code: 'INTERNAL', message: expect.stringContaining('JOBS_TABLE to be set, but it is empty.') }),
     );
   });
 
   it('defaults the scratch prefix (also when empty: that would be the whole bucket) and the uploads prefix (empty means every key)', () => {
-    const step = { PROCESSED_BUCKET: 'out', JOBS_TABLE: 'jobs' };
+    const step = { ...SERVICE, PROCESSED_BUCKET: 'out', JOBS_TABLE: 'jobs' };
     expect(readRuntimeEnv('resize', step).workPrefix).toBe('_work/');
     expect(readRuntimeEnv('resize', { ...step, WORK_PREFIX: '' }).workPrefix).toBe('_work/');
     expect(readRuntimeEnv('resize', { ...step, WORK_PREFIX: 'tmp/' }).workPrefix).toBe('tmp/');
-    const starter = { JOBS_TABLE: 'jobs', STATE_MACHINE_ARN: INPUTS.stateMachineArn };
+    const starter = { ...SERVICE, JOBS_TABLE: 'jobs', STATE_MACHINE_ARN: INPUTS.stateMachineArn };
     expect(readRuntimeEnv('start-workflow', starter).uploadsPrefix).toBe('uploads/');
     expect(readRuntimeEnv('start-workflow', { ...starter, UPLOADS_PREFIX: '' }).uploadsPrefix).toBe('');
   });
 
   it('reads whole numbers and names a bad value', () => {
-    const starter = { JOBS_TABLE: 'jobs', STATE_MACHINE_ARN: INPUTS.stateMachineArn };
+    const starter = { ...SERVICE, JOBS_TABLE: 'jobs', STATE_MACHINE_ARN: INPUTS.stateMachineArn };
     expect(readRuntimeEnv('start-workflow', starter).jobTtlDays).toBeUndefined();
     expect(readRuntimeEnv('start-workflow', { ...starter, JOB_TTL_DAYS: '7' }).jobTtlDays).toBe(7);
     expect(() => readRuntimeEnv('start-workflow', { ...starter, JOB_TTL_DAYS: '0.5' })).toThrow(
@@ -84,7 +88,7 @@ describe('readRuntimeEnv', () => {
   });
 
   it('returns only the settings the entrypoint declares', () => {
-    const everything = Object.fromEntries(ENTRYPOINTS.flatMap((name) => Object.entries(writeRuntimeEnv(name, INPUTS))));
+    const everything = Object.fromEntries(FUNCTIONS.flatMap((name) => Object.entries(writeRuntimeEnv(name, INPUTS))));
     expect(Object.keys(readRuntimeEnv('resize', everything)).sort()).toEqual([...MANIFEST.resize.environment].sort());
   });
 });

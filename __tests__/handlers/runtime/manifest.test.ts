@@ -21,7 +21,8 @@ describe('the entrypoint manifest', () => {
     for (const name of ENTRYPOINTS) {
       const code = readFileSync(join(ROOT, entrypointSource(name)), 'utf8');
       expect([name, code.match(/readRuntimeEnv\('([^']+)'\)/g)]).toEqual([name, [`readRuntimeEnv('${name}')`]]);
-      expect([name, /export const handler = /.test(code) || (MANIFEST[name].kind === 'worker' && /export function startWorker\(/.test(code))]).toEqual([name, true]);
+      const exported = { lambda: /export const handler = /, api: /export async function main\(/, worker: /export function startWorker\(/ }[MANIFEST[name].kind];
+      expect(code).toMatch(exported);
     }
   });
 

@@ -68,8 +68,10 @@ export class MemoryJobStore implements JobStore {
     if (!job) return { applied: false };
     const notified = job.notified ? { notified: job.notified } : {};
     if (!canTransition(job.status, status)) return { applied: false, current: job.status, ...notified };
-    this.jobs.set(jobId, { ...job, ...fields, status });
-    return { applied: true, ...notified };
+    const at = new Date(this.now * 1000).toISOString();
+    const record = { ...job, ...fields, status, updatedAt: at, history: [...job.history, { status, at }] };
+    this.jobs.set(jobId, record);
+    return { applied: true, ...notified, record };
   }
 
   async get(jobId: string): Promise<JobRecord | undefined> {

@@ -27,7 +27,7 @@ describe('reconcileExecution', () => {
     const { jobId, deps } = await setup('OPTIMIZING');
     const cause = JSON.stringify({ errorType: 'INTERNAL', errorMessage: 'notify-error failed unexpectedly: boom' });
     const first = await reconcileExecution({ jobId, status: 'FAILED', error: 'INTERNAL', cause }, deps);
-    expect(first).toEqual({ jobId, outcome: 'failed', published: true, code: 'INTERNAL' });
+    expect(first).toEqual({ jobId, outcome: 'failed', published: true, code: 'INTERNAL', reason: expect.stringContaining('execution ended FAILED') });
     expect(deps.jobs.jobs.get(jobId)).toMatchObject({
       status: 'FAILED',
       notified: 'error',

@@ -6,13 +6,12 @@
  */
 import sharp from 'sharp';
 import { garbageInScanJpeg, photoLikeJpeg } from '../../fixtures/images';
-import { DEFAULT_OUTPUTS, silenceFunctionLogs, startHarness, stateNames, type Harness } from '../harness';
+import { DEFAULT_OUTPUTS, startHarness, stateNames, type Harness } from '../harness';
 import { withLocalSettings } from './stage-settings';
 
 const THRESHOLD_PIXELS = 1_000_000;
 
 let harness: Harness;
-silenceFunctionLogs();
 beforeAll(async () => {
   harness = await withLocalSettings({ WORKER_THRESHOLD_PIXELS: String(THRESHOLD_PIXELS) }, () => startHarness());
 });

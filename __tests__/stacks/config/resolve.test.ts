@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS } from '../../../handlers/core/limits';
-import { LAMBDA_ENTRYPOINTS, MANIFEST } from '../../../handlers/runtime/manifest';
+import { FUNCTIONS, MANIFEST } from '../../../handlers/runtime/manifest';
 import { ConfigError } from '../../../stacks/config/errors';
 import { memorySettingName, timeoutSettingName } from '../../../stacks/config/functions';
 import { loadStageConfigs } from '../../../stacks/config/resolve';
@@ -41,11 +41,11 @@ describe('stage settings', () => {
 
   it('has a memory and timeout setting per entrypoint with the manifest’s defaults, image steps at 1536 MB or more', () => {
     const defaults = defaultSettings('dev');
-    for (const name of LAMBDA_ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       expect(defaults[memorySettingName(name)]).toBe(MANIFEST[name].memoryMb);
       expect(defaults[timeoutSettingName(name)]).toBe(MANIFEST[name].timeoutSeconds);
     }
-    for (const name of LAMBDA_ENTRYPOINTS.filter((entrypoint) => MANIFEST[entrypoint].needsSharp)) {
+    for (const name of FUNCTIONS.filter((entrypoint) => MANIFEST[entrypoint].needsSharp)) {
       expect(defaults[memorySettingName(name)]).toBeGreaterThanOrEqual(1536);
     }
     expect(problemsOf(() => loadStageConfigs({ env: { IMAGE_PROCESSOR_RESIZE_MEMORY_MB: '1024' } }))).toEqual([

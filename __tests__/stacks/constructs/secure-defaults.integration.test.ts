@@ -60,7 +60,7 @@ describe('constructs built without optional props', () => {
           key,
           region: 'us-east-1',
         });
-        const pipeline = new ImagePipeline(scope, 'functions', { namePrefix: 'bare', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
+        const pipeline = new ImagePipeline(scope, 'functions', { namePrefix: 'bare', serviceName: 'bare', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
         const workflow = new ImageStateMachine(scope, 'workflow', {
           stateMachineName: 'bare-pipeline',
           functions: pipeline.taskFunctions,

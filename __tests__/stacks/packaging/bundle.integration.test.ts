@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAMBDA_ENTRYPOINTS, MANIFEST } from '../../../handlers/runtime/manifest';
+import { FUNCTIONS, MANIFEST } from '../../../handlers/runtime/manifest';
 import { lambdaArtifacts, type LambdaArtifacts } from '../../../stacks/packaging/artifacts';
 import { readStoredZip, ROOT } from '../support';
 
@@ -12,7 +12,7 @@ describe('function bundles', () => {
   });
 
   it('holds one minified index.js with its linked source map per entrypoint', () => {
-    for (const name of LAMBDA_ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       const entries = readStoredZip(readFileSync(artifacts.functions[name].path));
       expect([name, [...entries.keys()]]).toEqual([name, ['index.js', 'index.js.map']]);
       const code = entries.get('index.js')!.toString('utf8');
@@ -25,7 +25,7 @@ describe('function bundles', () => {
   });
 
   it('embeds no path of this machine: sources are relative to the repository root', () => {
-    for (const name of LAMBDA_ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       const entries = readStoredZip(readFileSync(artifacts.functions[name].path));
       for (const [entry, data] of entries) {
         const text = data.toString('utf8');
@@ -40,19 +40,19 @@ describe('function bundles', () => {
   });
 
   it('leaves sharp to the layer, imported exactly by the entrypoints whose manifest entry needs it', () => {
-    for (const name of LAMBDA_ENTRYPOINTS) expect([name, artifacts.functions[name].externals]).toEqual([name, MANIFEST[name].needsSharp ? ['sharp'] : []]);
+    for (const name of FUNCTIONS) expect([name, artifacts.functions[name].externals]).toEqual([name, MANIFEST[name].needsSharp ? ['sharp'] : []]);
   });
 
   it('loads in Node and exports each handler', () => {
     // Placed inside the checkout so `require('sharp')` resolves as /opt/nodejs/node_modules would on Lambda.
     const directory = join(ROOT, '.build', `test-load-${process.pid}`);
     try {
-      for (const name of LAMBDA_ENTRYPOINTS) {
+      for (const name of FUNCTIONS) {
         const entries = readStoredZip(readFileSync(artifacts.functions[name].path));
         mkdirSync(join(directory, name), { recursive: true });
         for (const [entry, data] of entries) writeFileSync(join(directory, name, entry), data);
       }
-      const script = `for (const name of ${JSON.stringify(LAMBDA_ENTRYPOINTS)}) { const m = require(${JSON.stringify(directory)} + '/' + name + '/index.js'); if (typeof m.handler !== 'function') throw new Error(name + ' exports no handler'); } process.stdout.write('ok');`;
+      const script = `for (const name of ${JSON.stringify(FUNCTIONS)}) { const m = require(${JSON.stringify(directory)} + '/' + name + '/index.js'); if (typeof m.handler !== 'function') throw new Error(name + ' exports no handler'); } process.stdout.write('ok');`;
       const output = execFileSync(process.execPath, ['-e', script], {
         encoding: 'utf8',
         env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', HOME: process.env.HOME },

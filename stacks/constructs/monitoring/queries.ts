@@ -4,6 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { CloudwatchQueryDefinition } from '@cdktf/provider-aws/lib/cloudwatch-query-definition';
+import { JOB_SUCCEEDED_MESSAGE } from '../../../handlers/runtime/outcome-telemetry';
 
 export const SAVED_QUERIES = {
   'why-did-job-fail': {
@@ -11,12 +12,17 @@ export const SAVED_QUERIES = {
     query: ['fields @timestamp, @log, level, code, message', 'filter @message like "JOB_ID"', 'sort @timestamp asc', 'limit 500'],
   },
   'slowest-jobs-today': {
-    description: 'The jobs that took longest from upload to outcome today.',
-    query: ['fields @timestamp, jobId, totalMs, states.0.name', 'filter message = "Job succeeded"', 'sort totalMs desc', 'limit 50'],
+    description: 'The jobs that took longest from upload to outcome (set the time range to today), with the time in each phase.',
+    query: [
+      'fields @timestamp, jobId, upload, totalMs, phasesMs.RECEIVED, phasesMs.VALIDATING, phasesMs.PROCESSING, phasesMs.OPTIMIZING',
+      `filter message = "${JOB_SUCCEEDED_MESSAGE}"`,
+      'sort totalMs desc',
+      'limit 50',
+    ],
   },
   'errors-by-code': {
     description: 'Errors the functions raised, counted by code and function.',
-    query: ['filter level = "ERROR" or level = "error"', 'stats count(*) as errors by code, function', 'sort errors desc'],
+    query: ['filter level = "ERROR"', 'stats count(*) as errors by code, function', 'sort errors desc'],
   },
 } as const;
 

@@ -20,6 +20,9 @@ const JOB_GRANTS: Readonly<Record<NonNullable<AccessNeeds['jobs']>[number], (tab
   start: (table, grantee) => table.grantStartJob(grantee),
   advance: (table, grantee) => table.grantAdvanceJob(grantee),
   listOpen: (table, grantee) => table.grantListOpenJobs(grantee),
+  uploads: (table, grantee) => table.grantRecordUploads(grantee),
+  queryUploads: (table, grantee) => table.grantQueryUploads(grantee),
+  readTokens: (table, grantee) => table.grantReadTokens(grantee),
 };
 
 export function grantAccess(grantee: Grantable, needs: AccessNeeds, { storage, table, topics }: AccessResources): void {

@@ -16,6 +16,11 @@ export const LAMBDA_RUNTIME = 'nodejs24.x';
 /** Graviton: sharp's layer carries linux-arm64 binaries. */
 export const LAMBDA_ARCHITECTURE = 'arm64';
 
+/** Lambda's application log levels, most verbose first (JSON log format only). */
+export const APPLICATION_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+/** Lambda's system log levels, most verbose first. */
+export const SYSTEM_LOG_LEVELS = ['DEBUG', 'INFO', 'WARN'] as const;
+
 /** A zip and its hashes, as built by stacks/packaging. */
 export interface FunctionCode {
   /** Absolute path of the zip on this machine; only its copy's relative path reaches the Terraform JSON. */
@@ -43,6 +48,10 @@ export interface PipelineFunctionProps {
   readonly layers?: readonly string[];
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /** The lowest level of the function's own log lines Lambda keeps. @default 'INFO' */
+  readonly applicationLogLevel?: (typeof APPLICATION_LOG_LEVELS)[number];
+  /** The lowest level of the platform's log lines (start, REPORT…) Lambda keeps. @default 'INFO' */
+  readonly systemLogLevel?: (typeof SYSTEM_LOG_LEVELS)[number];
 }
 
 export class PipelineFunction extends Construct implements Grantable {
@@ -94,7 +103,13 @@ export class PipelineFunction extends Construct implements Grantable {
         }) as unknown as Record<string, string>,
       },
       tracingConfig: { mode: 'Active' },
-      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // JSON: the functions' lines are Powertools JSON and EMF already; the levels filter in Lambda, before they are billed.
+      loggingConfig: {
+        logFormat: 'JSON',
+        applicationLogLevel: props.applicationLogLevel ?? 'INFO',
+        systemLogLevel: props.systemLogLevel ?? 'INFO',
+        logGroup: this.logGroup.name,
+      },
       // The log group and the permissions exist before the first invocation.
       dependsOn: [this.logGroup, this.role.policy],
     });

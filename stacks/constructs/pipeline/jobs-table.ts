@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { JOBS_TABLE_SCHEMA } from '../../../handlers/adapters/job-table';
+import { JOBS_TABLE_INDEXES, JOBS_TABLE_SCHEMA } from '../../../handlers/adapters/job-table';
 import type { Grantable } from '../shared/iam';
 import { metric, type Metric } from '../shared/metric';
 
@@ -32,10 +32,9 @@ export class JobsTable extends Construct {
       hashKey: JOBS_TABLE_SCHEMA.partitionKey,
       attribute: [
         { name: JOBS_TABLE_SCHEMA.partitionKey, type: JOBS_TABLE_SCHEMA.partitionKeyType },
-        { name: openJobs.partitionKey, type: 'S' },
-        { name: openJobs.sortKey, type: 'S' },
+        ...[...new Set(JOBS_TABLE_INDEXES.flatMap((index) => [index.partitionKey, index.sortKey]))].map((name) => ({ name, type: 'S' })),
       ],
-      globalSecondaryIndex: [{ name: openJobs.name, hashKey: openJobs.partitionKey, rangeKey: openJobs.sortKey, projectionType: 'KEYS_ONLY' }],
+      globalSecondaryIndex: JOBS_TABLE_INDEXES.map((index) => ({ name: index.name, hashKey: index.partitionKey, rangeKey: index.sortKey, projectionType: index.projection })),
       ttl: { attributeName: JOBS_TABLE_SCHEMA.ttlAttribute, enabled: true },
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
@@ -70,6 +69,41 @@ export class JobsTable extends Construct {
   /** Queries the open-jobs index (the reconciler's sweep). */
   grantListOpenJobs(grantee: Grantable): void {
     grantee.addToRolePolicy({ Sid: 'ListOpenJobs', Effect: 'Allow', Action: 'dynamodb:Query', Resource: `${this.table.arn}/index/${openJobs.name}` });
+  }
+
+  /**
+   * The API's upload records (`upload#<id>` items): created with PutItem, marked deleted with a
+   * conditional UpdateItem, read with GetItem. Limited to those keys by `dynamodb:LeadingKeys`.
+   */
+  grantRecordUploads(grantee: Grantable): void {
+    grantee.addToRolePolicy({
+      Sid: 'RecordUploads',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Resource: this.table.arn,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${JOBS_TABLE_SCHEMA.uploadKeyPrefix}*`] } },
+    });
+  }
+
+  /** Queries an owner's uploads (by-owner) and an upload's jobs (by-upload). */
+  grantQueryUploads(grantee: Grantable): void {
+    grantee.addToRolePolicy({
+      Sid: 'QueryUploads',
+      Effect: 'Allow',
+      Action: 'dynamodb:Query',
+      Resource: [`${this.table.arn}/index/${JOBS_TABLE_SCHEMA.ownerIndex.name}`, `${this.table.arn}/index/${JOBS_TABLE_SCHEMA.uploadIndex.name}`],
+    });
+  }
+
+  /** Looks up an API token's record by its hash (`token#<sha256>` items only). */
+  grantReadTokens(grantee: Grantable): void {
+    grantee.addToRolePolicy({
+      Sid: 'ReadTokens',
+      Effect: 'Allow',
+      Action: 'dynamodb:GetItem',
+      Resource: this.table.arn,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${JOBS_TABLE_SCHEMA.tokenKeyPrefix}*`] } },
+    });
   }
 
   /**

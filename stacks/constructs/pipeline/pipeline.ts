@@ -11,14 +11,14 @@ import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { executionTimeoutSeconds } from '../../../asl/render';
 import { DEFAULT_LIMITS } from '../../../handlers/core/limits';
-import { writeRuntimeEnv, type RuntimeInputsOf } from '../../../handlers/runtime/env';
+import { writeRuntimeEnv, type FunctionRuntimeInputs } from '../../../handlers/runtime/env';
 import type { WorkerThreshold } from '../../../handlers/workflow/routing';
 import { staleJobSeconds } from '../../../handlers/steps/reconcile';
-import { describeLambda, entrypointTriggeredBy, LAMBDA_ENTRYPOINTS, MANIFEST, TASK_ENTRYPOINTS, type LambdaEntrypointName, type TaskEntrypointName, type Trigger } from '../../../handlers/runtime/manifest';
+import { describeFunction, entrypointTriggeredBy, FUNCTIONS, MANIFEST, TASK_ENTRYPOINTS, type FunctionName, type TaskEntrypointName, type Trigger } from '../../../handlers/runtime/manifest';
 import type { SharpLayer } from '../../packaging/sharp-layer';
 import type { ImageStorage } from '../storage/storage';
 import { grantAccess } from './access';
-import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, PipelineFunction, type FunctionCode } from './function';
+import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, PipelineFunction, type FunctionCode, type PipelineFunctionProps } from './function';
 import type { JobsTable } from './jobs-table';
 import type { ImageStateMachine } from './state-machine';
 import type { NotificationTopics } from './topics';
@@ -34,19 +34,25 @@ export type SharpLayerArtifact = Pick<SharpLayer, 'path' | 'sha256Base64' | 'sha
 export interface ImagePipelineProps {
   /** Prefix of every name: `<prefix>-<entrypoint>`, `<prefix>-sharp`, `<prefix>-start-workflow-dlq`. */
   readonly namePrefix: string;
-  readonly code: Readonly<Record<LambdaEntrypointName, FunctionPackage>>;
+  /** The `service` of every log line and metric: what the alarms and the dashboard select by (the stack's name). */
+  readonly serviceName: string;
+  readonly code: Readonly<Record<FunctionName, FunctionPackage>>;
   readonly sharpLayer: SharpLayerArtifact;
   readonly storage: ImageStorage;
   readonly table: JobsTable;
   readonly topics: NotificationTopics;
   /** Memory, timeout and reserved concurrency per function. @default each entrypoint's manifest values */
-  readonly sizes?: Partial<Readonly<Record<LambdaEntrypointName, { readonly memoryMb: number; readonly timeoutSeconds: number; readonly reservedConcurrency: number }>>>;
+  readonly sizes?: Partial<Readonly<Record<FunctionName, { readonly memoryMb: number; readonly timeoutSeconds: number; readonly reservedConcurrency: number }>>>;
   /** The state machine's type: how long an execution may run decides when an open job is stuck. @default 'STANDARD' */
   readonly workflowType?: 'STANDARD' | 'EXPRESS';
   /** @default 365 */
   readonly logRetentionDays?: number;
   /** @default 30 */
   readonly jobTtlDays?: number;
+  /** @default 'INFO' */
+  readonly applicationLogLevel?: PipelineFunctionProps['applicationLogLevel'];
+  /** @default 'INFO' */
+  readonly systemLogLevel?: PipelineFunctionProps['systemLogLevel'];
   /** @default DEFAULT_LIMITS of handlers/core/limits.ts */
   readonly limits?: { readonly maxBytes: number; readonly maxPixels: number; readonly maxFrames: number };
   /** Preset JSON. @default the handlers' built-in preset */
@@ -62,7 +68,7 @@ export interface ImagePipelineProps {
 }
 
 export class ImagePipeline extends Construct {
-  readonly functions: Readonly<Record<LambdaEntrypointName, PipelineFunction>>;
+  readonly functions: Readonly<Record<FunctionName, PipelineFunction>>;
   readonly sharpLayer: LambdaLayerVersion | undefined;
   readonly failedEvents: SqsQueue;
   private stateMachine: ImageStateMachine | undefined;
@@ -72,7 +78,7 @@ export class ImagePipeline extends Construct {
     checkExternals(props.code);
     const { storage, table, topics } = props;
 
-    if (LAMBDA_ENTRYPOINTS.some((name) => MANIFEST[name].needsSharp)) {
+    if (FUNCTIONS.some((name) => MANIFEST[name].needsSharp)) {
       const layerAsset = new TerraformAsset(this, 'sharp_layer_code', {
         path: props.sharpLayer.path,
         type: AssetType.FILE,
@@ -90,7 +96,8 @@ export class ImagePipeline extends Construct {
     }
 
     const limits = props.limits ?? DEFAULT_LIMITS;
-    const inputs: RuntimeInputsOf<LambdaEntrypointName> = {
+    const inputs: FunctionRuntimeInputs = {
+      serviceName: props.serviceName,
       processedBucket: storage.processedBucket.bucket,
       workPrefix: storage.workPrefix,
       uploadsPrefix: storage.uploadsPrefix,
@@ -109,8 +116,8 @@ export class ImagePipeline extends Construct {
       workerThresholdBytes: props.workerThreshold?.bytes,
     };
 
-    const functions = {} as Record<LambdaEntrypointName, PipelineFunction>;
-    for (const name of LAMBDA_ENTRYPOINTS) {
+    const functions = {} as Record<FunctionName, PipelineFunction>;
+    for (const name of FUNCTIONS) {
       const entry = MANIFEST[name];
       const size = props.sizes?.[name] ?? entry;
       const fn = new PipelineFunction(this, name, {
@@ -123,6 +130,8 @@ export class ImagePipeline extends Construct {
         environment: writeRuntimeEnv(name, inputs),
         ...(this.sharpLayer && entry.needsSharp ? { layers: [this.sharpLayer.arn] } : {}),
         logRetentionDays: props.logRetentionDays ?? 365,
+        applicationLogLevel: props.applicationLogLevel ?? 'INFO',
+        systemLogLevel: props.systemLogLevel ?? 'INFO',
       });
       grantAccess(fn, entry.access, { storage, table, topics });
       functions[name] = fn;
@@ -163,8 +172,8 @@ export class ImagePipeline extends Construct {
   connectStateMachine(stateMachine: ImageStateMachine): void {
     if (this.stateMachine) throw new Error('The pipeline is already connected to a state machine.');
     this.stateMachine = stateMachine;
-    for (const name of LAMBDA_ENTRYPOINTS) {
-      const needs = describeLambda(name).access.stateMachine ?? [];
+    for (const name of FUNCTIONS) {
+      const needs = describeFunction(name).access.stateMachine ?? [];
       if (needs.includes('start')) stateMachine.grantStartExecution(this.functions[name]);
       if (needs.includes('describe')) stateMachine.grantDescribeExecutions(this.functions[name]);
     }
@@ -177,8 +186,8 @@ export class ImagePipeline extends Construct {
 }
 
 /** The bundles and the manifest must agree on sharp, the only package a layer provides. */
-function checkExternals(code: Readonly<Record<LambdaEntrypointName, FunctionPackage>>): void {
-  for (const name of LAMBDA_ENTRYPOINTS) {
+function checkExternals(code: Readonly<Record<FunctionName, FunctionPackage>>): void {
+  for (const name of FUNCTIONS) {
     const externals = code[name].externals;
     const unknown = externals.filter((external) => external !== 'sharp');
     if (unknown.length > 0) throw new Error(`The ${name} bundle requires ${unknown.join(', ')} at run time, but only sharp is provided (by the layer).`);

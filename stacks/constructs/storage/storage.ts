@@ -4,6 +4,7 @@
  * start-workflow. Built without optional props it is the production shape: no browser origin,
  * nothing force-destroyed, Terraform refusing to destroy the buckets.
  */
+import { BROWSER_UPLOAD_CORS } from '../../config/storage';
 import { Construct } from 'constructs';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -148,12 +149,12 @@ export class ImageStorage extends Construct {
         bucket: this.rawBucket.id,
         corsRule: [
           {
-            id: 'browser-uploads',
-            allowedMethods: ['POST', 'PUT'],
+            id: BROWSER_UPLOAD_CORS.id,
+            allowedMethods: [...BROWSER_UPLOAD_CORS.allowedMethods],
             allowedOrigins: [...corsOrigins],
-            allowedHeaders: ['*'],
-            exposeHeaders: ['ETag'],
-            maxAgeSeconds: 3000,
+            allowedHeaders: [...BROWSER_UPLOAD_CORS.allowedHeaders],
+            exposeHeaders: [...BROWSER_UPLOAD_CORS.exposeHeaders],
+            maxAgeSeconds: BROWSER_UPLOAD_CORS.maxAgeSeconds,
           },
         ],
       });
@@ -177,20 +178,28 @@ export class ImageStorage extends Construct {
     });
   }
 
-  /** Reads uploads (any version) under the uploads prefix of the raw bucket. */
+  /**
+   * Uploads under the uploads prefix of the raw bucket: reading them (any version), signing
+   * presigned POSTs of them (S3 checks the signer's right to PutObject when the form arrives),
+   * deleting them (a delete marker; the noncurrent version expires by the lifecycle rule).
+   */
   grantUploads(grantee: Grantable, access: NonNullable<AccessNeeds['uploads']>): void {
-    if (!access.includes('read')) return;
-    grantee.addToRolePolicy({
-      Sid: 'ReadUploads',
-      Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:GetObjectVersion'],
-      Resource: `${this.rawBucket.arn}/${this.uploadsPrefix}*`,
-    });
-    // Without ListBucket on the bucket, S3 answers a missing key with 403, not 404, and the job
-    // would fail as INTERNAL instead of OBJECT_MISSING. S3 checks it for the bucket as a whole (no
-    // prefix in that check), and the raw bucket holds only uploads this function may read anyway.
-    grantee.addToRolePolicy({ Sid: 'ListUploads', Effect: 'Allow', Action: 's3:ListBucket', Resource: this.rawBucket.arn });
-    this.grantKms(grantee, this.rawBucket, ['kms:Decrypt']);
+    const uploads = `${this.rawBucket.arn}/${this.uploadsPrefix}*`;
+    for (const kind of access) {
+      if (kind === 'read') {
+        grantee.addToRolePolicy({ Sid: 'ReadUploads', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: uploads });
+        // Without ListBucket on the bucket, S3 answers a missing key with 403, not 404, and the job
+        // would fail as INTERNAL instead of OBJECT_MISSING. S3 checks it for the bucket as a whole (no
+        // prefix in that check), and the raw bucket holds only uploads this function may read anyway.
+        grantee.addToRolePolicy({ Sid: 'ListUploads', Effect: 'Allow', Action: 's3:ListBucket', Resource: this.rawBucket.arn });
+        this.grantKms(grantee, this.rawBucket, ['kms:Decrypt']);
+      } else if (kind === 'presign') {
+        grantee.addToRolePolicy({ Sid: 'PresignUploads', Effect: 'Allow', Action: 's3:PutObject', Resource: uploads });
+        this.grantKms(grantee, this.rawBucket, ['kms:GenerateDataKey']);
+      } else {
+        grantee.addToRolePolicy({ Sid: 'DeleteUploads', Effect: 'Allow', Action: 's3:DeleteObject', Resource: uploads });
+      }
+    }
   }
 
   /**
@@ -225,6 +234,10 @@ export class ImageStorage extends Construct {
       if (kind === 'write') {
         grantee.addToRolePolicy({ Sid: 'WriteOutputs', Effect: 'Allow', Action: OBJECT_ACTIONS.write, Resource: `${this.processedBucket.arn}/*` });
         this.grantKms(grantee, this.processedBucket, ['kms:Decrypt', 'kms:GenerateDataKey']);
+      } else if (kind === 'read') {
+        // Also what a presigned GET of an output needs: S3 checks the signer's rights when it is used.
+        grantee.addToRolePolicy({ Sid: 'ReadOutputs', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.processedBucket.arn}/*` });
+        this.grantKms(grantee, this.processedBucket, ['kms:Decrypt']);
       } else if (kind === 'list') {
         grantee.addToRolePolicy({ Sid: 'ListOutputs', Effect: 'Allow', Action: 's3:ListBucket', Resource: this.processedBucket.arn });
       } else {

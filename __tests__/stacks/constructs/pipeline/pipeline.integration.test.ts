@@ -4,7 +4,7 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { readRuntimeEnv, runtimeVariables } from '../../../../handlers/runtime/env';
-import { LAMBDA_ENTRYPOINTS, MANIFEST, type LambdaEntrypointName } from '../../../../handlers/runtime/manifest';
+import { FUNCTIONS, MANIFEST, type FunctionName } from '../../../../handlers/runtime/manifest';
 import { JobsTable } from '../../../../stacks/constructs/pipeline/jobs-table';
 import { ImagePipeline } from '../../../../stacks/constructs/pipeline/pipeline';
 import { StackKey } from '../../../../stacks/constructs/shared/stack-key';
@@ -12,7 +12,7 @@ import { ImageStorage } from '../../../../stacks/constructs/storage/storage';
 import { NotificationTopics } from '../../../../stacks/constructs/pipeline/topics';
 import { functionPolicy, grants, resources, stubArtifacts, synthJson, testStack, type TerraformJson } from '../../support';
 
-const logicalId = (name: LambdaEntrypointName) => `functions_${name.replace(/-/g, '_')}_function`;
+const logicalId = (name: FunctionName) => `functions_${name.replace(/-/g, '_')}_function`;
 
 const RAW = '${aws_s3_bucket.storage_raw_bucket.arn}';
 const PROCESSED = '${aws_s3_bucket.storage_processed_bucket.arn}';
@@ -26,7 +26,7 @@ const BUCKET_KEY = { 'kms:Decrypt': [KEY], 'kms:GenerateDataKey': [KEY] };
 const WRITE_WORK = { 's3:AbortMultipartUpload': [WORK], 's3:PutObject': [WORK] };
 
 /** Exactly what each function may do, besides writing its own logs and traces. */
-const EXPECTED_GRANTS: Record<LambdaEntrypointName, Record<string, string[]>> = {
+const EXPECTED_GRANTS: Record<FunctionName, Record<string, string[]>> = {
   'start-workflow': {
     ...ADVANCE,
     'dynamodb:PutItem': [TABLE],
@@ -60,25 +60,25 @@ describe('ImagePipeline', () => {
   });
 
   it('creates one arm64 nodejs24.x function per entrypoint with X-Ray, its own log group and the configured size', () => {
-    for (const name of LAMBDA_ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
         function_name: `image-processor-dev-${name}`,
         runtime: 'nodejs24.x',
         architectures: ['arm64'],
         handler: 'index.handler',
         tracing_config: { mode: 'Active' },
-        logging_config: { log_format: 'Text', log_group: `\${aws_cloudwatch_log_group.functions_${name.replace(/-/g, '_')}_log_group.name}` },
+        logging_config: { log_format: 'JSON', application_log_level: 'INFO', system_log_level: 'INFO', log_group: `\${aws_cloudwatch_log_group.functions_${name.replace(/-/g, '_')}_log_group.name}` },
       });
     }
     const functions = resources(json, 'aws_lambda_function');
     expect(functions[logicalId('optimize')]).toMatchObject({ memory_size: 3008, timeout: 300 });
     expect(functions[logicalId('start-workflow')]).toMatchObject({ memory_size: 256, timeout: 30 });
-    for (const name of LAMBDA_ENTRYPOINTS.filter((entrypoint) => MANIFEST[entrypoint].needsSharp)) expect(functions[logicalId(name)].memory_size).toBeGreaterThanOrEqual(1536);
+    for (const name of FUNCTIONS.filter((entrypoint) => MANIFEST[entrypoint].needsSharp)) expect(functions[logicalId(name)].memory_size).toBeGreaterThanOrEqual(1536);
   });
 
   it('gives each function exactly the variables its handler reads, which it can read', () => {
     const functions = resources(json, 'aws_lambda_function');
-    for (const name of LAMBDA_ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       const variables = functions[logicalId(name)].environment.variables as Record<string, string>;
       // IMAGE_PRESET is optional and unset by default; everything else the entrypoint reads is set.
       expect([name, Object.keys(variables).sort()]).toEqual([name, [...runtimeVariables(name).filter((variable) => variable !== 'IMAGE_PRESET'), 'NODE_OPTIONS'].sort()]);
@@ -89,6 +89,7 @@ describe('ImagePipeline', () => {
       JOBS_TABLE: '${aws_dynamodb_table.jobs_table.name}',
       JOB_TTL_DAYS: '30',
       NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'image-processor-dev',
       STATE_MACHINE_ARN: '${aws_sfn_state_machine.workflow_state_machine.arn}',
       UPLOADS_PREFIX: 'uploads/',
     });
@@ -104,7 +105,7 @@ describe('ImagePipeline', () => {
   it('passes a configured preset to the image steps only', async () => {
     const preset = { name: 'tiny', renditions: [{ name: 'thumb', width: 100 }], formats: [{ format: 'webp', quality: 60 }] };
     const functions = resources(synthJson(await testStack({ context: { settings: { imagePreset: preset } } })), 'aws_lambda_function');
-    for (const name of LAMBDA_ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       const value = functions[logicalId(name)].environment.variables.IMAGE_PRESET;
       expect([name, value === undefined ? undefined : JSON.parse(value)]).toEqual([name, (MANIFEST[name].environment as readonly string[]).includes('imagePreset') ? preset : undefined]);
     }
@@ -112,7 +113,7 @@ describe('ImagePipeline', () => {
 
   it('gives each function its own role granting only what its handler does', () => {
     const roles = new Set<string>();
-    for (const name of LAMBDA_ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       const policy = functionPolicy(json, logicalId(name));
       const logGroup = `\${aws_cloudwatch_log_group.functions_${name.replace(/-/g, '_')}_log_group.arn}:*`;
       expect([name, grants(policy)]).toEqual([
@@ -127,7 +128,7 @@ describe('ImagePipeline', () => {
       ]);
       roles.add(resources(json, 'aws_lambda_function')[logicalId(name)].role);
     }
-    expect(roles.size).toBe(LAMBDA_ENTRYPOINTS.length);
+    expect(roles.size).toBe(FUNCTIONS.length);
     const list = functionPolicy(json, logicalId('notify-success')).find((statement) => statement.Sid === 'ListWorkArea');
     expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': '_work/*' } });
   });
@@ -139,7 +140,7 @@ describe('ImagePipeline', () => {
       compatible_runtimes: ['nodejs24.x'],
     });
     const functions = resources(json, 'aws_lambda_function');
-    for (const name of LAMBDA_ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       const expected = ['validate', 'resize', 'filters', 'optimize'].includes(name) ? ['${aws_lambda_layer_version.functions_sharp_layer.arn}'] : undefined;
       expect([name, functions[logicalId(name)].layers]).toEqual([name, expected]);
     }
@@ -162,7 +163,7 @@ describe('ImagePipeline', () => {
   it('points each function at its zip by a relative asset path and a content hash', async () => {
     const artifacts = await stubArtifacts();
     const functions = resources(json, 'aws_lambda_function');
-    for (const name of LAMBDA_ENTRYPOINTS) {
+    for (const name of FUNCTIONS) {
       const fn = functions[logicalId(name)];
       expect(fn.filename).toBe(`assets/functions_${name.replace(/-/g, '_')}_code/${artifacts.functions[name].sha256Hex}/${name}.zip`);
       expect(fn.source_code_hash).toBe(artifacts.functions[name].sha256Base64);
@@ -180,12 +181,12 @@ describe('ImagePipeline', () => {
     const table = new JobsTable(stack, 'jobs', { tableName: 'jobs' });
     const key = new StackKey(stack, 'key', { alias: 'alias/t', accountId: '123456789012', partition: 'aws', region: 'eu-west-1' });
     const topics = new NotificationTopics(stack, 'topics', { successTopicName: 's', errorTopicName: 'e', key, region: 'eu-west-1' });
-    new ImagePipeline(stack, 'functions', { namePrefix: 'p', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
+    new ImagePipeline(stack, 'functions', { namePrefix: 'p', serviceName: 'p', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
     expect(() => Testing.synth(stack, true)).toThrow(/The functions need the state machine/);
 
     const withCanvas = { ...artifacts.functions, resize: { ...artifacts.functions.resize, externals: ['sharp', 'canvas'] } };
     expect(
-      () => new ImagePipeline(stack, 'other', { namePrefix: 'q', code: withCanvas, sharpLayer: artifacts.sharpLayer, storage, table, topics }),
+      () => new ImagePipeline(stack, 'other', { namePrefix: 'q', serviceName: 'q', code: withCanvas, sharpLayer: artifacts.sharpLayer, storage, table, topics }),
     ).toThrow('The resize bundle requires canvas at run time, but only sharp is provided (by the layer).');
   });
 });

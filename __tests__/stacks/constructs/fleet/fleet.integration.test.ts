@@ -1,0 +1,157 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Fleet, type FleetProps } from '../../../../stacks/constructs/fleet/fleet';
+import { AMI_PARAMETER } from '../../../../stacks/constructs/fleet/instances';
+import { ALB_TLS_POLICY } from '../../../../stacks/constructs/fleet/load-balancer';
+import { grants, only, resources, rolePolicyOf, synthJson, testStack, type TerraformJson } from '../../support';
+
+const ARTIFACT = join(mkdtempSync(join(tmpdir(), 'fleet-artifact-')), 'api.zip');
+writeFileSync(ARTIFACT, 'zip bytes');
+const SHA = 'a'.repeat(64);
+
+async function fleetJson(overrides: Partial<FleetProps> = {}): Promise<TerraformJson> {
+  const stack = await testStack();
+  const globalProvider = new AwsProvider(stack, 'us_east_1', { alias: 'us_east_1', region: 'us-east-1' });
+  new Fleet(stack, 'fleet', {
+    namePrefix: 'image-processor-dev',
+    region: 'us-east-1',
+    accountId: '123456789012',
+    resources: { storage: stack.storage, table: stack.jobs, topics: stack.topics },
+    artifact: { path: ARTIFACT, sha256Hex: SHA },
+    globalProvider,
+    artifactsBucketName: 'artifacts-bucket',
+    logsBucketName: 'fleet-logs-bucket',
+    api: { serviceName: 'image-processor-dev', jobTtlDays: 30, maxInputBytes: 1000, uploadUrlSeconds: 300, downloadUrlSeconds: 300, apiRateLimitPerMinute: 600, tokenCacheSeconds: 10 },
+    ...overrides,
+  });
+  return synthJson(stack);
+}
+
+let json: TerraformJson;
+beforeAll(async () => {
+  json = await fleetJson();
+});
+
+describe('the fleet’s instances', () => {
+  it('launch AL2023 arm64 from the public SSM parameter with IMDSv2 only, an encrypted gp3 root, no public IP and no SSH key', () => {
+    expect(Object.values(json.data?.aws_ssm_parameter ?? {})).toEqual([expect.objectContaining({ name: AMI_PARAMETER })]);
+    const template = only(json, 'aws_launch_template');
+    expect(template.image_id).toMatch(/data\.aws_ssm_parameter\..*insecure_value/);
+    expect(template.metadata_options).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1, http_endpoint: 'enabled' });
+    expect(template.block_device_mappings).toEqual([expect.objectContaining({ ebs: expect.objectContaining({ volume_type: 'gp3', encrypted: 'true' }) })]);
+    expect(template.network_interfaces).toEqual([expect.objectContaining({ associate_public_ip_address: 'false' })]);
+    expect(template.key_name).toBeUndefined();
+    expect(template.tag_specifications.map((spec: { resource_type: string }) => spec.resource_type).sort()).toEqual(['instance', 'volume']);
+  });
+
+  it('fetch the artifact, check its SHA-256 and run it under a hardened systemd unit', () => {
+    const script = Buffer.from(String(only(json, 'aws_launch_template').user_data).replace(/^\$\{base64encode\("|"\)\}$/g, ''), 'utf8').toString();
+    for (const expected of [`${SHA}  /root/image-api.zip`, 'sha256sum --check --strict', 'User=image-api', 'ProtectSystem=strict', 'NoNewPrivileges=yes', 'Restart=on-failure', 'API_PORT=', 'RAW_BUCKET=', 'SHUTDOWN_GRACE_SECONDS=\'25\'']) {
+      expect(script).toContain(expected);
+    }
+  });
+
+  it('form a mixed-instances group: On-Demand base, Spot above it, several arm64 types, rebalance, refresh, ELB checks, a drain hook', () => {
+    const group = only(json, 'aws_autoscaling_group');
+    const policy = group.mixed_instances_policy;
+    expect(policy.instances_distribution).toMatchObject({ on_demand_base_capacity: 1, on_demand_percentage_above_base_capacity: 0, spot_allocation_strategy: 'price-capacity-optimized' });
+    expect(policy.launch_template.override.length).toBeGreaterThanOrEqual(3);
+    for (const override of policy.launch_template.override) expect(override.instance_type).toMatch(/^[a-z]+\d+g[a-z]*\./);
+    expect(group).toMatchObject({ capacity_rebalance: true, health_check_type: 'ELB', health_check_grace_period: 180, instance_refresh: { strategy: 'Rolling', preferences: { min_healthy_percentage: 90 } } });
+    expect(group.lifecycle.ignore_changes).toEqual(['desired_capacity']);
+    expect(group.tag.every((tag: { propagate_at_launch: boolean }) => tag.propagate_at_launch)).toBe(true);
+    expect(group.initial_lifecycle_hook).toEqual([expect.objectContaining({ lifecycle_transition: 'autoscaling:EC2_INSTANCE_TERMINATING', heartbeat_timeout: 90 })]);
+    expect(group.launch_template).toBeUndefined();
+  });
+
+  it('scale on average CPU at 75%', () => {
+    expect(only(json, 'aws_autoscaling_policy')).toMatchObject({
+      policy_type: 'TargetTrackingScaling',
+      target_tracking_configuration: { predefined_metric_specification: { predefined_metric_type: 'ASGAverageCPUUtilization' }, target_value: 75 },
+    });
+  });
+
+  it('have a role granting exactly the api manifest entry’s access and its own artifact, and no Session Manager unless asked', () => {
+    const role = Object.entries(resources(json, 'aws_iam_role')).find(([, value]) => value.name === 'image-processor-dev-api')!;
+    expect(JSON.parse(role[1].assume_role_policy).Statement[0].Principal).toEqual({ Service: 'ec2.amazonaws.com' });
+    const granted = grants(rolePolicyOf(json, role[0]));
+    expect(Object.keys(granted).sort()).toEqual(
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
+    );
+    expect(granted['s3:PutObject']).toEqual(['${aws_s3_bucket.storage_raw_bucket.arn}/uploads/*']);
+    expect(granted['s3:GetObject']).toEqual(expect.arrayContaining([`\${aws_s3_bucket.fleet_artifacts_bucket.arn}/api/${SHA}.zip`]));
+    expect(Object.values(resources(json, 'aws_iam_role_policy_attachment'))).toEqual([]);
+  });
+});
+
+describe('the fleet’s network and entry', () => {
+  it('creates a VPC over 2 zones with gateway endpoints for S3 and DynamoDB and no NAT gateway', () => {
+    expect(Object.keys(resources(json, 'aws_subnet'))).toHaveLength(4);
+    expect(Object.values(resources(json, 'aws_vpc_endpoint')).map((endpoint) => [endpoint.service_name, endpoint.vpc_endpoint_type]).sort()).toEqual([
+      ['com.amazonaws.us-east-1.dynamodb', 'Gateway'],
+      ['com.amazonaws.us-east-1.s3', 'Gateway'],
+    ]);
+    expect(resources(json, 'aws_nat_gateway')).toEqual({});
+    for (const subnet of Object.values(resources(json, 'aws_subnet'))) expect(subnet.map_public_ip_on_launch).toBe(false);
+  });
+
+  it('puts an internal ALB behind CloudFront: invalid headers dropped, strictest desync, logs, protection, /healthz, short deregistration', () => {
+    expect(only(json, 'aws_lb')).toMatchObject({ internal: true, drop_invalid_header_fields: true, desync_mitigation_mode: 'strictest', enable_deletion_protection: true, access_logs: { enabled: true, prefix: 'alb' } });
+    const targets = only(json, 'aws_lb_target_group');
+    expect(targets.health_check).toMatchObject({ path: '/healthz' });
+    expect(Number(targets.deregistration_delay)).toBeLessThanOrEqual(60);
+    expect(only(json, 'aws_lb_listener')).toMatchObject({ port: 80, protocol: 'HTTP' });
+    const distribution = only(json, 'aws_cloudfront_distribution');
+    expect(distribution.default_cache_behavior.viewer_protocol_policy).toBe('https-only');
+    expect(distribution.viewer_certificate).toEqual({ cloudfront_default_certificate: true });
+    expect(distribution.origin[0].vpc_origin_config.vpc_origin_id).toMatch(/aws_cloudfront_vpc_origin/);
+    expect(distribution.web_acl_id).toMatch(/aws_wafv2_web_acl/);
+    expect(only(json, 'aws_cloudwatch_log_delivery_source')).toMatchObject({ log_type: 'ACCESS_LOGS', provider: 'aws.us_east_1' });
+  });
+
+  it('guards CloudFront with a WAF web ACL of AWS managed rule groups and a per-IP rate rule, in us-east-1', () => {
+    const acl = only(json, 'aws_wafv2_web_acl');
+    expect(acl).toMatchObject({ scope: 'CLOUDFRONT', provider: 'aws.us_east_1' });
+    expect(acl.rule.map((rule: any) => rule.statement.managed_rule_group_statement?.name ?? `rate ${rule.statement.rate_based_statement.limit}`)).toEqual([
+      'rate 2000',
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'AWSManagedRulesAmazonIpReputationList',
+    ]);
+  });
+
+  it('lets only the VPC origin reach the ALB and only the ALB reach the instances, on the app port; the instances reach only S3 and DynamoDB', () => {
+    const ingress = Object.values(resources(json, 'aws_vpc_security_group_ingress_rule'));
+    expect(ingress).toHaveLength(2);
+    expect(ingress.every((rule) => rule.cidr_ipv4 === undefined && rule.referenced_security_group_id)).toBe(true);
+    expect(ingress.map((rule) => rule.from_port).sort()).toEqual([80, 8080]);
+    const egress = Object.values(resources(json, 'aws_vpc_security_group_egress_rule'));
+    expect(egress.map((rule) => [rule.from_port, rule.prefix_list_id ? 'endpoint' : 'instances']).sort()).toEqual([[443, 'endpoint'], [443, 'endpoint'], [8080, 'instances']]);
+    expect(Object.values(json.data?.aws_security_group ?? {})[0].filter[0]).toEqual({ name: 'group-name', values: ['CloudFront-VPCOrigins-Service-SG'] });
+  });
+
+  it('uses a domain and its certificate with TLS 1.2 at least when given', async () => {
+    const withDomain = await fleetJson({ domain: { name: 'images.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' } });
+    expect(only(withDomain, 'aws_cloudfront_distribution')).toMatchObject({
+      aliases: ['images.example.com'],
+      viewer_certificate: { acm_certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', ssl_support_method: 'sni-only', minimum_protocol_version: 'TLSv1.2_2021' },
+    });
+  });
+
+  it('as an internet-facing ALB: HTTPS with TLS 1.3/1.2 and HTTP that only redirects, no CloudFront', async () => {
+    const facing = await fleetJson({ internetFacing: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' } });
+    expect(only(facing, 'aws_lb').internal).toBe(false);
+    const listeners = Object.values(resources(facing, 'aws_lb_listener'));
+    expect(listeners.find((listener) => listener.port === 443)).toMatchObject({ protocol: 'HTTPS', ssl_policy: ALB_TLS_POLICY });
+    expect(listeners.find((listener) => listener.port === 80).default_action[0]).toMatchObject({ type: 'redirect', redirect: { protocol: 'HTTPS', status_code: 'HTTP_301' } });
+    expect(resources(facing, 'aws_cloudfront_distribution')).toEqual({});
+  });
+
+  it('uses an existing VPC and its subnets when given', async () => {
+    const existing = await fleetJson({ network: { existing: { vpcId: 'vpc-0123456789abcdef0', publicSubnetIds: ['subnet-0000000a', 'subnet-0000000b'], privateSubnetIds: ['subnet-0000000c', 'subnet-0000000d'] } } });
+    expect(resources(existing, 'aws_vpc')).toEqual({});
+    expect(only(existing, 'aws_autoscaling_group').vpc_zone_identifier).toEqual(['subnet-0000000c', 'subnet-0000000d']);
+  });
+});
