@@ -26,6 +26,8 @@ import { NotificationTopics } from './constructs/pipeline/topics';
 import { StackKey } from './constructs/shared/stack-key';
 import { ImageStorage } from './constructs/storage/storage';
 import { WorkerQueues } from './constructs/queues/worker-queues';
+import { FleetNetwork } from './constructs/fleet/network';
+import { Worker } from './constructs/worker/worker';
 import { workerRouteOf } from './config/worker';
 
 /** S3-native state locking (`use_lockfile`) is generally available from Terraform 1.11 (experimental in 1.10); 2.0 may break what this configuration relies on. */
@@ -53,6 +55,7 @@ export class ImageProcessorStack extends TerraformStack {
   readonly stateMachine: ImageStateMachine;
   readonly queues: WorkerQueues;
   readonly reconciler: Reconciler;
+  readonly worker: Worker;
   readonly monitoring: Monitoring;
   private readonly logicalIds = new Map<string, string>();
 
@@ -188,6 +191,8 @@ export class ImageProcessorStack extends TerraformStack {
       failedEventRetentionDays: settings.failedEventRetentionDays,
     });
 
+    this.worker = workerService(this, config, { accountId, partition: partition.partition });
+
     const deadLetterQueues = [
       { name: 'start-workflow', messagesVisible: deadLetterDepth(this.pipeline.failedEvents) },
       { name: 'reconcile', messagesVisible: deadLetterDepth(this.reconciler.failedEvents) },
@@ -226,6 +231,10 @@ export class ImageProcessorStack extends TerraformStack {
     output('start_workflow_dlq_url', this.pipeline.failedEvents.url, 'S3 events start-workflow could not process');
     output('reconcile_dlq_url', this.reconciler.failedEvents.url, 'Execution events and sweeps the reconciler could not take');
     output('alarm_topic_arn', this.monitoring.alarmTopic.arn, 'Every alarm of the stage publishes here, when it fires and when it clears');
+    output('worker_repository_url', this.worker.repository.repository.repositoryUrl, 'Push the worker image here (by digest: tags are immutable), then set workerImageDigest');
+    output('worker_cluster_name', this.worker.service.clusterName, 'The ECS cluster of the worker service');
+    output('heavy_dlq_url', this.queues.queues.heavy.deadLetterQueue.url, 'Heavy-image messages the worker could not take (their jobs are FAILED)');
+    output('reprocess_dlq_url', this.queues.queues.reprocess.deadLetterQueue.url, 'Reprocess messages the worker could not take');
     output('dashboard_name', this.monitoring.dashboard.dashboardName, 'The CloudWatch dashboard of the stage');
   }
 
@@ -248,6 +257,49 @@ export class ImageProcessorStack extends TerraformStack {
     this.logicalIds.set(id, node.path);
     return id;
   }
+}
+
+/**
+ * The worker in public subnets of its own VPC (no NAT: each task has a public address, no inbound
+ * rule, HTTPS out), sized, mixed and scaled by the worker settings.
+ */
+function workerService(stack: ImageProcessorStack, config: StageConfig, place: { readonly accountId: string; readonly partition: string }): Worker {
+  const { settings, stackName } = config;
+  const network = new FleetNetwork(stack, 'worker_network', { namePrefix: `${stackName}-worker`, region: settings.region, cidr: '10.30.0.0/16' });
+  return new Worker(stack, 'worker', {
+    namePrefix: stackName,
+    accountId: place.accountId,
+    partition: place.partition,
+    region: settings.region,
+    resources: { storage: stack.storage, table: stack.jobs, topics: stack.topics },
+    queues: stack.queues,
+    stateMachine: stack.stateMachine,
+    ...(settings.workerImageDigest ? { imageDigest: settings.workerImageDigest } : {}),
+    environment: {
+      serviceName: stackName,
+      processedBucket: stack.storage.processedBucket.bucket,
+      workPrefix: settings.workPrefix,
+      jobsTable: stack.jobs.tableName,
+      imagePreset: settings.imagePreset,
+      maxInputBytes: settings.maxInputBytes,
+      maxInputPixels: settings.maxInputPixels,
+      maxInputFrames: settings.maxInputFrames,
+      workerVisibilitySeconds: settings.workerQueueVisibilitySeconds,
+      workerHeartbeatSeconds: settings.workerHeartbeatSeconds,
+      workerMaxReceiveCount: settings.workerMaxReceiveCount,
+      workerMemoryBudgetMb: undefined,
+    },
+    network: { vpcId: network.vpcId, subnetIds: network.publicSubnetIds, assignPublicIp: true },
+    cpu: settings.workerCpu,
+    memoryMb: settings.workerMemoryMb,
+    capacity: { onDemandBase: settings.workerOnDemandBase, onDemandWeight: settings.workerOnDemandWeight, spotWeight: settings.workerSpotWeight },
+    logRetentionDays: settings.logRetentionDays,
+    secondsPerImage: settings.workerSecondsPerImage,
+    acceptableLatencySeconds: settings.workerAcceptableLatencySeconds,
+    minTasks: settings.workerMinTasks,
+    maxTasks: settings.workerMaxTasks,
+    forceDeleteImages: !settings.protectData,
+  });
 }
 
 /** Messages waiting in a dead-letter queue, sampled over 5 minutes (SQS reports every 5 minutes at most). */

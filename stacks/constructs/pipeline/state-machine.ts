@@ -123,6 +123,16 @@ export class ImageStateMachine extends Construct {
     grantee.addToRolePolicy({ Sid: 'StartExecution', Effect: 'Allow', Action: 'states:StartExecution', Resource: this.stateMachine.arn });
   }
 
+  /** Reports on the tasks this state machine waits for by token: heartbeat, success, failure (the worker). */
+  grantTaskResponse(grantee: Grantable): void {
+    grantee.addToRolePolicy({
+      Sid: 'RespondToTasks',
+      Effect: 'Allow',
+      Action: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
+      Resource: this.stateMachine.arn,
+    });
+  }
+
   /** Describes this state machine's executions (the reconciler's sweep). */
   grantDescribeExecutions(grantee: Grantable): void {
     grantee.addToRolePolicy({ Sid: 'DescribeExecutions', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: this.executionArnPattern });

@@ -39,6 +39,8 @@ export const RESOURCE_STAR_ACTIONS: readonly string[] = Object.freeze([
   'logs:ListLogDeliveries',
   'logs:PutResourcePolicy',
   'logs:UpdateLogDelivery',
+  // ECR: the registry's login token is for the account; the pull itself is per repository.
+  'ecr:GetAuthorizationToken',
 ]);
 
 const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
