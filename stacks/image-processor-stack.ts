@@ -26,7 +26,7 @@ import { NotificationTopics } from './constructs/pipeline/topics';
 import { StackKey } from './constructs/shared/stack-key';
 import { ImageStorage } from './constructs/storage/storage';
 import { WorkerQueues } from './constructs/queues/worker-queues';
-import { FleetNetwork } from './constructs/fleet/network';
+import { WorkerNetwork } from './constructs/worker/network';
 import { Worker } from './constructs/worker/worker';
 import { workerRouteOf } from './config/worker';
 
@@ -206,6 +206,7 @@ export class ImageProcessorStack extends TerraformStack {
       region: settings.region,
       key: this.key,
       alarms: { functions, stateMachine: this.stateMachine, deadLetterQueues, table: this.jobs, topics: this.topics },
+      worker: { queues: this.queues, service: this.worker.service, oldestMessageSeconds: 2 * settings.workerAcceptableLatencySeconds },
       dashboard: {
         functions: FUNCTIONS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
         stateMachine: this.stateMachine,
@@ -213,8 +214,9 @@ export class ImageProcessorStack extends TerraformStack {
         taskStates: taskStates(machine).map((task) => (task.resource === SEND_AND_WAIT_RESOURCE ? { ...task, resource: 'worker' } : task)),
         transitionsPerExecution: statesOnHappyPath(machine),
         deadLetterQueues,
+        worker: { queues: this.queues, service: this.worker.service },
       },
-      logGroupNames: [...functions.map((fn) => fn.logGroup.name), this.stateMachine.logGroup.name],
+      logGroupNames: [...functions.map((fn) => fn.logGroup.name), this.stateMachine.logGroup.name, this.worker.service.logGroup.name],
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       durationAlarmPercent: settings.lambdaDurationAlarmPercent,
     });
@@ -265,7 +267,7 @@ export class ImageProcessorStack extends TerraformStack {
  */
 function workerService(stack: ImageProcessorStack, config: StageConfig, place: { readonly accountId: string; readonly partition: string }): Worker {
   const { settings, stackName } = config;
-  const network = new FleetNetwork(stack, 'worker_network', { namePrefix: `${stackName}-worker`, region: settings.region, cidr: '10.30.0.0/16' });
+  const network = new WorkerNetwork(stack, 'worker_network', { namePrefix: `${stackName}-worker` });
   return new Worker(stack, 'worker', {
     namePrefix: stackName,
     accountId: place.accountId,
@@ -289,7 +291,7 @@ function workerService(stack: ImageProcessorStack, config: StageConfig, place: {
       workerMaxReceiveCount: settings.workerMaxReceiveCount,
       workerMemoryBudgetMb: undefined,
     },
-    network: { vpcId: network.vpcId, subnetIds: network.publicSubnetIds, assignPublicIp: true },
+    network: { vpcId: network.vpcId, subnetIds: network.subnetIds, assignPublicIp: true },
     cpu: settings.workerCpu,
     memoryMb: settings.workerMemoryMb,
     capacity: { onDemandBase: settings.workerOnDemandBase, onDemandWeight: settings.workerOnDemandWeight, spotWeight: settings.workerSpotWeight },

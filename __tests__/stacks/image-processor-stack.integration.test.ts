@@ -58,7 +58,7 @@ describe('ImageProcessorStack', () => {
     expect(synthesized).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: 'email', endpoint: 'team@example.com' });
   });
 
-  it('outputs bucket names, the state machine ARN, the table name and the topic ARNs', async () => {
+  it('outputs bucket names, the state machine ARN, the table name, the topic ARNs and the worker\'s repository, cluster and dead-letter queues', async () => {
     const json = synthJson(await testStack());
     expect(json.output).toEqual({
       raw_bucket_name: expect.objectContaining({ value: '${aws_s3_bucket.storage_raw_bucket.bucket}' }),
@@ -73,6 +73,10 @@ describe('ImageProcessorStack', () => {
       reconcile_dlq_url: expect.objectContaining({ value: '${aws_sqs_queue.reconciler_failures.url}' }),
       alarm_topic_arn: expect.objectContaining({ value: '${aws_sns_topic.monitoring_alarm_topic.arn}' }),
       dashboard_name: expect.objectContaining({ value: '${aws_cloudwatch_dashboard.monitoring_dashboard.dashboard_name}' }),
+      heavy_dlq_url: expect.objectContaining({ value: '${aws_sqs_queue.queues_heavy_dlq.url}' }),
+      reprocess_dlq_url: expect.objectContaining({ value: '${aws_sqs_queue.queues_reprocess_dlq.url}' }),
+      worker_cluster_name: expect.objectContaining({ value: '${aws_ecs_cluster.worker_service_cluster.name}' }),
+      worker_repository_url: expect.objectContaining({ value: '${aws_ecr_repository.worker_images_repository.repository_url}' }),
     });
   });
 

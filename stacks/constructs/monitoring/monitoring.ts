@@ -1,7 +1,7 @@
 /**
  * Monitoring of one stage: an encrypted alarm topic (only this account's CloudWatch alarms may
  * publish to it) with an optional e-mail subscription, an alarm for every failure mode of the
- * pipeline (alarms.ts), one dashboard (dashboard.ts) and the saved Logs Insights queries.
+ * pipeline (alarms.ts) and of the worker (worker-alarms.ts), one dashboard (dashboard.ts) and the saved Logs Insights queries.
  */
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
@@ -14,6 +14,7 @@ import { Alarm } from './alarm';
 import { pipelineAlarms, type AlarmSources } from './alarms';
 import { dashboardBody, type DashboardSources } from './dashboard';
 import { SavedQueries } from './queries';
+import { workerAlarms, type WorkerAlarmSources } from './worker-alarms';
 
 export interface MonitoringProps {
   readonly stackName: string;
@@ -23,6 +24,8 @@ export interface MonitoringProps {
   /** Encrypts the alarm topic; its policy lets CloudWatch alarms of this account use it. */
   readonly key: StackKey;
   readonly alarms: Omit<AlarmSources, 'stackName'>;
+  /** The worker's queues and service. @default no worker alarms */
+  readonly worker?: WorkerAlarmSources;
   readonly dashboard: Omit<DashboardSources, 'stackName' | 'region'>;
   /** Every log group of the stage, for the saved queries. */
   readonly logGroupNames: readonly string[];
@@ -60,7 +63,10 @@ export class Monitoring extends Construct {
       new SnsTopicSubscription(this, 'alarm_email', { topicArn: this.alarmTopic.arn, protocol: 'email', endpoint: props.alarmEmail });
     }
 
-    const specs = pipelineAlarms({ stackName: props.stackName, ...props.alarms }, { durationPercentOfTimeout: props.durationAlarmPercent ?? 80 });
+    const specs = [
+      ...pipelineAlarms({ stackName: props.stackName, ...props.alarms }, { durationPercentOfTimeout: props.durationAlarmPercent ?? 80 }),
+      ...(props.worker ? workerAlarms(props.stackName, props.worker) : []),
+    ];
     this.alarms = specs.map(({ id: alarmId, ...spec }) => new Alarm(this, alarmId, { ...spec, actions: [this.alarmTopic.arn] }));
 
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {

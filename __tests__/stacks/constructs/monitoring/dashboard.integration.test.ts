@@ -23,6 +23,10 @@ describe('the dashboard', () => {
       'Dead-letter queues: messages waiting',
       'Bytes in and out',
       'Cost drivers: state transitions and Lambda GB-seconds per minute',
+      'Worker queues: messages waiting and in dead-letter queues',
+      'Worker queues: age of the oldest message (s)',
+      'Worker tasks, and Fargate vCPUs On-Demand vs Spot',
+      'Worker CPU and memory (% of the task size)',
     ]);
   });
 
@@ -39,7 +43,10 @@ describe('the dashboard', () => {
         if (typeof entry[0] !== 'string') continue;
         const [namespace, metricName, ...rest] = entry as string[];
         const dimensionValues = rest.slice(0, -1).filter((_, index) => index % 2 === 1);
-        if (namespace === METRICS_NAMESPACE) {
+        if (namespace === 'AWS/Usage') {
+          // The account's Fargate usage: fixed dimensions, no resource of the stack.
+          expect(rest.slice(0, -1)).toEqual(['Service', 'Fargate', 'Type', 'Resource', 'Resource', 'vCPU', 'Class', expect.stringMatching(/^Standard\/(OnDemand|Spot)$/)]);
+        } else if (namespace === METRICS_NAMESPACE) {
           expect([widget.properties.title, businessNames]).toEqual([widget.properties.title, expect.arrayContaining([metricName])]);
         } else {
           for (const value of dimensionValues) expect([metricName, references.has(value)]).toEqual([metricName, true]);
@@ -54,8 +61,8 @@ describe('the dashboard', () => {
     }
   });
 
-  it('prices state transitions from the states a successful execution enters (7)', () => {
+  it('prices state transitions from the states a successful execution enters (8, ChooseProcessor among them)', () => {
     const cost = widgets().find((widget) => widget.properties.title.startsWith('Cost drivers'))!;
-    expect(cost.properties.metrics).toContainEqual([expect.objectContaining({ expression: 'started * 7' })]);
+    expect(cost.properties.metrics).toContainEqual([expect.objectContaining({ expression: 'started * 8' })]);
   });
 });
