@@ -130,6 +130,11 @@ export function localStageConfig(stage: string = LOCAL_STAGE, env: Readonly<Reco
   }
 }
 
+/** The ECS task family (and task role) the worker runs as: locally its calls are held to that role. */
+export function workerTaskFamily(stackName: string): string {
+  return resourceNames({ stackName }).worker;
+}
+
 /** Maps the stack config for `stage` onto the local resources. */
 export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): LocalResources {
   const { settings, stackName } = localStageConfig(stage, env);

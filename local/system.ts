@@ -31,7 +31,8 @@ import { NotificationInbox, type ReceivedNotification } from './notifications';
 import type { OutcomeSources } from './outcomes';
 import { startIamEnforcement } from './iam/start';
 import type { IamEnforcement } from './iam/enforcement';
-import { functionEnvironment, localResources, type LocalResources } from './resources';
+import { functionEnvironment, localResources, workerTaskFamily, type LocalResources } from './resources';
+import { runAsFunction } from './invocation';
 import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { reconcilerFor } from './reconciler';
 import { LocalStateMachine, type TaskAttempt } from './state-machine';
@@ -206,7 +207,11 @@ export class LocalSystem {
       // The functions' process-wide SDK clients read endpoints when built: rebuild them for these ports.
       resetAwsClients();
       const queues = { heavy: created.heavyQueueUrl, reprocess: created.reprocessQueueUrl, heavyDeadLetter: created.heavyDeadLetterUrl, reprocessDeadLetter: created.reprocessDeadLetterUrl };
-      const worker = options.worker === false ? undefined : startWorker(options.workerMemoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.workerMemoryBudgetBytes });
+      // The worker runs as its ECS task: its SDK calls are held to the task role, its lines go to the function log.
+      const worker =
+        options.worker === false
+          ? undefined
+          : runAsFunction(workerTaskFamily(resources.stackName), () => startWorker(options.workerMemoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.workerMemoryBudgetBytes }));
       system = new LocalSystem(
         resources,
         environment,

@@ -26,7 +26,7 @@ export function resourceNames(config: { readonly stackName: string }) {
     /** FIFO queue names must end in `.fifo`, their dead-letter queues' too. */
     queue: (kind: 'heavy' | 'reprocess') => `${prefix}-${kind}.fifo`,
     deadLetterQueue: (kind: 'heavy' | 'reprocess') => `${prefix}-${kind}-dlq.fifo`,
-    workerCluster: `${prefix}-worker`,
-    workerRepository: `${prefix}-worker`,
+    /** The worker's cluster, service, task family, task role and image repository. */
+    worker: `${prefix}-worker`,
   } as const;
 }

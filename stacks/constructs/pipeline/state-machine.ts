@@ -123,14 +123,12 @@ export class ImageStateMachine extends Construct {
     grantee.addToRolePolicy({ Sid: 'StartExecution', Effect: 'Allow', Action: 'states:StartExecution', Resource: this.stateMachine.arn });
   }
 
-  /** Reports on the tasks this state machine waits for by token: heartbeat, success, failure (the worker). */
+  /**
+   * Reports on the tasks this state machine waits for by token: heartbeat, success, failure (the
+   * worker). IAM knows no resource for these actions (a token is its own authority), so `*`.
+   */
   grantTaskResponse(grantee: Grantable): void {
-    grantee.addToRolePolicy({
-      Sid: 'RespondToTasks',
-      Effect: 'Allow',
-      Action: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
-      Resource: this.stateMachine.arn,
-    });
+    grantee.addToRolePolicy({ Sid: 'RespondToTasks', Effect: 'Allow', Action: RESOURCE_STAR_ACTIONS.filter((action) => action.startsWith('states:SendTask')), Resource: '*' });
   }
 
   /** Describes this state machine's executions (the reconciler's sweep). */
