@@ -2,8 +2,8 @@
  * The per-state summary of a local run — count, p50 and p99 of StateDuration — read from the EMF
  * metrics the functions wrote, the same datapoints the dashboard's "time per state" widget reads.
  */
-import { pipelineDefinition } from '../asl/definition';
-import { taskStates } from '../asl/paths';
+import { DEFAULT_WORKER_ROUTE, pipelineDefinition } from '../asl/definition';
+import { measuredTaskStates } from '../asl/paths';
 import { BUSINESS_METRICS, METRICS_NAMESPACE, STEP_DIMENSION } from '../handlers/runtime/metrics';
 import { percentile, type MetricDatum } from './emf';
 
@@ -15,7 +15,7 @@ export interface StateSummary {
 }
 
 /** Each Task state's step (the entrypoint it runs), in the definition's order. */
-const STATE_OF_STEP = new Map(taskStates(pipelineDefinition((entrypoint) => entrypoint)).map(({ state, resource }) => [resource, state]));
+const STATE_OF_STEP = new Map(measuredTaskStates(pipelineDefinition((entrypoint) => entrypoint, DEFAULT_WORKER_ROUTE)).map(({ state, resource }) => [resource, state]));
 
 export function summariseStates(data: readonly MetricDatum[]): Readonly<Record<string, StateSummary>> {
   const durations = new Map<string, number[]>();

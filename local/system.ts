@@ -370,7 +370,8 @@ export class LocalSystem {
     try {
       // Executions may wait for the worker: it stops once they have.
       await this.stepFunctions.close();
-      await this.worker?.stop(0);
+      // As the task it runs as: its last lines go where its others went.
+      await runAsFunction(workerTaskFamily(this.resources.stackName), () => this.worker?.stop(0));
     } finally {
       for (const client of Object.values(this.clients)) client.destroy();
       this.stopIam();

@@ -16,8 +16,8 @@ import { resourceNames } from './config/names';
 import type { StageConfig } from './config/resolve';
 import { JobsTable } from './constructs/pipeline/jobs-table';
 import { ImagePipeline, type FunctionPackage, type SharpLayerArtifact } from './constructs/pipeline/pipeline';
-import { pipelineDefinition, SEND_AND_WAIT_RESOURCE } from '../asl/definition';
-import { statesOnHappyPath, taskStates } from '../asl/paths';
+import { pipelineDefinition } from '../asl/definition';
+import { measuredTaskStates, statesOnHappyPath } from '../asl/paths';
 import { Monitoring } from './constructs/monitoring/monitoring';
 import { Reconciler } from './constructs/pipeline/reconciler';
 import { queueMetric } from './constructs/shared/queue-metric';
@@ -210,8 +210,7 @@ export class ImageProcessorStack extends TerraformStack {
       dashboard: {
         functions: FUNCTIONS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
         stateMachine: this.stateMachine,
-        // ProcessOnWorker's time is the worker's (its StateDuration has step `worker`).
-        taskStates: taskStates(machine).map((task) => (task.resource === SEND_AND_WAIT_RESOURCE ? { ...task, resource: 'worker' } : task)),
+        taskStates: measuredTaskStates(machine),
         transitionsPerExecution: statesOnHappyPath(machine),
         deadLetterQueues,
         worker: { queues: this.queues, service: this.worker.service },

@@ -4,6 +4,7 @@
  * reports back with); `reprocess` from the album reprocessing command (and the API), one per
  * upload, grouped by owner/album so an album is reprocessed in upload order.
  */
+import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { eventError, isRecord, jsonObject } from '../core/schema-issues';
 import type { JobInput } from './events';
@@ -74,6 +75,20 @@ export function parseWorkerMessage(body: string | undefined): WorkerMessage {
   const result = v.safeParse(schema, parsed, { abortEarly: true });
   if (!result.success) throw eventError(result.issues);
   return result.output as WorkerMessage;
+}
+
+/**
+ * The FIFO group of an album's reprocess messages: one group per owner and album, so they are
+ * taken in the order they were sent. Group ids admit no space; albums admit no `+`, so this is
+ * one-to-one.
+ */
+export function reprocessGroupId(owner: string, album: string): string {
+  return `${owner}/${album.replace(/ /g, '+')}`;
+}
+
+/** A reprocess message's deduplication id: the same job in the same batch is one message, however often sent. */
+export function reprocessDeduplicationId(batchId: string, jobId: string): string {
+  return createHash('sha256').update(`${batchId}\n${jobId}`).digest('hex');
 }
 
 /** A reprocess message's body, for the command (and the API) that enqueues them. */

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { CodedError, isCodedError } from '../../core/errors';
 import type { QueueMessage } from '../../adapters/work-queue';
-import { BUSINESS_METRICS, STEP_DIMENSION } from '../../runtime/metrics';
+import { BUSINESS_METRICS, STEP_DIMENSION, WORKER_STEP } from '../../runtime/metrics';
 import { invocationTelemetry, type Telemetry } from '../../runtime/telemetry';
 import { processHeavyJob, type HeavyJobDeps } from '../../steps/process-heavy';
 import type { TaskCallbacks } from '../../steps/ports';
@@ -67,7 +67,7 @@ async function processMessage(request: ProcessMessage, message: QueueMessage, la
     }
     logger.info('Taking the job.', { receiveCount: message.receiveCount });
     const outcome = await processHeavyJob(request, taskDeduplicationId(request.taskToken), services.heavy);
-    telemetry.metric(BUSINESS_METRICS.stateDuration, performance.now() - started, 'Milliseconds', { [STEP_DIMENSION]: 'worker' });
+    telemetry.metric(BUSINESS_METRICS.stateDuration, performance.now() - started, 'Milliseconds', { [STEP_DIMENSION]: WORKER_STEP });
     if (outcome.kind === 'ended') {
       logger.info(`The job has already ended ${outcome.status}; nothing to do.`);
       return 'done';
