@@ -7,7 +7,7 @@
  *   2. Seconds per heavy image on the worker: every photo sent down ProcessOnWorker on the local
  *      system (the worker in-process, its memory budget as on a default task), BENCH_ROUNDS rounds;
  *      the worker's own StateDuration per job, and the batch's wall time per image.
- *   3. SIGTERM drain: a worker process holding three heavy jobs, one running, is sent SIGTERM;
+ *   3. SIGTERM drain: a worker process holding three heavy jobs of the largest JPEG, one running, is sent SIGTERM;
  *      the time to its exit, and what it finished and gave back, BENCH_ROUNDS times.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { globSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import sharp from 'sharp';
 import { MiB } from '../handlers/runtime/admission';
 import { BUSINESS_METRICS, STEP_DIMENSION } from '../handlers/runtime/metrics';
@@ -102,7 +103,7 @@ async function drain(photo: { path: string; pixels: number }): Promise<void> {
       // One heavy job at a time: the other two are held, not started, when the signal comes.
       const first = workerProcess(system, { WORKER_MEMORY_BUDGET_MB: String(Math.ceil((photo.pixels * 3 * 1.5) / MiB)) });
       await first.waitFor('Taking the job.');
-      await new Promise((wake) => setTimeout(wake, 1000));
+      while ((await heldMessages(system)) < 3) await new Promise((wake) => setTimeout(wake, 50));
       const signalled = performance.now();
       first.child.kill('SIGTERM');
       const stopped = await first.waitFor('Stopped.');
@@ -121,6 +122,11 @@ async function drain(photo: { path: string; pixels: number }): Promise<void> {
   console.log(`  seconds from SIGTERM to exit: ${spread(exits)}`);
   console.log(`  what each drain did: ${[...new Set(reports)].join('; ')}`);
   console.log(`  (stopTimeout ${MANIFEST.worker.stopTimeoutSeconds} s: the deadline a drain never passes)`);
+}
+
+async function heldMessages(system: LocalSystem): Promise<number> {
+  const { Attributes = {} } = await system.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: system.queues.heavy, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }));
+  return Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
 function workerProcess(system: LocalSystem, env: Readonly<Record<string, string>>) {
@@ -149,7 +155,9 @@ async function main(): Promise<void> {
   console.log(`Photos: ${photos.length} over 5 MP (${(photos.reduce((sum, photo) => sum + photo.pixels, 0) / photos.length / 1e6).toFixed(1)} MP on average) under ${PHOTO_ROOTS.join(', ')}\n`);
   decodeMemory(photos);
   await secondsPerImage(photos);
-  await drain(photos.find((photo) => photo.path.endsWith('.jpg')) ?? photos[0]!);
+  // The largest JPEG: its job runs long enough to be in flight when the signal comes.
+  const largest = [...photos].sort((a, b) => b.pixels - a.pixels);
+  await drain(largest.find((photo) => photo.path.endsWith('.jpg')) ?? largest[0]!);
 }
 
 void main().catch((error: unknown) => {

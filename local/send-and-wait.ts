@@ -4,8 +4,13 @@
  * waits on its token in the endpoint's {@link TaskTokens} until the worker reports, heartbeats
  * run out, or TimeoutSeconds passes. A failed SendMessage is `SQS.<exception>`, as Step Functions
  * names the service's errors.
+ *
+ * One correction: aws-local-stepfunctions' `States.Hash(…, 'SHA-256')` is wrong for input longer
+ * than one SHA-256 block (55 bytes), and a task token is longer. The definition deduplicates the
+ * message by the hash of its token, so the deduplication id sent is that hash, computed right.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { taskDeduplicationId } from '../handlers/entrypoints/worker/handle-message';
 import { TaskFailure } from './lambda-invoke';
 import type { TaskTokens } from './task-tokens';
 
@@ -44,7 +49,7 @@ export function sendAndWaitForToken(sqs: SQSClient, tokens: TaskTokens): Integra
           QueueUrl: String(parameters.QueueUrl),
           MessageBody: typeof parameters.MessageBody === 'string' ? parameters.MessageBody : JSON.stringify(parameters.MessageBody),
           ...(parameters.MessageGroupId === undefined ? {} : { MessageGroupId: String(parameters.MessageGroupId) }),
-          ...(parameters.MessageDeduplicationId === undefined ? {} : { MessageDeduplicationId: String(parameters.MessageDeduplicationId) }),
+          ...(parameters.MessageDeduplicationId === undefined ? {} : { MessageDeduplicationId: taskDeduplicationId(token) }),
         }),
       );
     } catch (error) {

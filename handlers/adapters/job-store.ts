@@ -217,16 +217,7 @@ export class DynamoJobStore {
 
   private async update(expression: string, names: Record<string, string>, jobId: string, values?: Record<string, unknown>): Promise<void> {
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: marshall({ [partitionKey]: jobId }),
-          UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(#key)',
-          ExpressionAttributeNames: { '#key': partitionKey, ...names },
-          ...(values ? { ExpressionAttributeValues: marshall(values) } : {}),
-        }),
-      );
+      await this.updateExisting(jobId, expression, 'attribute_exists(#key)', names, values);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new CodedError('INTERNAL', `Expected job ${jobId} to be recorded, but it is missing.`);
@@ -256,21 +247,26 @@ export class DynamoJobStore {
   /** One conditional UpdateItem; `recorded` is false when the condition (or the job's existence) fails. */
   private async conditionalSet(jobId: string, expression: string, condition: string, names: Record<string, string>, values: Record<string, unknown>): Promise<{ recorded: boolean }> {
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: marshall({ [partitionKey]: jobId }),
-          UpdateExpression: expression,
-          ConditionExpression: `attribute_exists(#key) AND ${condition}`,
-          ExpressionAttributeNames: { '#key': partitionKey, '#status': 'status', ...names },
-          ExpressionAttributeValues: marshall(values, MARSHALL_OPTIONS),
-        }),
-      );
+      await this.updateExisting(jobId, expression, `attribute_exists(#key) AND ${condition}`, { '#status': 'status', ...names }, values);
       return { recorded: true };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return { recorded: false };
       throw toAdapterError('DynamoDB UpdateItem', error);
     }
+  }
+
+  /** One UpdateItem of a job under `condition` (which names the key as `#key`). */
+  private async updateExisting(jobId: string, expression: string, condition: string, names: Record<string, string>, values: Record<string, unknown> | undefined): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall({ [partitionKey]: jobId }),
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#key': partitionKey, ...names },
+        ...(values ? { ExpressionAttributeValues: marshall(values, MARSHALL_OPTIONS) } : {}),
+      }),
+    );
   }
 
   /** The ids of jobs still open that were created before `before`, oldest first in each partition. */

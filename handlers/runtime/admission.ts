@@ -8,11 +8,15 @@ import { totalmem } from 'node:os';
 
 export const MiB = 1024 * 1024;
 
-/** Half the memory this process may have: the machine's, or its control group's limit when lower. */
-export function defaultMemoryBudget(): number {
+/** The memory this process may have: the machine's, or its control group's limit (a container's) when lower. */
+export function processMemory(): number {
   const limit = process.constrainedMemory();
-  const available = limit > 0 && limit < totalmem() ? limit : totalmem();
-  return Math.floor(available / 2 / MiB) * MiB;
+  return limit > 0 && limit < totalmem() ? limit : totalmem();
+}
+
+/** Half the memory this process may have. */
+export function defaultMemoryBudget(): number {
+  return Math.floor(processMemory() / 2 / MiB) * MiB;
 }
 
 export interface Admission {

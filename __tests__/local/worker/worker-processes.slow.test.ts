@@ -64,7 +64,8 @@ async function startJob(bytes: Buffer) {
 
 /** Ended once: SUCCEEDED with exactly the seven outputs in the bucket and one notification. */
 async function expectSucceededOnce(jobId: string): Promise<void> {
-  expect((await system.readJob(jobId))?.status).toBe('SUCCEEDED');
+  const record = await system.readJob(jobId);
+  expect({ status: record?.status, error: record?.error }).toEqual({ status: 'SUCCEEDED', error: undefined });
   expect(await system.processedKeys(`${jobId}/`)).toEqual(DEFAULT_OUTPUTS.map((name) => `${jobId}/${name}`));
   expect((await system.notifications()).filter((notification) => notification.jobId === jobId).map((notification) => notification.topic)).toEqual(['success']);
 }
@@ -95,7 +96,8 @@ describe('a worker process', () => {
     await first.result;
 
     const second = worker();
-    await second.waitFor('Taking the job.', { jobId: job.jobId, receiveCount: 2 });
+    // At least its second delivery: a long poll of a worker killed earlier may still take one, as SQS's do.
+    expect(Number((await second.waitFor('Taking the job.', { jobId: job.jobId })).receiveCount)).toBeGreaterThanOrEqual(2);
     expect((await job.execution.settled).status).toBe('SUCCEEDED');
     await expectSucceededOnce(job.jobId);
   });
@@ -123,6 +125,8 @@ describe('a worker process', () => {
   });
 
   it('dead-letters a poison message after maxReceiveCount deliveries and ends its job FAILED with a code', async () => {
+    // The queues are shared by the tests of this file: count what this test adds.
+    const deadBefore = (await queueDepth(system, system.queues.heavyDeadLetter)).visible;
     const broken = worker({ PROCESSED_BUCKET: 'no-such-bucket' });
     const job = await startJob(heavy);
     await send(system, system.queues.heavy, 'not a message', 'garbage', 'garbage-1');
@@ -131,7 +135,7 @@ describe('a worker process', () => {
     const record = await system.readJob(job.jobId);
     expect(record).toMatchObject({ status: 'FAILED', error: { code: 'INTERNAL', message: expect.stringMatching(/^The worker failed 3 times: /) } });
     expect((await system.notifications()).filter((notification) => notification.jobId === job.jobId).map((notification) => notification.topic)).toEqual(['error']);
-    await eventually('both poison messages in the dead-letter queue', async () => (await queueDepth(system, system.queues.heavyDeadLetter)).visible === 2);
+    await eventually('both poison messages in the dead-letter queue', async () => (await queueDepth(system, system.queues.heavyDeadLetter)).visible === deadBefore + 2);
     expect(await queueDepth(system, system.queues.heavy)).toEqual({ visible: 0, held: 0 });
     expect(broken.lines().filter((line) => line.jobId === job.jobId && line.message === 'Taking the job.').map((line) => line.receiveCount)).toEqual([1, 2, 3]);
   });

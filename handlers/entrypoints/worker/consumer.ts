@@ -2,8 +2,12 @@
  * The worker's queue consumer: long-polls each queue, holds what it receives under a lease
  * (visibility extended a third of the way through), admits each message by its decoded size
  * against the memory budget, runs the messages of one group strictly in order, deletes a message
- * only once it is done, and on `stop` stops receiving at once, gives back everything not started
+ * only once it is done, and on `stop` sends no more receives, gives back everything not started
  * (visibility 0, so another task takes it) and waits for what is running until a deadline.
+ *
+ * A long poll open at the stop is let finish (at most `waitSeconds`) and what it brings is given
+ * back too, rather than aborted: SQS does not see a client hang up, so an aborted poll can still
+ * take a message — one just given back, say — and hide it for a whole visibility timeout.
  *
  * Written here rather than taken from sqs-consumer (15.0.3, checked): its `stop({ abort })`
  * aborts every SQS call of the consumer, the deletes of in-flight messages included, and without
@@ -65,7 +69,12 @@ interface Held {
 }
 
 export class QueueConsumer {
+  private receiving = true;
+  /** Messages given back because of the stop (a poll still open may bring one back again: it counts once). */
+  private readonly released = new Set<string>();
+  /** Ends a wait between failed receives at the stop; a receive is aborted only at the drain's deadline. */
   private readonly polls = new AbortController();
+  private readonly receives = new AbortController();
   private readonly stopping = new AbortController();
   private readonly held = new Set<Held>();
   /** The last message of each group, so the next waits for it. */
@@ -92,23 +101,23 @@ export class QueueConsumer {
   /** Stops receiving at once, releases what has not started, and waits for the rest until `deadlineMs` from now. */
   async stop(deadlineMs: number): Promise<DrainReport> {
     const started = Date.now();
+    this.receiving = false;
     this.polls.abort();
     this.stopping.abort();
     for (const free of this.slotFreed.splice(0)) free();
     const running = [...this.held].filter((entry) => entry.started);
-    const waiting = this.held.size - running.length;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), deadlineMs)));
+    if ((await Promise.race([Promise.all(this.loops), deadline])) === 'deadline') this.receives.abort();
     await Promise.race([Promise.all([...this.held].map((entry) => entry.settled)), deadline]);
     clearTimeout(timer);
-    await Promise.race([Promise.all(this.loops), deadline]);
     const unfinished = running.filter((entry) => this.held.has(entry)).length;
-    return { finished: running.length - unfinished, released: waiting, unfinished, ms: Date.now() - started };
+    return { finished: running.length - unfinished, released: this.released.size, unfinished, ms: Date.now() - started };
   }
 
   private async poll(queue: WorkQueue): Promise<void> {
     const maxHeld = this.options.maxHeld ?? 10;
-    while (!this.polls.signal.aborted) {
+    while (this.receiving) {
       const free = maxHeld - [...this.held].filter((entry) => entry.queue === queue).length;
       if (free <= 0) {
         await new Promise<void>((resolve) => this.slotFreed.push(resolve));
@@ -116,7 +125,7 @@ export class QueueConsumer {
       }
       let messages: QueueMessage[];
       try {
-        messages = await queue.receive(free, this.options.waitSeconds ?? 20, this.polls.signal);
+        messages = await queue.receive(free, this.options.waitSeconds ?? 20, this.receives.signal);
       } catch (error) {
         this.options.log.error('Receiving from the queue failed; trying again in 5 s.', { queue: queue.url, error: describe(error) });
         await delay(5000, this.polls.signal);
@@ -150,10 +159,11 @@ export class QueueConsumer {
     let release: (() => void) | undefined;
     try {
       // A group stays in order: after a message that was not done, the later ones go back too.
-      if (!previousDone || this.stopping.signal.aborted) return await this.giveBack(entry, 0);
+      if (this.stopping.signal.aborted) return await this.release(entry);
+      if (!previousDone) return await this.giveBack(entry, 0);
       const weight = Math.min(await this.options.weigh(message), this.options.admission.capacity);
       release = await this.options.admission.admit(weight, this.stopping.signal);
-      if (!release) return await this.giveBack(entry, 0);
+      if (!release) return await this.release(entry);
       entry.started = true;
       let verdict: MessageVerdict;
       try {
@@ -174,6 +184,12 @@ export class QueueConsumer {
       this.held.delete(entry);
       this.slotFreed.shift()?.();
     }
+  }
+
+  /** Gives back a message the stop kept from starting. */
+  private async release(entry: Held): Promise<false> {
+    this.released.add(entry.message.messageId);
+    return this.giveBack(entry, 0);
   }
 
   private async giveBack(entry: Held, seconds: number): Promise<false> {

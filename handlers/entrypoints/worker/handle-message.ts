@@ -9,11 +9,12 @@ import { createHash } from 'node:crypto';
 import { CodedError, isCodedError } from '../../core/errors';
 import type { QueueMessage } from '../../adapters/work-queue';
 import { BUSINESS_METRICS, STEP_DIMENSION, WORKER_STEP } from '../../runtime/metrics';
+import { recordOutputsWritten } from '../../runtime/outcome-telemetry';
 import { invocationTelemetry, type Telemetry } from '../../runtime/telemetry';
 import { processHeavyJob, type HeavyJobDeps } from '../../steps/process-heavy';
 import type { TaskCallbacks } from '../../steps/ports';
 import { reprocessJob, type ReprocessDeps } from '../../steps/reprocess';
-import type { JobError, OutputRecord } from '../../workflow/events';
+import type { JobError } from '../../workflow/events';
 import { parseWorkerMessage, type ProcessMessage, type ReprocessMessage } from '../../workflow/worker-messages';
 import type { MessageVerdict } from './consumer';
 
@@ -77,7 +78,8 @@ async function processMessage(request: ProcessMessage, message: QueueMessage, la
       await report(callbacks.fail(request.taskToken, outcome.error), telemetry);
       return 'done';
     }
-    if (!outcome.repeated) recordOutputs(outcome.outputs, request.source.size, telemetry);
+    // ValidateImage counted the upload's bytes in; the outputs are the worker's to count.
+    if (!outcome.repeated) recordOutputsWritten(outcome.outputs, telemetry);
     logger.info(outcome.repeated ? 'Reporting the outputs recorded by an earlier delivery.' : 'Processed.', { outputs: outcome.outputs.length, ms: Math.round(performance.now() - started) });
     await report(callbacks.succeed(request.taskToken, { outputs: outcome.outputs }), telemetry);
     return 'done';
@@ -109,7 +111,7 @@ async function reprocessMessage(request: ReprocessMessage, services: WorkerServi
   if (outcome.kind === 'reprocessed') {
     telemetry.metric(BUSINESS_METRICS.stateDuration, performance.now() - started, 'Milliseconds', { [STEP_DIMENSION]: 'worker-reprocess' });
     telemetry.metric(BUSINESS_METRICS.imagesProcessed, 1, 'Count');
-    recordOutputs(outcome.outputs, 0, telemetry);
+    recordOutputsWritten(outcome.outputs, telemetry);
     logger.info('Reprocessed.', { batchId: request.batchId, outputs: outcome.outputs.length, removed: outcome.removed });
   }
   return 'done';
@@ -121,11 +123,6 @@ async function reprocessMessage(request: ReprocessMessage, services: WorkerServi
  */
 export function taskDeduplicationId(taskToken: string): string {
   return createHash('sha256').update(taskToken).digest('hex');
-}
-
-function recordOutputs(outputs: readonly OutputRecord[], bytesIn: number, telemetry: Telemetry): void {
-  if (bytesIn > 0) telemetry.metric(BUSINESS_METRICS.bytesIn, bytesIn, 'Bytes');
-  telemetry.metric(BUSINESS_METRICS.bytesOut, outputs.reduce((sum, output) => sum + output.bytes, 0), 'Bytes');
 }
 
 async function report(answer: Promise<'ok' | 'gone'>, telemetry: Telemetry): Promise<void> {

@@ -10,7 +10,7 @@ import { SqsWorkQueue, type QueueMessage } from '../../adapters/work-queue';
 import { HEADER_PREFIX_BYTES, declaredDecodeHeader } from '../../core/inspect';
 import { decodedBytes } from '../../core/memory';
 import { parsePreset } from '../../core/preset';
-import { createAdmission, defaultMemoryBudget, MiB } from '../../runtime/admission';
+import { createAdmission, defaultMemoryBudget, MiB, processMemory } from '../../runtime/admission';
 import { readRuntimeEnv } from '../../runtime/env';
 import { limitsFrom, presetFromJson } from '../../runtime/image-settings';
 import { invocationTelemetry } from '../../runtime/telemetry';
@@ -42,7 +42,8 @@ export function startWorker(options: WorkerOptions = {}): RunningWorker {
     work: workArea(settings),
     limits: limitsFrom(settings),
     outputBucket: settings.processedBucket,
-    memoryLimitBytes: budget,
+    // A decode is checked against the container's memory, as ValidateImage's against its function's; the budget only paces admissions.
+    memoryLimitBytes: processMemory(),
   };
   const handle = messageHandler({
     heavy: { ...steps, jobs, preset: presetFromJson(settings.imagePreset) },

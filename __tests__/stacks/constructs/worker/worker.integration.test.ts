@@ -125,7 +125,7 @@ describe.each(['dev', 'prod'])('the worker of %s', (stage) => {
     expect(only(json(), 'aws_appautoscaling_target')).toMatchObject({ min_capacity: 0, max_capacity: stage === 'prod' ? 20 : 4, scalable_dimension: 'ecs:service:DesiredCount', service_namespace: 'ecs' });
     const policies = resources(json(), 'aws_appautoscaling_policy');
     const tracking = policies.worker_scaling_backlog_per_task.target_tracking_scaling_policy_configuration;
-    expect(tracking.target_value).toBe(120 / 4);
+    expect(tracking.target_value).toBe(120 / 3);
     const metrics = tracking.customized_metric_specification.metrics;
     expect(metrics.find((entry: { return_data: boolean }) => entry.return_data).expression).toBe(backlogPerTaskExpression(2));
     expect(metrics.filter((entry: { metric_stat?: unknown }) => entry.metric_stat).map((entry: any) => entry.metric_stat.metric.metric_name)).toEqual([
