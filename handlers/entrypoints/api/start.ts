@@ -1,9 +1,9 @@
 /**
- * Starts the API over the process-wide SDK clients with the settings its manifest entry declares:
+ * Starts the API over the process-wide SDK clients (or the ones given) with the settings its manifest entry declares:
  * what the fleet's entrypoint (api.ts) and the local runner (`npm run serve`) both call.
  */
 import type { FastifyInstance } from 'fastify';
-import { createAwsClients } from '../../adapters/clients';
+import { createAwsClients, type AwsClients } from '../../adapters/clients';
 import { S3ObjectStore } from '../../adapters/object-store';
 import { S3Presigner } from '../../adapters/presigner';
 import { DynamoTokenStore } from '../../adapters/token-store';
@@ -23,8 +23,11 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(settings: ApiSettings, gallery: GalleryAssets): Promise<RunningApi> {
-  const clients = createAwsClients();
+/** The clients the API calls AWS with. */
+export type ApiClients = Pick<AwsClients, 's3' | 'dynamodb'>;
+
+/** @param clients what the API calls AWS with: the process-wide clients unless given */
+export async function startApi(settings: ApiSettings, gallery: GalleryAssets, clients: ApiClients = createAwsClients()): Promise<RunningApi> {
   const presigner = new S3Presigner(clients.s3);
   const maxInputBytes = settings.maxInputBytes ?? DEFAULT_LIMITS.maxBytes;
   // The page may talk to exactly the origins its presigned requests point at (for its CSP).
