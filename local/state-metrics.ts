@@ -29,7 +29,7 @@ export function summariseStates(data: readonly MetricDatum[]): Readonly<Record<s
   const summary: Record<string, StateSummary> = {};
   for (const state of STATE_OF_STEP.values()) {
     const values = durations.get(state);
-    if (values) summary[state] = { count: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99) };
+    if (values) summary[state] = { count: values.length, p50Ms: Math.round(percentile(values, 50)), p99Ms: Math.round(percentile(values, 99)) };
   }
   return summary;
 }
