@@ -7,6 +7,7 @@
  *   2. Seconds per heavy image on the worker: every photo sent down ProcessOnWorker on the local
  *      system (the worker in-process, its memory budget as on a default task), BENCH_ROUNDS rounds;
  *      the worker's own StateDuration per job, and the batch's wall time per image.
+ * BENCH_PARTS=1,3 runs only those parts.
  *   3. SIGTERM drain: a worker process holding three heavy jobs of the largest JPEG, one running, is sent SIGTERM;
  *      the time to its exit, and what it finished and gave back, BENCH_ROUNDS times.
  */
@@ -153,11 +154,12 @@ async function main(): Promise<void> {
   const photos = await heavyPhotos();
   if (photos.length === 0) throw new Error(`Expected photos over 5 MP under ${PHOTO_ROOTS.join(' or ')}; bench/install-photos.sh installs some.`);
   console.log(`Photos: ${photos.length} over 5 MP (${(photos.reduce((sum, photo) => sum + photo.pixels, 0) / photos.length / 1e6).toFixed(1)} MP on average) under ${PHOTO_ROOTS.join(', ')}\n`);
-  decodeMemory(photos);
-  await secondsPerImage(photos);
+  const parts = (process.env.BENCH_PARTS ?? '1,2,3').split(',');
+  if (parts.includes('1')) decodeMemory(photos);
+  if (parts.includes('2')) await secondsPerImage(photos);
   // The largest JPEG: its job runs long enough to be in flight when the signal comes.
   const largest = [...photos].sort((a, b) => b.pixels - a.pixels);
-  await drain(largest.find((photo) => photo.path.endsWith('.jpg')) ?? largest[0]!);
+  if (parts.includes('3')) await drain(largest.find((photo) => photo.path.endsWith('.jpg')) ?? largest[0]!);
 }
 
 void main().catch((error: unknown) => {
