@@ -7,6 +7,8 @@
 import type { ErrorCode } from '../handlers/core/errors';
 import type { TaskEntrypointName } from '../handlers/runtime/manifest';
 import { LAMBDA_SERVICE_ERRORS, LAMBDA_THROTTLING_ERRORS } from '../handlers/workflow/failure';
+import { DEFAULT_WORKER_THRESHOLD, type WorkerThreshold } from '../handlers/workflow/routing';
+import { PROCESS_MESSAGE_VERSION } from '../handlers/workflow/worker-messages';
 
 /** Our code for a failure that may succeed on retry; typed, so renaming it in errors.ts fails to compile here. */
 const TRANSIENT: ErrorCode = 'TRANSIENT';
@@ -27,7 +29,17 @@ export interface Catcher {
 }
 
 /** Every state name; a typo in `Next`, `Default` or `StartAt` fails to compile. */
-export type StateName = 'ValidateImage' | 'ImageValid' | 'ProcessImage' | 'ResizeImage' | 'ApplyFilters' | 'OptimizeImage' | 'NotifySuccess' | 'NotifyError';
+export type StateName =
+  | 'ValidateImage'
+  | 'ImageValid'
+  | 'ChooseProcessor'
+  | 'ProcessOnWorker'
+  | 'ProcessImage'
+  | 'ResizeImage'
+  | 'ApplyFilters'
+  | 'OptimizeImage'
+  | 'NotifySuccess'
+  | 'NotifyError';
 
 /** Lambda throttling clears slowly (handlers/workflow/failure.ts records it TRANSIENT once these retries run out), so it gets its own longer schedule, jittered so retries do not arrive together. */
 export const LAMBDA_THROTTLING_RETRY: Retrier = {
@@ -51,6 +63,41 @@ function transientRetry(maxAttempts: number): Retrier {
 }
 
 export const TASK_RETRY: readonly Retrier[] = [LAMBDA_THROTTLING_RETRY, transientRetry(3)];
+
+/** The SQS integration's own faults (Step Functions names them `SQS.<exception>`): the message may not have been sent. */
+export const SQS_SERVICE_ERRORS = ['SQS.SdkClientException', 'SQS.AmazonSQSException', 'SQS.KmsThrottlingException'] as const;
+
+/**
+ * ProcessOnWorker's retries: the SQS call failing, or the worker reporting TRANSIENT after its
+ * own redeliveries ran out. Each retry sends a new message with a new task token. Never a stable
+ * code, and never a heartbeat timeout (the message may still be in the queue).
+ */
+export const WORKER_TASK_RETRY: readonly Retrier[] = [
+  { ErrorEquals: [...SQS_SERVICE_ERRORS, TRANSIENT], IntervalSeconds: 2, MaxAttempts: 1, BackoffRate: 2, JitterStrategy: 'FULL' },
+];
+
+/** The Task resource of the SQS integration that waits for the worker to report with the task token. */
+export const SEND_AND_WAIT_RESOURCE = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
+
+/** How heavy images reach the worker, and how long the state machine waits for it. */
+export interface WorkerRoute {
+  readonly threshold: WorkerThreshold;
+  /** The heavy queue's URL, or a placeholder. */
+  readonly queueUrl: string;
+  readonly heartbeatSeconds: number;
+  readonly timeoutSeconds: number;
+}
+
+/** The placeholder the checked-in definition carries for the heavy queue's URL (filled at synth, and locally). */
+export const HEAVY_QUEUE_URL_VARIABLE = 'HeavyQueueUrl';
+
+/** The route as the settings' defaults give it (stacks/config/worker.ts takes these as its defaults). */
+export const DEFAULT_WORKER_ROUTE: WorkerRoute = {
+  threshold: DEFAULT_WORKER_THRESHOLD,
+  queueUrl: `\${${HEAVY_QUEUE_URL_VARIABLE}}`,
+  heartbeatSeconds: 900,
+  timeoutSeconds: 1200,
+};
 
 /** NotifyError has no Catch (a failure there fails the execution, unrecorded), so it tries once more. */
 export const NOTIFY_ERROR_RETRY: readonly Retrier[] = [LAMBDA_THROTTLING_RETRY, transientRetry(4)];
@@ -108,7 +155,8 @@ const fromMaster = { 'jobId.$': '$.jobId', 'master.$': '$.validation.master' } a
  * The definition with each Task's `Resource` taken from `resource` (the function ARN, or a
  * placeholder for the checked-in JSON).
  */
-export function pipelineDefinition(resource: ResourceOf = placeholderResource) {
+export function pipelineDefinition(resource: ResourceOf = placeholderResource, worker?: WorkerRoute) {
+  const processImage: StateName = worker ? 'ChooseProcessor' : 'ProcessImage';
   return {
     Comment:
       'Validates an uploaded image, derives its renditions and filtered variants from one decode, encodes the web-ready outputs and records the outcome. Task resources are substitution variables such as ValidateFunctionArn (written as in CloudFormation DefinitionSubstitutions, so templatefile renders them too), filled in at synth time (real Lambda ARNs) or by the local runner (in-process handlers).',
@@ -125,9 +173,10 @@ export function pipelineDefinition(resource: ResourceOf = placeholderResource) {
       }, resource),
       ImageValid: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.validation.valid', BooleanEquals: true, Next: 'ProcessImage' satisfies StateName }],
+        Choices: [{ Variable: '$.validation.valid', BooleanEquals: true, Next: processImage }],
         Default: 'NotifyError' satisfies StateName,
       },
+      ...(worker ? workerStates(worker) : {}),
       ProcessImage: {
         Type: 'Parallel',
         Comment: 'Both branches read the raw working image written by ValidateImage; neither decodes the original.',
@@ -158,12 +207,63 @@ export function pipelineDefinition(resource: ResourceOf = placeholderResource) {
         ResultPath: null,
         Retry: NOTIFY_ERROR_RETRY,
       }, resource),
-    } satisfies Record<Exclude<StateName, 'ResizeImage' | 'ApplyFilters'>, unknown>,
+    } satisfies Partial<Record<Exclude<StateName, 'ResizeImage' | 'ApplyFilters'>, unknown>>,
   };
 }
 
+/**
+ * ChooseProcessor and ProcessOnWorker: an image over the threshold (ValidateImage checked it but
+ * did not decode it) is sent to the heavy queue with the task token, grouped by job so one worker
+ * at a time holds it; the worker decodes, resizes, filters and optimizes it and reports the outputs
+ * (or the code it failed with) by the token.
+ */
+function workerStates(worker: WorkerRoute) {
+  const { threshold } = worker;
+  return {
+    ChooseProcessor: {
+      Type: 'Choice',
+      Comment: 'Images within workerThresholdPixels and workerThresholdBytes go to the image functions; the rest to the worker, which has the memory to decode them.',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.validation.pixels', NumericLessThanEquals: threshold.pixels },
+            { Variable: '$.validation.bytes', NumericLessThanEquals: threshold.bytes },
+          ],
+          Next: 'ProcessImage' satisfies StateName,
+        },
+      ],
+      Default: 'ProcessOnWorker' satisfies StateName,
+    },
+    ProcessOnWorker: {
+      Type: 'Task',
+      Comment:
+        'Sends the job to the heavy FIFO queue (grouped by job; deduplicated by the task token, so a resent message is dropped) and waits for the worker to report its outputs or its error by the token; the worker heartbeats while it works.',
+      Resource: SEND_AND_WAIT_RESOURCE,
+      Parameters: {
+        QueueUrl: worker.queueUrl,
+        'MessageGroupId.$': '$.jobId',
+        'MessageDeduplicationId.$': "States.Hash($$.Task.Token, 'SHA-256')",
+        MessageBody: {
+          version: PROCESS_MESSAGE_VERSION,
+          type: 'process',
+          'taskToken.$': '$$.Task.Token',
+          'jobId.$': '$.jobId',
+          'source.$': '$.source',
+          'image.$': '$.validation',
+        },
+      },
+      HeartbeatSeconds: worker.heartbeatSeconds,
+      TimeoutSeconds: worker.timeoutSeconds,
+      ResultPath: '$.result',
+      Retry: WORKER_TASK_RETRY,
+      Catch: CATCH_TO_NOTIFY_ERROR,
+      Next: 'NotifySuccess' satisfies StateName,
+    },
+  } as const;
+}
+
 /** The definition as checked in (`asl/image-pipeline.asl.json`): placeholders as Task resources. */
-export const PIPELINE_DEFINITION = pipelineDefinition();
+export const PIPELINE_DEFINITION = pipelineDefinition(placeholderResource, DEFAULT_WORKER_ROUTE);
 
 /** The text `npm run asl` writes to `asl/image-pipeline.asl.json`. */
 export function checkedInJson(): string {

@@ -1,7 +1,7 @@
 /**
  * How long an execution of a definition can take at most: the longest path from `StartAt` to an
  * end, following `Next`, Choice branches, `Default` and `Catch`, with a Parallel taking as long as
- * its longest branch. A Task takes its function's timeout once per attempt it may be given (with
+ * its longest branch. A Task takes its own TimeoutSeconds, or else its function's timeout, once per attempt it may be given (with
  * `withRetries`: 1 + the most retries any of its retriers that run the function allows). The
  * settings use it to refuse step timeouts an execution cannot honour.
  */
@@ -9,6 +9,7 @@
 interface State {
   readonly Type: string;
   readonly Resource?: string;
+  readonly TimeoutSeconds?: number;
   readonly Next?: string;
   readonly Default?: string;
   readonly Choices?: readonly { readonly Next: string }[];
@@ -55,5 +56,5 @@ function ownSeconds(state: State, options: RunOptions): number {
   const runs = options.retryRuns ?? (() => true);
   const retries = (state.Retry ?? []).filter((retrier) => runs(retrier.ErrorEquals)).map((retrier) => retrier.MaxAttempts);
   const attempts = options.withRetries ? 1 + Math.max(0, ...retries) : 1;
-  return options.taskSeconds(state.Resource) * attempts;
+  return (state.TimeoutSeconds ?? options.taskSeconds(state.Resource)) * attempts;
 }

@@ -3,6 +3,8 @@
  * invokes) and how many states a successful execution enters — each a billed transition on a
  * Standard workflow.
  */
+import { WORKER_STEP } from '../handlers/runtime/metrics';
+import { SEND_AND_WAIT_RESOURCE } from './definition';
 
 interface State {
   readonly Type: string;
@@ -24,6 +26,11 @@ export function taskStates(machine: Machine): { readonly state: string; readonly
     const inner = (state.Branches ?? []).flatMap((branch) => taskStates(branch));
     return state.Type === 'Task' && state.Resource ? [{ state: name, resource: state.Resource }, ...inner] : inner;
   });
+}
+
+/** Each Task state and the step its StateDuration is recorded under: its function's entrypoint, or the worker's for ProcessOnWorker. */
+export function measuredTaskStates(machine: Machine): { readonly state: string; readonly resource: string }[] {
+  return taskStates(machine).map((task) => (task.resource === SEND_AND_WAIT_RESOURCE ? { ...task, resource: WORKER_STEP } : task));
 }
 
 /** States entered from `StartAt` to the end along `Next` and each Choice's first branch: the happy path. */

@@ -3,10 +3,13 @@
  * the ARN (or, locally, the handler name) of its function.
  */
 import type { TaskEntrypointName } from '../handlers/runtime/manifest';
-import { functionArnVariable, PIPELINE_DEFINITION, pipelineDefinition } from './definition';
+import { functionArnVariable, PIPELINE_DEFINITION, pipelineDefinition, type WorkerRoute } from './definition';
 
-/** The definition as a JSON string, indented for people reviewing a plan. */
-export function renderDefinition(resources: Readonly<Record<TaskEntrypointName, string>>): string {
+/**
+ * The definition as a JSON string, indented for people reviewing a plan; `worker` is the heavy
+ * route with the queue's real URL, or undefined for none (an Express workflow cannot wait for a task token).
+ */
+export function renderDefinition(resources: Readonly<Record<TaskEntrypointName, string>>, worker?: WorkerRoute): string {
   const definition = pipelineDefinition((entrypoint) => {
     const value = resources[entrypoint] as string | undefined;
     if (typeof value !== 'string') {
@@ -16,7 +19,7 @@ export function renderDefinition(resources: Readonly<Record<TaskEntrypointName, 
       );
     }
     return value;
-  });
+  }, worker);
   return JSON.stringify(definition, null, 2);
 }
 

@@ -12,7 +12,7 @@ import { checkFaultStates, describeFault, FAULTS_ENV, FaultSpecError, parseFault
 import { collectInputFiles } from './inputs';
 import { trapInterrupt } from './interrupt';
 import { LocalSystemError } from './local-system-error';
-import { MiB } from './memory-budget';
+import { MiB } from '../handlers/runtime/admission';
 import { runLocalPipeline, type LocalPipelineOptions } from './pipeline';
 import { defaultFunctionLogFile } from './system';
 import { printable } from './printable';

@@ -3,6 +3,7 @@
  * infrastructure bundles (each entrypoint's file, from the manifest), each under a local ARN, with
  * the name, timeout and memory the stack declares.
  */
+import type { WorkerRoute } from '../asl/definition';
 import { renderDefinition } from '../asl/render';
 import { entrypointSource, TASK_ENTRYPOINTS, type FunctionName, type TaskEntrypointName } from '../handlers/runtime/manifest';
 import { localFunctionArn, type LocalFunction } from './lambda-context';
@@ -33,9 +34,9 @@ export function taskFunctionArns(functions: FunctionSettings): Record<TaskEntryp
   ) as Record<TaskEntrypointName, string>;
 }
 
-/** The definition as deployed, but with local function ARNs as Task resources. */
-export function renderLocalDefinition(functions: FunctionSettings): string {
-  return renderDefinition(taskFunctionArns(functions));
+/** The definition as deployed, but with local function ARNs as Task resources and the local heavy queue. */
+export function renderLocalDefinition(functions: FunctionSettings, worker?: WorkerRoute): string {
+  return renderDefinition(taskFunctionArns(functions), worker);
 }
 
 /** ARN → function, for every Task entrypoint, with `handlers` overriding the real modules (tests). */

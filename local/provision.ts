@@ -1,13 +1,15 @@
 /**
  * The local stack's resources, created on the emulators with the names and settings the stack
  * config declares: both buckets (with the scratch lifecycle rule), the jobs table, both topics,
- * and a queue subscribed to both so the runner can read notifications back.
+ * the worker's FIFO queues with their dead-letter queues, and a queue subscribed to both topics
+ * so the runner can read notifications back.
  */
 import { CreateTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { jobsTableDefinition } from '../handlers/adapters/job-table';
+import { DEAD_LETTER_RETENTION_SECONDS } from '../stacks/config/queues';
 import { LocalSystemError } from './local-system-error';
 import type { LocalResources } from './resources';
 
@@ -60,5 +62,28 @@ export async function createResources(clients: Clients, resources: LocalResource
   for (const topicArn of [successTopicArn, errorTopicArn]) {
     await clients.sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes.QueueArn }));
   }
-  return { successTopicArn, errorTopicArn, queueUrl };
+  const heavy = await createWorkerQueue(clients.sqs, resources.queues.heavy, resources.queues.heavyDeadLetter, resources.queues);
+  const reprocess = await createWorkerQueue(clients.sqs, resources.queues.reprocess, resources.queues.reprocessDeadLetter, resources.queues);
+  return { successTopicArn, errorTopicArn, queueUrl, heavyQueueUrl: heavy.url, reprocessQueueUrl: reprocess.url, heavyDeadLetterUrl: heavy.deadLetterUrl, reprocessDeadLetterUrl: reprocess.deadLetterUrl };
+}
+
+/** A worker queue as stacks/constructs/queues declares it: FIFO, explicit deduplication ids per group, redriven to a FIFO dead-letter queue. */
+async function createWorkerQueue(sqs: SQSClient, name: string, deadLetterName: string, settings: LocalResources['queues']) {
+  const fifo = { FifoQueue: 'true', ContentBasedDeduplication: 'false', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' };
+  const { QueueUrl: deadLetterUrl } = await sqs.send(
+    new CreateQueueCommand({ QueueName: deadLetterName, Attributes: { ...fifo, MessageRetentionPeriod: String(DEAD_LETTER_RETENTION_SECONDS) } }),
+  );
+  const { Attributes: deadLetter = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterUrl, AttributeNames: ['QueueArn'] }));
+  const { QueueUrl: url } = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        ...fifo,
+        VisibilityTimeout: String(settings.visibilitySeconds),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetter.QueueArn, maxReceiveCount: settings.maxReceiveCount }),
+      },
+    }),
+  );
+  if (!url || !deadLetterUrl) throw new LocalSystemError(`Creating the ${name} queue returned no URL.`);
+  return { url, deadLetterUrl };
 }

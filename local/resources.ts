@@ -11,12 +11,13 @@ import { executionTimeoutSeconds } from '../asl/render';
 import { JOBS_TABLE_SCHEMA } from '../handlers/adapters/job-table';
 import { isCodedError } from '../handlers/core/errors';
 import { staleJobSeconds } from '../handlers/steps/reconcile';
-import { readRuntimeSettings, writeRuntimeEnv, type FunctionRuntimeInputs } from '../handlers/runtime/env';
-import { FUNCTIONS, type FunctionName } from '../handlers/runtime/manifest';
+import { readRuntimeSettings, writeRuntimeEnv, type ProcessingRuntimeInputs } from '../handlers/runtime/env';
+import { FUNCTIONS, WORKER_ENTRYPOINTS, type FunctionName } from '../handlers/runtime/manifest';
 import { ConfigError } from '../stacks/config/errors';
 import { memorySettingName, timeoutSettingName } from '../stacks/config/functions';
 import { resourceNames } from '../stacks/config/names';
 import { loadStageConfigs, type StageConfig } from '../stacks/config/resolve';
+import { workerRouteOf } from '../stacks/config/worker';
 import { ENV_PREFIX, environmentName, SETTING_NAMES, STAGES_VARIABLE } from '../stacks/config/settings';
 import { LOCAL_REGION } from './emulators';
 import { LOCAL_ACCOUNT_ID, type LocalFunction } from './lambda-context';
@@ -43,22 +44,33 @@ export interface LocalResources {
   readonly stateMachineName: string;
   readonly workflowType: 'STANDARD' | 'EXPRESS';
   readonly functions: Readonly<Record<FunctionName, LocalFunction>>;
-  /** The functions' runtime settings the stack config decides; the ARNs come when the topics and the state machine exist. */
-  readonly runtimeInputs: Omit<FunctionRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
+  /** The worker's FIFO queues and their dead-letter queues, as the stack names and configures them. */
+  readonly queues: {
+    readonly heavy: string;
+    readonly reprocess: string;
+    readonly heavyDeadLetter: string;
+    readonly reprocessDeadLetter: string;
+    readonly visibilitySeconds: number;
+    readonly maxReceiveCount: number;
+  };
+  /** ChooseProcessor's thresholds and ProcessOnWorker's waits; undefined without the worker route (an Express workflow). */
+  readonly workerRoute: ReturnType<typeof workerRouteOf>;
+  /** The functions' and the worker's runtime settings the stack config decides; the ARNs and queue URLs come when those exist. */
+  readonly runtimeInputs: Omit<ProcessingRuntimeInputs, keyof LocalArns>;
 }
 
 /** Created at run time, on the emulators. */
-export type LocalArns = Pick<FunctionRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn'>;
+export type LocalArns = Pick<ProcessingRuntimeInputs, 'successTopicArn' | 'errorTopicArn' | 'stateMachineArn' | 'heavyQueueUrl' | 'reprocessQueueUrl'>;
 
 /**
- * Every function's variables, written as the stack writes them. The functions share one process
- * (and so one environment), which is sound because each variable holds the same value for every
- * function that reads it.
+ * Every function's and the worker's variables, written as the stack writes them. They share one
+ * process (and so one environment), which is sound because each variable holds the same value for
+ * every entrypoint that reads it.
  */
 export function functionEnvironment(resources: LocalResources, arns: LocalArns): Record<string, string> {
-  const inputs: FunctionRuntimeInputs = { ...resources.runtimeInputs, ...arns };
+  const inputs: ProcessingRuntimeInputs = { ...resources.runtimeInputs, ...arns };
   const merged: Record<string, string> = {};
-  for (const name of FUNCTIONS) {
+  for (const name of [...FUNCTIONS, ...WORKER_ENTRYPOINTS]) {
     for (const [variable, value] of Object.entries(writeRuntimeEnv(name, inputs))) {
       if (merged[variable] !== undefined && merged[variable] !== value) {
         throw new Error(`Expected every function to get the same ${variable}, but ${name} gets ${JSON.stringify(value)} and another ${JSON.stringify(merged[variable])}.`);
@@ -118,6 +130,11 @@ export function localStageConfig(stage: string = LOCAL_STAGE, env: Readonly<Reco
   }
 }
 
+/** The ECS task family (and task role) the worker runs as: locally its calls are held to that role. */
+export function workerTaskFamily(stackName: string): string {
+  return resourceNames({ stackName }).worker;
+}
+
 /** Maps the stack config for `stage` onto the local resources. */
 export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): LocalResources {
   const { settings, stackName } = localStageConfig(stage, env);
@@ -125,6 +142,7 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
   const names = resourceNames({ stackName });
   const region = LOCAL_REGION;
   const processedBucket = settings.processedBucketName || names.defaultBucketName('processed', LOCAL_ACCOUNT_ID, region);
+  const workerRoute = workerRouteOf(settings);
   return {
     stage,
     region,
@@ -151,9 +169,25 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
         },
       ]),
     ) as Record<FunctionName, LocalFunction>,
+    queues: {
+      heavy: names.queue('heavy'),
+      reprocess: names.queue('reprocess'),
+      heavyDeadLetter: names.deadLetterQueue('heavy'),
+      reprocessDeadLetter: names.deadLetterQueue('reprocess'),
+      visibilitySeconds: settings.workerQueueVisibilitySeconds,
+      maxReceiveCount: settings.workerMaxReceiveCount,
+    },
+    workerRoute,
     runtimeInputs: {
       serviceName: stackName,
       processedBucket,
+      workerThresholdPixels: workerRoute?.threshold.pixels,
+      workerThresholdBytes: workerRoute?.threshold.bytes,
+      workerVisibilitySeconds: settings.workerQueueVisibilitySeconds,
+      workerHeartbeatSeconds: settings.workerHeartbeatSeconds,
+      workerMaxReceiveCount: settings.workerMaxReceiveCount,
+      // The in-process worker is given the runner's budget; a worker process of its own may be given one.
+      workerMemoryBudgetMb: undefined,
       workPrefix: settings.workPrefix,
       uploadsPrefix: settings.uploadsPrefix,
       jobsTable: names.jobsTable,
@@ -166,3 +200,4 @@ export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record
     },
   };
 }
+

@@ -17,6 +17,7 @@ import { causeMessage } from '../handlers/workflow/failure';
 import { ExecutionFaults, checkFaultStates, type FaultSpec } from './faults';
 import type { LocalFunction } from './lambda-context';
 import { TaskFailure, invokeLambda, type Handler } from './lambda-invoke';
+import type { Integration, TaskContext } from './send-and-wait';
 
 /** The events aws-local-stepfunctions logs for an execution (its `EventLog` type is not exported). */
 export type ExecutionEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
@@ -30,6 +31,10 @@ export interface LocalStateMachineOptions {
   readonly definition: string;
   /** Task resource ARN → the function that serves it. */
   readonly functions: ReadonlyMap<string, TaskFunction>;
+  /** Task resource → a service integration (`arn:aws:states:::sqs:sendMessage.waitForTaskToken`), for the Tasks that invoke no function. */
+  readonly integrations?: ReadonlyMap<string, Integration>;
+  /** A fresh task token, for `$$.Task.Token`. @default none: a definition that reads it fails */
+  readonly issueToken?: () => string;
   readonly faults?: readonly FaultSpec[];
   /**
    * Milliseconds to wait before each retry, in place of IntervalSeconds × BackoffRate^n
@@ -92,6 +97,7 @@ interface TaskState {
   Resource?: string;
   Retry?: unknown[];
   TimeoutSeconds?: number;
+  HeartbeatSeconds?: number;
   TimeoutSecondsPath?: string;
   Branches?: { States: Record<string, TaskState> }[];
   ItemProcessor?: { States: Record<string, TaskState> };
@@ -124,6 +130,9 @@ export class LocalStateMachine {
   private readonly machine: StateMachine;
   /** Task state name → its function. */
   readonly tasks: ReadonlyMap<string, TaskFunction>;
+  /** Task state name → the integration that serves it, with its waits. */
+  private readonly integrationStates = new Map<string, { readonly integration: Integration; readonly heartbeatSeconds: number; readonly timeoutSeconds: number }>();
+  private readonly issueToken: (() => string) | undefined;
   private readonly retryIntervalOverrides: Record<string, number>;
   private faultSpecs: readonly FaultSpec[] = [];
   private readonly onAttempt: ((attempt: TaskAttempt) => void) | undefined;
@@ -141,6 +150,12 @@ export class LocalStateMachine {
       names.add(name);
       if (state.Retry) retryIntervalOverrides[name] = options.retryIntervalMs ?? 10;
       if (state.Type !== 'Task') continue;
+      const integration = state.Resource === undefined ? undefined : options.integrations?.get(state.Resource);
+      if (integration) {
+        const timeoutSeconds = state.TimeoutSeconds ?? NO_TASK_TIMEOUT_SECONDS;
+        this.integrationStates.set(name, { integration, heartbeatSeconds: state.HeartbeatSeconds ?? timeoutSeconds, timeoutSeconds });
+        continue;
+      }
       const fn = state.Resource === undefined ? undefined : options.functions.get(state.Resource);
       if (!fn) {
         throw new Error(
@@ -153,6 +168,7 @@ export class LocalStateMachine {
       }
     }
     this.tasks = tasks;
+    this.issueToken = options.issueToken;
     this.faults = options.faults ?? [];
     this.retryIntervalOverrides = retryIntervalOverrides;
     this.onAttempt = options.onAttempt;
@@ -168,7 +184,7 @@ export class LocalStateMachine {
   }
 
   set faults(faults: readonly FaultSpec[]) {
-    checkFaultStates(faults, [...this.tasks.keys()]);
+    checkFaultStates(faults, [...this.tasks.keys(), ...this.integrationStates.keys()]);
     this.faultSpecs = [...faults];
   }
 
@@ -180,15 +196,23 @@ export class LocalStateMachine {
     if (signal?.aborted) return { status: 'ABORTED', events: [] };
     const faults = new ExecutionFaults(this.faultSpecs);
     const attempts = new Map<string, number>();
-    const attempt = async (stateName: string, fn: TaskFunction, taskInput: unknown) => {
+    // `$$.Task.Token`: read when a state's Parameters are evaluated; each attempt of a waiting state replaces it.
+    const task: TaskContext | undefined = this.issueToken ? { Token: this.issueToken() } : undefined;
+    const serve = (stateName: string, fn: TaskFunction | undefined, taskInput: unknown) => {
+      const waiting = this.integrationStates.get(stateName);
+      if (waiting && task) return waiting.integration({ input: taskInput, task, heartbeatSeconds: waiting.heartbeatSeconds, timeoutSeconds: waiting.timeoutSeconds, signal });
+      return invokeLambda(fn!, fn!.handler, taskInput);
+    };
+    const attempt = async (stateName: string, fn: TaskFunction | undefined, taskInput: unknown) => {
       const fault = faults.next(stateName);
       if (fault?.spec.when === 'before') throw TaskFailure.fromHandlerError(fault.error);
-      const result = await invokeLambda(fn, fn.handler, taskInput);
+      const result = await serve(stateName, fn, taskInput);
       if (fault) throw TaskFailure.fromHandlerError(fault.error);
       return result;
     };
+    const served: [string, TaskFunction | undefined][] = [...this.tasks, ...[...this.integrationStates.keys()].map((name): [string, undefined] => [name, undefined])];
     const taskResourceLocalHandlers = Object.fromEntries(
-      [...this.tasks].map(([stateName, fn]) => [
+      served.map(([stateName, fn]) => [
         stateName,
         async (taskInput: unknown) => {
           const number = (attempts.get(stateName) ?? 0) + 1;
@@ -218,6 +242,7 @@ export class LocalStateMachine {
           RoleArn: `arn:aws:iam::000000000000:role/${context.stateMachineName}`,
         },
         StateMachine: { Id: context.stateMachineArn, Name: context.stateMachineName },
+        ...(task ? { Task: task } : {}),
       },
     });
     const abort = () => execution.abort();

@@ -2,8 +2,8 @@
  * The per-state summary of a local run — count, p50 and p99 of StateDuration — read from the EMF
  * metrics the functions wrote, the same datapoints the dashboard's "time per state" widget reads.
  */
-import { pipelineDefinition } from '../asl/definition';
-import { taskStates } from '../asl/paths';
+import { DEFAULT_WORKER_ROUTE, pipelineDefinition } from '../asl/definition';
+import { measuredTaskStates } from '../asl/paths';
 import { BUSINESS_METRICS, METRICS_NAMESPACE, STEP_DIMENSION } from '../handlers/runtime/metrics';
 import { percentile, type MetricDatum } from './emf';
 
@@ -15,7 +15,7 @@ export interface StateSummary {
 }
 
 /** Each Task state's step (the entrypoint it runs), in the definition's order. */
-const STATE_OF_STEP = new Map(taskStates(pipelineDefinition((entrypoint) => entrypoint)).map(({ state, resource }) => [resource, state]));
+const STATE_OF_STEP = new Map(measuredTaskStates(pipelineDefinition((entrypoint) => entrypoint, DEFAULT_WORKER_ROUTE)).map(({ state, resource }) => [resource, state]));
 
 export function summariseStates(data: readonly MetricDatum[]): Readonly<Record<string, StateSummary>> {
   const durations = new Map<string, number[]>();
@@ -29,7 +29,7 @@ export function summariseStates(data: readonly MetricDatum[]): Readonly<Record<s
   const summary: Record<string, StateSummary> = {};
   for (const state of STATE_OF_STEP.values()) {
     const values = durations.get(state);
-    if (values) summary[state] = { count: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99) };
+    if (values) summary[state] = { count: values.length, p50Ms: Math.round(percentile(values, 50)), p99Ms: Math.round(percentile(values, 99)) };
   }
   return summary;
 }

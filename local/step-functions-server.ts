@@ -3,8 +3,9 @@
  * (`POST /`, `x-amz-target: AWSStepFunctions.<Action>`), so the unchanged start-workflow handler
  * reaches it through `AWS_ENDPOINT_URL_SFN` with the real SDK client.
  *
- * It serves one state machine. Actions: StartExecution, DescribeExecution, ListExecutions
- * (anything else is `UnknownOperationException`). StartExecution behaves as AWS documents:
+ * It serves one state machine. Actions: StartExecution, DescribeExecution, ListExecutions, and
+ * SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat for the tokens of waiting tasks
+ * (task-tokens.ts); anything else is `UnknownOperationException`. StartExecution behaves as AWS documents:
  * for a Standard workflow the same name and input as a *running* execution returns that execution
  * (no second run), and a different input, or a name whose execution has already closed, is
  * `400 ExecutionAlreadyExists`; an Express workflow does not deduplicate names at all — every
@@ -19,6 +20,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createLimiter, type Limiter } from './limit';
 import type { ExecutionEvent, ExecutionStatus, LocalStateMachine } from './state-machine';
+import { TokenError, type TaskTokens } from './task-tokens';
 
 /** Step Functions' limit on an execution's input and on any state's payload. */
 export const STATE_PAYLOAD_LIMIT_BYTES = 256 * 1024;
@@ -53,6 +55,8 @@ export interface StepFunctionsServerOptions {
    * "Execution Status Change" event sets off in AWS. Its failure is the caller's to report.
    */
   readonly onStopped?: (record: ExecutionRecord) => Promise<void>;
+  /** The tokens of waiting tasks, for the SendTask* actions. */
+  readonly tokens?: TaskTokens;
 }
 
 class ServiceError extends Error {
@@ -262,8 +266,28 @@ export class StepFunctionsServer {
             .map((record) => this.summary(record)),
         };
       }
+      case 'SendTaskSuccess':
+      case 'SendTaskFailure':
+      case 'SendTaskHeartbeat':
+        this.reportOnTask(action, body);
+        return {};
       default:
         throw new ServiceError('UnknownOperationException', `The local Step Functions endpoint does not implement ${action}.`);
+    }
+  }
+
+  private reportOnTask(action: 'SendTaskSuccess' | 'SendTaskFailure' | 'SendTaskHeartbeat', body: Record<string, unknown>): void {
+    const { tokens } = this.options;
+    if (!tokens) throw new ServiceError('UnknownOperationException', `The local Step Functions endpoint does not implement ${action}: no state waits for a task token.`);
+    const token = String(body.taskToken ?? '');
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    try {
+      if (action === 'SendTaskSuccess') tokens.succeed(token, String(body.output ?? ''));
+      else if (action === 'SendTaskFailure') tokens.fail(token, text(body.error), text(body.cause));
+      else tokens.heartbeat(token);
+    } catch (error) {
+      if (error instanceof TokenError) throw new ServiceError(error.code, error.message);
+      throw error;
     }
   }
 

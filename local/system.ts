@@ -33,14 +33,19 @@ import { NotificationInbox, type ReceivedNotification } from './notifications';
 import type { OutcomeSources } from './outcomes';
 import { startIamEnforcement } from './iam/start';
 import type { IamEnforcement } from './iam/enforcement';
-import { functionEnvironment, localResources, type LocalResources } from './resources';
+import { functionEnvironment, localResources, workerTaskFamily, type LocalResources } from './resources';
+import { runAsFunction } from './invocation';
 import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { reconcilerFor } from './reconciler';
 import { LocalStateMachine, type TaskAttempt } from './state-machine';
 import { StepFunctionsServer, type ExecutionRecord } from './step-functions-server';
 import { uploadAdmission } from './upload-admission';
+import { SEND_AND_WAIT_RESOURCE } from '../asl/definition';
+import { startWorker, type RunningWorker } from '../handlers/entrypoints/worker/worker';
+import { sendAndWaitForToken } from './send-and-wait';
+import { TaskTokens } from './task-tokens';
 import { watchUploads } from './upload-events';
-import { defaultMemoryBudget } from './memory-budget';
+import { defaultMemoryBudget } from '../handlers/runtime/admission';
 
 export interface LocalSystemOptions {
   /** The stack stage whose names and settings are used. @default 'local' */
@@ -55,6 +60,13 @@ export interface LocalSystemOptions {
   readonly retryIntervalMs?: number;
   /** More settings for the functions, e.g. `{ MAX_INPUT_BYTES: '1048576' }`. */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Runs the worker in this process, over the local FIFO queues (the same code as on Fargate).
+   * Tests that run workers as processes of their own turn it off. @default true
+   */
+  readonly worker?: boolean;
+  /** The in-process worker's memory budget. @default half the memory this process may have */
+  readonly workerMemoryBudgetBytes?: number;
   /** Entrypoint → a policy document that replaces its synthesized role policy (iam/). */
   readonly policies?: Readonly<Partial<Record<string, unknown>>>;
   /** Where the functions' log lines go. @default {@link defaultFunctionLogFile} */
@@ -66,6 +78,14 @@ export interface LocalSystemOptions {
   readonly notifyUploads?: boolean;
   /** With `notifyUploads`: the decoded bytes of the images processed at once (upload-admission.ts). @default half the machine's memory */
   readonly memoryBudgetBytes?: number;
+}
+
+/** The worker's queues, created on fauxqs as the stack declares them. */
+export interface LocalQueues {
+  readonly heavy: string;
+  readonly reprocess: string;
+  readonly heavyDeadLetter: string;
+  readonly reprocessDeadLetter: string;
 }
 
 /** The file the functions' log lines go to unless told otherwise: one per process, in the temp folder. */
@@ -106,6 +126,9 @@ export class LocalSystem {
     private readonly emulators: Emulators,
     private readonly restoreEnvironment: () => void,
     readonly concurrency: number,
+    /** The worker's queues' URLs. */
+    readonly queues: LocalQueues,
+    private readonly worker: RunningWorker | undefined,
     /** The functions' log lines and the metrics read from them. */
     readonly functionLog: FunctionLog,
     /** Holds every SDK call of the functions to their role policies. */
@@ -158,28 +181,44 @@ export class LocalSystem {
       const clients = createClients(emulators.environment, resources.region);
       const created = await createResources(clients, resources);
       const stateMachineArn = `arn:aws:states:${resources.region}:${LOCAL_ACCOUNT_ID}:stateMachine:${resources.stateMachineName}`;
+      const tokens = new TaskTokens();
+      const route = resources.workerRoute && { ...resources.workerRoute, queueUrl: created.heavyQueueUrl };
       const machine = new LocalStateMachine({
-        definition: renderLocalDefinition(resources.functions),
+        definition: renderLocalDefinition(resources.functions, route),
         validate: false,
         functions: await loadTaskFunctions(resources.functions),
+        integrations: new Map([[SEND_AND_WAIT_RESOURCE, sendAndWaitForToken(clients.sqs, tokens)]]),
+        issueToken: () => tokens.issue(),
         faults: options.faults ?? [],
         retryIntervalMs: options.retryIntervalMs ?? 10,
         onAttempt: (attempt) => system?.onAttempt?.(attempt),
       });
       const reconciler = await reconcilerFor(resources, stateMachineArn);
-      server = await StepFunctionsServer.start({ stateMachineArn, machine, concurrency, type: resources.workflowType, onStopped: reconciler });
+      server = await StepFunctionsServer.start({ stateMachineArn, machine, concurrency, type: resources.workflowType, onStopped: reconciler, tokens });
       const environment: Record<string, string> = {
         ...emulators.environment,
         AWS_ENDPOINT_URL_SFN: server.url,
         ...functionEnvironment(
           options.preset === undefined ? resources : { ...resources, runtimeInputs: { ...resources.runtimeInputs, imagePreset: JSON.stringify(options.preset) } },
-          { successTopicArn: created.successTopicArn, errorTopicArn: created.errorTopicArn, stateMachineArn },
+          {
+            successTopicArn: created.successTopicArn,
+            errorTopicArn: created.errorTopicArn,
+            stateMachineArn,
+            heavyQueueUrl: created.heavyQueueUrl,
+            reprocessQueueUrl: created.reprocessQueueUrl,
+          },
         ),
         ...options.environment,
       };
       restoreEnvironment = applyEnvironment(environment);
       // The functions' process-wide SDK clients read endpoints when built: rebuild them for these ports.
       resetAwsClients();
+      const queues = { heavy: created.heavyQueueUrl, reprocess: created.reprocessQueueUrl, heavyDeadLetter: created.heavyDeadLetterUrl, reprocessDeadLetter: created.reprocessDeadLetterUrl };
+      // The worker runs as its ECS task: its SDK calls are held to the task role, its lines go to the function log.
+      const worker =
+        options.worker === false
+          ? undefined
+          : runAsFunction(workerTaskFamily(resources.stackName), () => startWorker(options.workerMemoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.workerMemoryBudgetBytes }));
       system = new LocalSystem(
         resources,
         environment,
@@ -191,6 +230,8 @@ export class LocalSystem {
         emulators,
         restoreEnvironment,
         concurrency,
+        queues,
+        worker,
         functionLog,
         iam.enforcement,
         iam.stop,
@@ -341,7 +382,10 @@ export class LocalSystem {
     this.stopped = true;
     this.stopNotifications?.();
     try {
+      // Executions may wait for the worker: it stops once they have.
       await this.stepFunctions.close();
+      // As the task it runs as: its last lines go where its others went.
+      await runAsFunction(workerTaskFamily(this.resources.stackName), () => this.worker?.stop(0));
     } finally {
       for (const client of Object.values(this.clients)) client.destroy();
       this.stopIam();

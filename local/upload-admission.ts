@@ -7,7 +7,8 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Limits } from '../handlers/core/limits';
-import { admissionWeight, createAdmission } from './memory-budget';
+import { createAdmission } from '../handlers/runtime/admission';
+import { admissionWeight } from './memory-budget';
 
 export interface UploadToAdmit {
   readonly bucket: string;

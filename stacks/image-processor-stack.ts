@@ -17,7 +17,7 @@ import type { StageConfig } from './config/resolve';
 import { JobsTable } from './constructs/pipeline/jobs-table';
 import { ImagePipeline, type FunctionPackage, type SharpLayerArtifact } from './constructs/pipeline/pipeline';
 import { pipelineDefinition } from '../asl/definition';
-import { statesOnHappyPath, taskStates } from '../asl/paths';
+import { measuredTaskStates, statesOnHappyPath } from '../asl/paths';
 import { Monitoring } from './constructs/monitoring/monitoring';
 import { Reconciler } from './constructs/pipeline/reconciler';
 import { queueMetric } from './constructs/shared/queue-metric';
@@ -27,6 +27,10 @@ import { StackKey } from './constructs/shared/stack-key';
 import { ImageStorage } from './constructs/storage/storage';
 import { Fleet } from './constructs/fleet/fleet';
 import type { ZipArtifact } from './packaging/zip';
+import { WorkerQueues } from './constructs/queues/worker-queues';
+import { WorkerNetwork } from './constructs/worker/network';
+import { Worker } from './constructs/worker/worker';
+import { workerRouteOf } from './config/worker';
 
 /** S3-native state locking (`use_lockfile`) is generally available from Terraform 1.11 (experimental in 1.10); 2.0 may break what this configuration relies on. */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.11, < 2.0';
@@ -53,7 +57,9 @@ export class ImageProcessorStack extends TerraformStack {
   readonly topics: NotificationTopics;
   readonly pipeline: ImagePipeline;
   readonly stateMachine: ImageStateMachine;
+  readonly queues: WorkerQueues;
   readonly reconciler: Reconciler;
+  readonly worker: Worker;
   readonly monitoring: Monitoring;
   readonly fleet: Fleet;
   private readonly logicalIds = new Map<string, string>();
@@ -124,6 +130,15 @@ export class ImageProcessorStack extends TerraformStack {
       ...(settings.errorNotificationEmail ? { errorEmail: settings.errorNotificationEmail } : {}),
     });
 
+    this.queues = new WorkerQueues(this, 'queues', {
+      namePrefix: config.stackName,
+      ...(settings.workerQueueEncryption === 'stack-key' ? { kmsKeyArn: this.key.arn } : {}),
+      visibilitySeconds: settings.workerQueueVisibilitySeconds,
+      maxReceiveCount: settings.workerMaxReceiveCount,
+      retentionDays: settings.workerQueueRetentionDays,
+    });
+    const workerRoute = workerRouteOf(settings);
+
     this.pipeline = new ImagePipeline(this, 'functions', {
       namePrefix: config.stackName,
       serviceName: config.stackName,
@@ -152,6 +167,7 @@ export class ImageProcessorStack extends TerraformStack {
       startWorkflowMaxRetries: settings.startWorkflowMaxRetries,
       startWorkflowMaxEventAgeSeconds: settings.startWorkflowMaxEventAgeSeconds,
       failedEventRetentionDays: settings.failedEventRetentionDays,
+      ...(workerRoute ? { workerThreshold: workerRoute.threshold } : {}),
     });
 
     this.stateMachine = new ImageStateMachine(this, 'workflow', {
@@ -164,6 +180,7 @@ export class ImageProcessorStack extends TerraformStack {
       logLevel: settings.workflowLogLevel,
       includeExecutionData: settings.workflowLogExecutionData,
       logRetentionDays: settings.logRetentionDays,
+      ...(workerRoute ? { worker: { ...workerRoute, queues: this.queues } } : {}),
     });
     this.pipeline.connectStateMachine(this.stateMachine);
     this.storage.notifyOnUpload(this.pipeline.triggeredBy('upload'));
@@ -225,13 +242,14 @@ export class ImageProcessorStack extends TerraformStack {
     });
     // Browsers upload straight to S3 from the gallery's page: its origin, and only the ones named besides it.
     this.storage.allowBrowserUploadsFrom([this.fleet.galleryUrl, ...settings.corsAllowedOrigins]);
+    this.worker = workerService(this, config, { accountId, partition: partition.partition });
 
     const deadLetterQueues = [
       { name: 'start-workflow', messagesVisible: deadLetterDepth(this.pipeline.failedEvents) },
       { name: 'reconcile', messagesVisible: deadLetterDepth(this.reconciler.failedEvents) },
     ];
     const functions = FUNCTIONS.map((name) => this.pipeline.functions[name]);
-    const machine = pipelineDefinition((entrypoint) => entrypoint);
+    const machine = pipelineDefinition((entrypoint) => entrypoint, workerRoute && { ...workerRoute, queueUrl: this.queues.url('heavy') });
     this.monitoring = new Monitoring(this, 'monitoring', {
       stackName: config.stackName,
       accountId,
@@ -239,14 +257,16 @@ export class ImageProcessorStack extends TerraformStack {
       region: settings.region,
       key: this.key,
       alarms: { functions, stateMachine: this.stateMachine, deadLetterQueues, table: this.jobs, topics: this.topics },
+      worker: { queues: this.queues, service: this.worker.service, oldestMessageSeconds: 2 * settings.workerAcceptableLatencySeconds },
       dashboard: {
         functions: FUNCTIONS.map((name) => ({ fn: this.pipeline.functions[name], memoryMb: settings[memorySettingName(name)] })),
         stateMachine: this.stateMachine,
-        taskStates: taskStates(machine),
+        taskStates: measuredTaskStates(machine),
         transitionsPerExecution: statesOnHappyPath(machine),
         deadLetterQueues,
+        worker: { queues: this.queues, service: this.worker.service },
       },
-      logGroupNames: [...functions.map((fn) => fn.logGroup.name), this.stateMachine.logGroup.name],
+      logGroupNames: [...functions.map((fn) => fn.logGroup.name), this.stateMachine.logGroup.name, this.worker.service.logGroup.name],
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       durationAlarmPercent: settings.lambdaDurationAlarmPercent,
       fleet: {
@@ -272,6 +292,10 @@ export class ImageProcessorStack extends TerraformStack {
     output('alarm_topic_arn', this.monitoring.alarmTopic.arn, 'Every alarm of the stage publishes here, when it fires and when it clears');
     output('gallery_url', this.fleet.galleryUrl, 'The gallery and the API (HTTPS)');
     output('load_balancer_dns_name', this.fleet.loadBalancer.loadBalancer.dnsName, 'The fleet load balancer (internal unless fleetInternetFacingAlb)');
+    output('worker_repository_url', this.worker.repository.repository.repositoryUrl, 'Push the worker image here (by digest: tags are immutable), then set workerImageDigest');
+    output('worker_cluster_name', this.worker.service.clusterName, 'The ECS cluster of the worker service');
+    output('heavy_dlq_url', this.queues.queues.heavy.deadLetterQueue.url, 'Heavy-image messages the worker could not take (their jobs are FAILED)');
+    output('reprocess_dlq_url', this.queues.queues.reprocess.deadLetterQueue.url, 'Reprocess messages the worker could not take');
     output('dashboard_name', this.monitoring.dashboard.dashboardName, 'The CloudWatch dashboard of the stage');
   }
 
@@ -294,6 +318,49 @@ export class ImageProcessorStack extends TerraformStack {
     this.logicalIds.set(id, node.path);
     return id;
   }
+}
+
+/**
+ * The worker in public subnets of its own VPC (no NAT: each task has a public address, no inbound
+ * rule, HTTPS out), sized, mixed and scaled by the worker settings.
+ */
+function workerService(stack: ImageProcessorStack, config: StageConfig, place: { readonly accountId: string; readonly partition: string }): Worker {
+  const { settings, stackName } = config;
+  const network = new WorkerNetwork(stack, 'worker_network', { namePrefix: `${stackName}-worker` });
+  return new Worker(stack, 'worker', {
+    namePrefix: stackName,
+    accountId: place.accountId,
+    partition: place.partition,
+    region: settings.region,
+    resources: { storage: stack.storage, table: stack.jobs, topics: stack.topics },
+    queues: stack.queues,
+    stateMachine: stack.stateMachine,
+    ...(settings.workerImageDigest ? { imageDigest: settings.workerImageDigest } : {}),
+    environment: {
+      serviceName: stackName,
+      processedBucket: stack.storage.processedBucket.bucket,
+      workPrefix: settings.workPrefix,
+      jobsTable: stack.jobs.tableName,
+      imagePreset: settings.imagePreset,
+      maxInputBytes: settings.maxInputBytes,
+      maxInputPixels: settings.maxInputPixels,
+      maxInputFrames: settings.maxInputFrames,
+      workerVisibilitySeconds: settings.workerQueueVisibilitySeconds,
+      workerHeartbeatSeconds: settings.workerHeartbeatSeconds,
+      workerMaxReceiveCount: settings.workerMaxReceiveCount,
+      workerMemoryBudgetMb: undefined,
+    },
+    network: { vpcId: network.vpcId, subnetIds: network.subnetIds, assignPublicIp: true },
+    cpu: settings.workerCpu,
+    memoryMb: settings.workerMemoryMb,
+    capacity: { onDemandBase: settings.workerOnDemandBase, onDemandWeight: settings.workerOnDemandWeight, spotWeight: settings.workerSpotWeight },
+    logRetentionDays: settings.logRetentionDays,
+    secondsPerImage: settings.workerSecondsPerImage,
+    acceptableLatencySeconds: settings.workerAcceptableLatencySeconds,
+    minTasks: settings.workerMinTasks,
+    maxTasks: settings.workerMaxTasks,
+    forceDeleteImages: !settings.protectData,
+  });
 }
 
 /** Messages waiting in a dead-letter queue, sampled over 5 minutes (SQS reports every 5 minutes at most). */

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkedInJson, functionArnVariable, PIPELINE_DEFINITION } from '../../asl/definition';
+import { checkedInJson, DEFAULT_WORKER_ROUTE, functionArnVariable, HEAVY_QUEUE_URL_VARIABLE, PIPELINE_DEFINITION, SEND_AND_WAIT_RESOURCE } from '../../asl/definition';
 import { renderDefinition } from '../../asl/render';
 import { TASK_ENTRYPOINTS, type TaskEntrypointName } from '../../handlers/runtime/manifest';
 import { walkStates } from '../../local/state-machine';
@@ -28,22 +28,24 @@ describe('asl/image-pipeline.asl.json', () => {
     }
   });
 
-  it('names each Task resource after its entrypoint, one placeholder per function', () => {
+  it('names each function Task resource after its entrypoint, one placeholder per function, beside the one worker Task', () => {
     expect(functionArnVariable('validate')).toBe('ValidateFunctionArn');
     expect(functionArnVariable('notify-success')).toBe('NotifySuccessFunctionArn');
     const resources = walkStates(PIPELINE_DEFINITION)
       .filter(([, state]) => state.Type === 'Task')
       .map(([, state]) => state.Resource);
-    expect(resources.sort()).toEqual(TASK_ENTRYPOINTS.map((entrypoint) => `\${${functionArnVariable(entrypoint)}}`).sort());
+    expect(resources.filter((resource) => resource !== SEND_AND_WAIT_RESOURCE).sort()).toEqual(TASK_ENTRYPOINTS.map((entrypoint) => `\${${functionArnVariable(entrypoint)}}`).sort());
+    expect(resources.filter((resource) => resource === SEND_AND_WAIT_RESOURCE)).toHaveLength(1);
   });
 });
 
 describe('renderDefinition', () => {
   const resources = Object.fromEntries(TASK_ENTRYPOINTS.map((entrypoint) => [entrypoint, `arn-of-${entrypoint}`])) as Record<TaskEntrypointName, string>;
 
-  it('is the checked-in definition with each placeholder replaced by its function, indented by 2', () => {
-    const rendered = renderDefinition(resources);
-    let expected = checkedInJson().trimEnd();
+  it('is the checked-in definition with each placeholder replaced by its function and the queue, indented by 2', () => {
+    const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/image-processor-prod-heavy.fifo';
+    const rendered = renderDefinition(resources, { ...DEFAULT_WORKER_ROUTE, queueUrl });
+    let expected = checkedInJson().trimEnd().replace(`\${${HEAVY_QUEUE_URL_VARIABLE}}`, queueUrl);
     for (const entrypoint of TASK_ENTRYPOINTS) expected = expected.replace(`\${${functionArnVariable(entrypoint)}}`, `arn-of-${entrypoint}`);
     expect(rendered).toBe(expected);
   });

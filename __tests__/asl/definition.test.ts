@@ -4,7 +4,10 @@
  * state stays small because it carries pointers, never image bytes.
  */
 import aslValidator from 'asl-validator';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { DEFAULT_WORKER_ROUTE, SEND_AND_WAIT_RESOURCE, WORKER_TASK_RETRY } from '../../asl/definition';
 import { renderDefinition } from '../../asl/render';
+import { routesToWorker } from '../../handlers/workflow/routing';
 import { ERROR_CODES } from '../../handlers/core/errors';
 import { TASK_ENTRYPOINTS, type TaskEntrypointName } from '../../handlers/runtime/manifest';
 import type { Handler } from '../../local/lambda-invoke';
@@ -30,9 +33,11 @@ const deployedArns = Object.fromEntries(
   TASK_ENTRYPOINTS.map((entrypoint) => [entrypoint, `arn:aws:lambda:eu-west-1:123456789012:function:image-processor-prod-${entrypoint}`]),
 ) as Record<TaskEntrypointName, string>;
 
+const route = { ...DEFAULT_WORKER_ROUTE, queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/image-processor-prod-heavy.fifo' };
+
 const renderings: [string, string][] = [
-  ['deployed', renderDefinition(deployedArns)],
-  ['local', renderLocalDefinition(functionsWithTimeout())],
+  ['deployed', renderDefinition(deployedArns, route)],
+  ['local', renderLocalDefinition(functionsWithTimeout(), { ...route, queueUrl: 'http://sqs.us-east-1.localhost:4566/000000000000/image-processor-local-heavy.fifo' })],
 ];
 
 /** Codes that describe the image or the request: retrying cannot change the answer. */
@@ -49,15 +54,35 @@ describe.each(renderings)('the %s definition', (_label, rendered) => {
     expect(result.isValid).toBe(true);
   });
 
-  it('keeps the seed state names', () => {
+  it('keeps the seed state names and adds the worker route', () => {
     expect(states.map(([name]) => name)).toEqual(
-      expect.arrayContaining(['ValidateImage', 'ImageValid', 'ProcessImage', 'ResizeImage', 'ApplyFilters', 'OptimizeImage', 'NotifySuccess', 'NotifyError']),
+      expect.arrayContaining(['ValidateImage', 'ImageValid', 'ProcessImage', 'ResizeImage', 'ApplyFilters', 'OptimizeImage', 'NotifySuccess', 'NotifyError', 'ChooseProcessor', 'ProcessOnWorker']),
     );
   });
 
-  it('has no substitution left and a function ARN on every Task', () => {
+  it('has no substitution left, a function ARN on every Task but the one that waits for the worker', () => {
     expect(rendered).not.toMatch(/\$\{/);
-    for (const [, state] of tasks) expect(state.Resource).toMatch(/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+$/);
+    for (const [name, state] of tasks) {
+      if (name === 'ProcessOnWorker') expect(state.Resource).toBe(SEND_AND_WAIT_RESOURCE);
+      else expect(state.Resource).toMatch(/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+$/);
+    }
+  });
+
+  it('sends the heavy queue a process message grouped by job, deduplicated by its task token, and waits with a heartbeat', () => {
+    expect(definition.States.ProcessOnWorker).toMatchObject({
+      Parameters: {
+        QueueUrl: expect.stringMatching(/heavy\.fifo$/),
+        'MessageGroupId.$': '$.jobId',
+        'MessageDeduplicationId.$': "States.Hash($$.Task.Token, 'SHA-256')",
+        MessageBody: { version: 1, type: 'process', 'taskToken.$': '$$.Task.Token', 'jobId.$': '$.jobId', 'source.$': '$.source', 'image.$': '$.validation' },
+      },
+      HeartbeatSeconds: DEFAULT_WORKER_ROUTE.heartbeatSeconds,
+      TimeoutSeconds: DEFAULT_WORKER_ROUTE.timeoutSeconds,
+      ResultPath: '$.result',
+      Retry: WORKER_TASK_RETRY,
+      Next: 'NotifySuccess',
+    });
+    expect(WORKER_TASK_RETRY.flatMap((retrier) => retrier.ErrorEquals)).not.toContain('States.HeartbeatTimeout');
   });
 
   it('catches every error of every Task (or of its Parallel) into NotifyError, which ends the execution', () => {
@@ -78,9 +103,29 @@ describe.each(renderings)('the %s definition', (_label, rendered) => {
   it('sends an invalid verdict to NotifyError by default', () => {
     expect(definition.States.ImageValid).toMatchObject({
       Type: 'Choice',
-      Choices: [{ Variable: '$.validation.valid', BooleanEquals: true, Next: 'ProcessImage' }],
+      Choices: [{ Variable: '$.validation.valid', BooleanEquals: true, Next: 'ChooseProcessor' }],
       Default: 'NotifyError',
     });
+    expect(definition.States.ChooseProcessor).toMatchObject({ Type: 'Choice', Default: 'ProcessOnWorker' });
+  });
+
+  it('routes to the worker exactly the images ValidateImage leaves undecoded for it', async () => {
+    const { threshold } = DEFAULT_WORKER_ROUTE;
+    const chooser = new StateMachine({
+      StartAt: 'ChooseProcessor',
+      States: {
+        ChooseProcessor: definition.States.ChooseProcessor as never,
+        ProcessOnWorker: { Type: 'Pass', Result: 'worker', End: true },
+        ProcessImage: { Type: 'Pass', Result: 'lambda', End: true },
+      },
+    });
+    const around = (limit: number) => [1, limit - 1, limit, limit + 1];
+    for (const pixels of around(threshold.pixels)) {
+      for (const bytes of around(threshold.bytes)) {
+        const chosen = await chooser.run({ validation: { valid: true, pixels, bytes } }).result;
+        expect({ pixels, bytes, chosen }).toEqual({ pixels, bytes, chosen: routesToWorker({ pixels, bytes }, threshold) ? 'worker' : 'lambda' });
+      }
+    }
   });
 
   it('retries only Lambda service errors and TRANSIENT, never a stable code or a wildcard', () => {

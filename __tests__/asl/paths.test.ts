@@ -1,4 +1,4 @@
-import { pipelineDefinition } from '../../asl/definition';
+import { DEFAULT_WORKER_ROUTE, pipelineDefinition, SEND_AND_WAIT_RESOURCE } from '../../asl/definition';
 import { statesOnHappyPath, taskStates } from '../../asl/paths';
 
 const machine = pipelineDefinition((entrypoint) => entrypoint);
@@ -17,5 +17,17 @@ describe('the definition’s paths', () => {
 
   it('counts the states a successful execution enters: ValidateImage, ImageValid, ProcessImage and its two branches, OptimizeImage, NotifySuccess', () => {
     expect(statesOnHappyPath(machine)).toBe(7);
+  });
+});
+
+describe('the paths with the worker route', () => {
+  const withWorker = pipelineDefinition((entrypoint) => entrypoint, DEFAULT_WORKER_ROUTE);
+
+  it('adds ProcessOnWorker, which invokes no function', () => {
+    expect(taskStates(withWorker)).toContainEqual({ state: 'ProcessOnWorker', resource: SEND_AND_WAIT_RESOURCE });
+  });
+
+  it('counts ChooseProcessor on the way most images take, the image functions', () => {
+    expect(statesOnHappyPath(withWorker)).toBe(8);
   });
 });

@@ -35,13 +35,20 @@ describe('a local run', () => {
 
     for (const line of logLines) {
       expect(line).toMatchObject({ level: expect.any(String), message: expect.any(String), service: 'image-processor-local', function: expect.any(String) });
+    }
+    // The in-process worker logs as its ECS task does: no Lambda context, only its own lines (it took no image here).
+    const workerLines = logLines.filter((line) => line.function === 'worker');
+    expect(workerLines.map((line) => line.message)).toEqual(['The worker is taking messages.']);
+    expect(workerLines[0]).not.toHaveProperty('function_request_id');
+    const functionLines = logLines.filter((line) => line.function !== 'worker');
+    for (const line of functionLines) {
       expect(line).toMatchObject({ function_request_id: expect.any(String), cold_start: expect.any(Boolean), function_name: `image-processor-local-${String(line.function)}` });
       if (line.function !== 'start-workflow') expect(line).toMatchObject({ jobId: expect.any(String), upload: expect.stringMatching(/^uploads\//) });
     }
     // The first invocation of each function is its cold start, and only that one.
-    const functions = new Set(logLines.map((line) => line.function));
+    const functions = new Set(functionLines.map((line) => line.function));
     for (const name of functions) {
-      const lines = logLines.filter((line) => line.function === name);
+      const lines = functionLines.filter((line) => line.function === name);
       const requests = new Map(lines.map((line) => [line.function_request_id, line.cold_start]));
       expect([...requests.values()].filter(Boolean)).toHaveLength(1);
     }

@@ -37,15 +37,15 @@ describe('valid images', () => {
       expect(report.error).toBeUndefined();
       expect(report.outputs.map((output) => output.name).sort()).toEqual(DEFAULT_OUTPUTS);
       const names = stateNames(report);
-      expect(names.slice(0, 3)).toEqual(['ValidateImage', 'ImageValid', 'ProcessImage']);
-      expect(names.slice(3, 5).sort()).toEqual(['ApplyFilters', 'ResizeImage']);
-      expect(names.slice(5)).toEqual(['OptimizeImage', 'NotifySuccess']);
+      expect(names.slice(0, 4)).toEqual(['ValidateImage', 'ImageValid', 'ChooseProcessor', 'ProcessImage']);
+      expect(names.slice(4, 6).sort()).toEqual(['ApplyFilters', 'ResizeImage']);
+      expect(names.slice(6)).toEqual(['OptimizeImage', 'NotifySuccess']);
       // A Parallel lasts as long as its slower branch; the top-level states run one after another,
       // so their sum fits in the run's wall time (+1: states are timed in whole milliseconds).
       const ms = Object.fromEntries(report.states.map((state) => [state.name, state.ms]));
       expect(ms.ProcessImage).toBeGreaterThanOrEqual(Math.max(ms.ResizeImage!, ms.ApplyFilters!));
       const topLevel = report.states.filter((state) => state.name in PIPELINE_DEFINITION.States);
-      expect(topLevel).toHaveLength(5);
+      expect(topLevel).toHaveLength(6);
       expect(topLevel.reduce((sum, state) => sum + state.ms, 0)).toBeLessThanOrEqual(run.report.summary.ms + 1);
 
       // Read back from the emulated services, not from memory.

@@ -41,7 +41,7 @@ describe('localResources', () => {
 
   it('gives the functions the variables the stack writes, one value per variable', () => {
     const resources = localResources('local', {});
-    const arns = { successTopicArn: 'arn:success', errorTopicArn: 'arn:error', stateMachineArn: 'arn:machine' };
+    const arns = { successTopicArn: 'arn:success', errorTopicArn: 'arn:error', stateMachineArn: 'arn:machine', heavyQueueUrl: 'url:heavy', reprocessQueueUrl: 'url:reprocess' };
     expect(functionEnvironment(resources, arns)).toEqual({
       POWERTOOLS_SERVICE_NAME: 'image-processor-local',
       PROCESSED_BUCKET: resources.processedBucket,
@@ -56,6 +56,13 @@ describe('localResources', () => {
       MAX_INPUT_PIXELS: '100000000',
       MAX_INPUT_FRAMES: '1000',
       JOB_STALE_AFTER_SECONDS: '3900',
+      WORKER_THRESHOLD_PIXELS: '40000000',
+      WORKER_THRESHOLD_BYTES: '26214400',
+      HEAVY_QUEUE_URL: 'url:heavy',
+      REPROCESS_QUEUE_URL: 'url:reprocess',
+      WORKER_VISIBILITY_SECONDS: '60',
+      WORKER_HEARTBEAT_SECONDS: '900',
+      WORKER_MAX_RECEIVE_COUNT: '3',
     });
   });
 

@@ -73,6 +73,11 @@ function spawnWith(file: string, args: readonly string[], options: CliOptions): 
   return { child, output, result };
 }
 
+/** Starts a TypeScript entry of the repository as `node --import tsx <entry> ...args` (the worker's, for one). */
+export function spawnEntry(entry: string, args: readonly string[], options: CliOptions = {}): RunningCli {
+  return spawnWith(NODE, ['--import', 'tsx', resolve(ROOT, entry), ...args], options);
+}
+
 /** Starts a command as `node --import tsx <entry> ...args`: the child is the runner itself. */
 export function spawnCli(command: Command, args: readonly string[], options: CliOptions = {}): RunningCli {
   return spawnWith(NODE, ['--import', 'tsx', resolve(ROOT, ENTRY[command]), ...args], options);

@@ -60,7 +60,7 @@ describe('ImageProcessorStack', () => {
     expect(synthesized).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: 'email', endpoint: 'team@example.com' });
   });
 
-  it('outputs bucket names, the state machine ARN, the table name, the topic ARNs and the fleet’s addresses', async () => {
+  it('outputs bucket names, the state machine ARN, the table name, the topic ARNs, the fleet’s addresses and the worker’s repository, cluster and dead-letter queues', async () => {
     const json = synthJson(await testStack());
     expect(json.output).toEqual({
       raw_bucket_name: expect.objectContaining({ value: '${aws_s3_bucket.storage_raw_bucket.bucket}' }),
@@ -77,6 +77,10 @@ describe('ImageProcessorStack', () => {
       dashboard_name: expect.objectContaining({ value: '${aws_cloudwatch_dashboard.monitoring_dashboard.dashboard_name}' }),
       gallery_url: expect.objectContaining({ value: 'https://${aws_cloudfront_distribution.fleet_entry_distribution.domain_name}' }),
       load_balancer_dns_name: expect.objectContaining({ value: '${aws_lb.fleet_load_balancer_alb.dns_name}' }),
+      heavy_dlq_url: expect.objectContaining({ value: '${aws_sqs_queue.queues_heavy_dlq.url}' }),
+      reprocess_dlq_url: expect.objectContaining({ value: '${aws_sqs_queue.queues_reprocess_dlq.url}' }),
+      worker_cluster_name: expect.objectContaining({ value: '${aws_ecs_cluster.worker_service_cluster.name}' }),
+      worker_repository_url: expect.objectContaining({ value: '${aws_ecr_repository.worker_images_repository.repository_url}' }),
     });
   });
 

@@ -98,7 +98,7 @@ describe('policy suite', () => {
     });
   });
 
-  it('lets only AWS services assume roles, and gives every function and the state machine a role of its own', () => {
+  it('lets only AWS services assume roles, and gives every function, the state machine and the worker task a role of its own', () => {
     everyStack(({ json }) => {
       const roles = resources(json, 'aws_iam_role');
       for (const [id, role] of Object.entries(roles)) {
@@ -110,6 +110,7 @@ describe('policy suite', () => {
         ...Object.values(resources(json, 'aws_lambda_function')).map((fn) => fn.role as string),
         ...Object.values(resources(json, 'aws_sfn_state_machine')).map((machine) => machine.role_arn as string),
         ...Object.values(resources(json, 'aws_iam_instance_profile')).map((profile) => (profile.role as string).replace(/\.name\}$/, '.arn}')),
+        ...Object.values(resources(json, 'aws_ecs_task_definition')).flatMap((task) => [task.task_role_arn as string, task.execution_role_arn as string]),
       ];
       expect(new Set(users).size).toBe(users.length);
       expect(users.sort()).toEqual(Object.keys(roles).map((id) => ref('aws_iam_role', id, 'arn')).sort());
@@ -205,13 +206,14 @@ describe('policy suite', () => {
     });
   });
 
-  it('sends every function and state machine log to a log group of its own, with retention', () => {
+  it('sends every function, state machine and worker log to a log group of its own, with retention', () => {
     everyStack(({ json }) => {
       const groups = resources(json, 'aws_cloudwatch_log_group');
       for (const group of Object.values(groups)) expect(LOG_RETENTION_DAYS).toContain(group.retention_in_days);
       const used = [
         ...Object.values(resources(json, 'aws_lambda_function')).map((fn) => fn.logging_config.log_group as string),
         ...Object.values(resources(json, 'aws_sfn_state_machine')).map((machine) => (machine.logging_configuration.log_destination as string).replace(/\.arn\}:\*$/, '.name}')),
+        ...Object.values(resources(json, 'aws_ecs_task_definition')).flatMap((task) => JSON.parse(task.container_definitions as string).map((container: { logConfiguration: { options: Record<string, string> } }) => container.logConfiguration.options['awslogs-group'])),
       ];
       expect(used.sort()).toEqual(Object.keys(groups).map((id) => ref('aws_cloudwatch_log_group', id, 'name')).sort());
       for (const fn of Object.values(resources(json, 'aws_lambda_function'))) {

@@ -16,7 +16,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { isTerminal, statusesAllowedBefore, type JobStatus } from '../core/job-status';
+import { isTerminal, JOB_STATUSES, statusesAllowedBefore, type JobStatus } from '../core/job-status';
 import type { JobError, JobInput, OutputRecord } from '../workflow/events';
 import type { AdvanceResult, JobRecord, NotificationKind, StartClaim } from '../workflow/job-record';
 import { CodedError } from '../core/errors';
@@ -217,22 +217,56 @@ export class DynamoJobStore {
 
   private async update(expression: string, names: Record<string, string>, jobId: string, values?: Record<string, unknown>): Promise<void> {
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: marshall({ [partitionKey]: jobId }),
-          UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(#key)',
-          ExpressionAttributeNames: { '#key': partitionKey, ...names },
-          ...(values ? { ExpressionAttributeValues: marshall(values) } : {}),
-        }),
-      );
+      await this.updateExisting(jobId, expression, 'attribute_exists(#key)', names, values);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new CodedError('INTERNAL', `Expected job ${jobId} to be recorded, but it is missing.`);
       }
       throw toAdapterError('DynamoDB UpdateItem', error);
     }
+  }
+
+  async recordWorkerRun(jobId: string, deduplicationId: string, outputs: OutputRecord[]): Promise<{ recorded: boolean }> {
+    const open = JOB_STATUSES.filter((status) => !isTerminal(status));
+    return this.conditionalSet(jobId, 'SET #worker = :worker', `#status IN (${open.map((_, index) => `:open${index}`).join(', ')})`, { '#worker': 'worker' }, {
+      ':worker': { deduplicationId, outputs, at: this.now().toISOString() },
+      ...Object.fromEntries(open.map((status, index) => [`:open${index}`, status])),
+    });
+  }
+
+  async recordReprocess(jobId: string, batchId: string, outputs: OutputRecord[]): Promise<{ recorded: boolean }> {
+    return this.conditionalSet(
+      jobId,
+      'SET #outputs = :outputs, #batches = list_append(if_not_exists(#batches, :none), :batch), #updatedAt = :at',
+      '#status = :succeeded AND NOT contains(#batches, :batchId)',
+      { '#outputs': 'outputs', '#batches': 'reprocessBatches', '#updatedAt': 'updatedAt' },
+      { ':outputs': outputs, ':none': [], ':batch': [batchId], ':batchId': batchId, ':at': this.now().toISOString(), ':succeeded': 'SUCCEEDED' },
+    );
+  }
+
+  /** One conditional UpdateItem; `recorded` is false when the condition (or the job's existence) fails. */
+  private async conditionalSet(jobId: string, expression: string, condition: string, names: Record<string, string>, values: Record<string, unknown>): Promise<{ recorded: boolean }> {
+    try {
+      await this.updateExisting(jobId, expression, `attribute_exists(#key) AND ${condition}`, { '#status': 'status', ...names }, values);
+      return { recorded: true };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { recorded: false };
+      throw toAdapterError('DynamoDB UpdateItem', error);
+    }
+  }
+
+  /** One UpdateItem of a job under `condition` (which names the key as `#key`). */
+  private async updateExisting(jobId: string, expression: string, condition: string, names: Record<string, string>, values: Record<string, unknown> | undefined): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall({ [partitionKey]: jobId }),
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#key': partitionKey, ...names },
+        ...(values ? { ExpressionAttributeValues: marshall(values, MARSHALL_OPTIONS) } : {}),
+      }),
+    );
   }
 
   /** The ids of jobs still open that were created before `before`, oldest first in each partition. */

@@ -142,11 +142,18 @@ export class S3ObjectStore {
       const pages = paginateListObjectsV2({ client: this.client, pageSize: this.deleteBatchSize }, { Bucket: bucket, Prefix: prefix });
       for await (const page of pages) {
         const keys = (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
-        if (keys.length > 0) deleted += await this.deleteKeys(bucket, keys);
+        if (keys.length > 0) deleted += await this.deleteBatch(bucket, keys);
       }
     } catch (error) {
-      throw toAdapterError('S3 ListObjectsV2', error); // Errors from deleteKeys are already mapped and pass through.
+      throw toAdapterError('S3 ListObjectsV2', error); // Errors from deleteBatch are already mapped and pass through.
     }
+    return deleted;
+  }
+
+  /** Deletes these keys (a missing one is no error), at most `deleteBatchSize` per DeleteObjects call. */
+  async deleteKeys(bucket: string, keys: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (let start = 0; start < keys.length; start += this.deleteBatchSize) deleted += await this.deleteBatch(bucket, keys.slice(start, start + this.deleteBatchSize));
     return deleted;
   }
 
@@ -160,7 +167,7 @@ export class S3ObjectStore {
   }
 
   /** One DeleteObjects call. S3 answers 200 even when some keys fail, so the per-key errors are checked. */
-  private async deleteKeys(bucket: string, keys: readonly string[]): Promise<number> {
+  private async deleteBatch(bucket: string, keys: readonly string[]): Promise<number> {
     try {
       const response = await this.client.send(
         new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),

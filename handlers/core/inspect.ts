@@ -13,6 +13,7 @@ import sharp from 'sharp';
 import type { Metadata } from 'sharp';
 import { formatMegapixels, libvipsDetail } from './describe';
 import { CodedError } from './errors';
+import type { DecodeHeader } from './memory';
 import { INPUT_FORMATS, requireSupportedFormat, type ImageFormat } from './format';
 import { tooLargeError, type Limits } from './limits';
 
@@ -187,4 +188,18 @@ export async function inspectImage(bytes: Buffer, limits: Limits): Promise<Image
     hasProfile: metadata.hasProfile,
     ...(orientation !== undefined && orientation >= 1 && orientation <= 8 ? { orientation } : {}),
   };
+}
+
+/**
+ * What decoding the image takes, from its first bytes alone when its header lies within them
+ * (handlers/core/memory.ts); undefined when they cannot tell. For weighing work before reading
+ * the rest; {@link inspectImage} still decides on the whole upload.
+ */
+export async function declaredDecodeHeader(prefix: Buffer): Promise<DecodeHeader | undefined> {
+  try {
+    const { width, height, channels, depth } = await sharp(prefix, { limitInputPixels: false }).metadata();
+    return width > 0 && height > 0 ? { width, height, channels, depth } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -19,6 +19,10 @@ export function isUploadMediaType(value: string): value is UploadMediaType {
 export const OWNER_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export const OWNER_RULE = '1 to 63 lowercase letters, digits, dots, underscores or hyphens, starting with a letter or digit';
 
+/** Album names, as an upload may carry one (and the reprocess command names one). */
+export const ALBUM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+export const ALBUM_RULE = 'an album name of 1 to 64 letters, digits, spaces, dots, underscores or hyphens, starting with a letter or digit';
+
 /** Upload ids: 22 characters of base64url (128 random bits). */
 export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 

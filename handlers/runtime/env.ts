@@ -5,7 +5,7 @@
  * the stack sets and what the code reads cannot drift apart. (SDK settings such as
  * `AWS_ENDPOINT_URL_S3` are the SDK's.)
  */
-import { MANIFEST, type EntrypointName, type EnvironmentOf, type FunctionName } from './manifest';
+import { MANIFEST, type EntrypointName, type EnvironmentOf, type FunctionName, type WorkerEntrypointName } from './manifest';
 import { RUNTIME_SETTINGS, type ReadValue, type RuntimeSetting, type Variable, type WrittenValue } from './variables';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -18,6 +18,8 @@ export type RuntimeValues<N extends EntrypointName> = { readonly [S in Environme
 export type AllRuntimeInputs = { readonly [S in RuntimeSetting]: WrittenValue<S> };
 /** Every setting some Lambda function reads, for the writers of all functions (the stack, the local runner). */
 export type FunctionRuntimeInputs = { readonly [S in EnvironmentOf<FunctionName>]: WrittenValue<S> };
+/** Every setting a function or the worker reads, for the writers of both (the local runner). */
+export type ProcessingRuntimeInputs = RuntimeInputs<FunctionName | WorkerEntrypointName>;
 
 /** Variables whose value type varies by setting, seen through the operations every one supports. */
 function variableOf(setting: RuntimeSetting): Variable<unknown, unknown> {

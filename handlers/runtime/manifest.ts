@@ -6,17 +6,19 @@
  */
 import type { RuntimeSetting } from './variables';
 
-/** Where an entrypoint runs: a Lambda function, or the HTTP API on the EC2 fleet (the worker joins next). */
-export type EntrypointKind = 'lambda' | 'api';
+/** Where an entrypoint runs: a Lambda function, the HTTP API on the EC2 fleet, or the queue worker's container on Fargate. */
+export type EntrypointKind = 'lambda' | 'api' | 'worker';
 
-/** What invokes a Lambda entrypoint. */
+/** What invokes an entrypoint. */
 export type Trigger =
   /** S3 ObjectCreated under the uploads prefix, asynchronously (retries, then a dead-letter queue). */
   | 'upload'
   /** A Task state of the image pipeline's state machine, synchronously. */
   | 'task'
   /** EventBridge: the state machine's executions that end FAILED, TIMED_OUT or ABORTED, and a schedule. */
-  | 'workflow-status';
+  | 'workflow-status'
+  /** Messages on the worker's FIFO queues (heavy images, album reprocessing), long-polled. */
+  | 'queue';
 
 /**
  * What an entrypoint may touch, as data: each key a resource of the stack, each value the
@@ -43,15 +45,20 @@ export interface AccessNeeds {
   readonly jobs?: readonly ('create' | 'start' | 'advance' | 'listOpen' | 'uploads' | 'queryUploads' | 'readTokens')[];
   /** The notification topics it publishes to. */
   readonly topics?: readonly ('success' | 'error')[];
-  /** Calls on the image pipeline's state machine: start executions, describe them. */
-  readonly stateMachine?: readonly ('start' | 'describe')[];
+  /**
+   * Calls on the image pipeline's state machine: start executions, describe them, `callback`:
+   * report a waiting task's heartbeat, success or failure by its token.
+   */
+  readonly stateMachine?: readonly ('start' | 'describe' | 'callback')[];
+  /** The worker's FIFO queues it consumes: receive, extend visibility, delete. */
+  readonly queues?: readonly ('consume')[];
 }
 
 /** A Lambda function. */
 export interface FunctionDescription {
   readonly kind: 'lambda';
-  readonly trigger: Trigger;
-  /** One line for people: the function's description in AWS. */
+  readonly trigger: Exclude<Trigger, 'queue'>;
+  /** One line for people: the function's description. */
   readonly description: string;
   /** Default memory; a setting (`<name>MemoryMb`) may change it. */
   readonly memoryMb: number;
@@ -80,8 +87,27 @@ export interface ServiceDescription {
   readonly access: AccessNeeds;
 }
 
-export type EntrypointDescription = FunctionDescription | ServiceDescription;
+/** A long-running queue consumer in a container: sized per task, stopped with SIGTERM. */
+export interface WorkerDescription {
+  readonly kind: 'worker';
+  readonly trigger: 'queue';
+  /** One line for people: the task definition's description. */
+  readonly description: string;
+  /** Decodes or encodes images: the image carries sharp's linux-arm64 binaries. */
+  readonly needsSharp: boolean;
+  /** The runtime settings it reads (handlers/runtime/variables.ts); the stack sets exactly these. */
+  readonly environment: readonly RuntimeSetting[];
+  /** What its task role grants, and nothing more. */
+  readonly access: AccessNeeds;
+  /** Default task memory; a setting (`workerMemoryMb`) may change it. */
+  readonly memoryMb: number;
+  /** Default task CPU in vCPU units (1024 = one vCPU); a setting (`workerCpu`) may change it. */
+  readonly cpu: number;
+  /** Seconds between SIGTERM and SIGKILL: how long in-flight work may take to finish (Fargate allows at most 120). */
+  readonly stopTimeoutSeconds: number;
+}
 
+export type EntrypointDescription = FunctionDescription | ServiceDescription | WorkerDescription;
 const IMAGE_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 2048, timeoutSeconds: 120, reservedConcurrency: 20, needsSharp: true } as const;
 const NOTIFY_STEP = { kind: 'lambda', trigger: 'task', memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10, needsSharp: false } as const;
 /** What every entrypoint's logger and metrics read (handlers/runtime/telemetry.ts). */
@@ -103,7 +129,7 @@ export const MANIFEST = {
   validate: {
     ...IMAGE_STEP,
     description: 'ValidateImage: checks the upload and writes the raw working image',
-    environment: [...STEP_SETTINGS, 'imagePreset', 'maxInputBytes', 'maxInputPixels', 'maxInputFrames'],
+    environment: [...STEP_SETTINGS, 'imagePreset', 'maxInputBytes', 'maxInputPixels', 'maxInputFrames', 'workerThresholdPixels', 'workerThresholdBytes'],
     access: { uploads: ['read'], work: ['write'], jobs: ['advance'] },
   },
   resize: {
@@ -150,6 +176,30 @@ export const MANIFEST = {
     environment: [...STEP_SETTINGS, 'successTopicArn', 'errorTopicArn', 'stateMachineArn', 'staleJobSeconds'],
     access: { jobs: ['advance', 'listOpen'], topics: ['success', 'error'], outputs: ['list', 'delete'], stateMachine: ['describe'] },
   },
+  // Heavy images (ProcessOnWorker) and album reprocessing: the same steps as the image functions, in one process.
+  worker: {
+    kind: 'worker',
+    trigger: 'queue',
+    description: 'Worker: decodes, resizes, filters and optimizes heavy images and reprocesses albums, from the FIFO queues',
+    memoryMb: 8192,
+    cpu: 2048,
+    stopTimeoutSeconds: 120,
+    needsSharp: true,
+    environment: [
+      ...STEP_SETTINGS,
+      'imagePreset',
+      'maxInputBytes',
+      'maxInputPixels',
+      'maxInputFrames',
+      'heavyQueueUrl',
+      'reprocessQueueUrl',
+      'workerVisibilitySeconds',
+      'workerHeartbeatSeconds',
+      'workerMaxReceiveCount',
+      'workerMemoryBudgetMb',
+    ],
+    access: { uploads: ['read'], work: ['read', 'write', 'delete', 'list'], outputs: ['write', 'list', 'delete'], jobs: ['advance'], queues: ['consume'], stateMachine: ['callback'] },
+  },
   api: {
     kind: 'api',
     description: 'The upload and gallery API: presigned uploads, job status, listing and deletion per owner',
@@ -184,6 +234,10 @@ export type FunctionName = { [N in EntrypointName]: (typeof MANIFEST)[N]['kind']
 
 export const FUNCTIONS = Object.freeze(ENTRYPOINTS.filter((name): name is FunctionName => MANIFEST[name].kind === 'lambda'));
 
+/** The entrypoints that run as containers on the worker service. */
+export type WorkerEntrypointName = { [N in EntrypointName]: (typeof MANIFEST)[N]['kind'] extends 'worker' ? N : never }[EntrypointName];
+
+export const WORKER_ENTRYPOINTS = Object.freeze(ENTRYPOINTS.filter((name): name is WorkerEntrypointName => MANIFEST[name].kind === 'worker'));
 /** The entrypoints the state machine invokes as Task states. */
 export type TaskEntrypointName = { [N in FunctionName]: (typeof MANIFEST)[N]['trigger'] extends 'task' ? N : never }[FunctionName];
 
@@ -192,8 +246,8 @@ export const TASK_ENTRYPOINTS = Object.freeze(FUNCTIONS.filter((name): name is T
 /** The runtime settings an entrypoint reads. */
 export type EnvironmentOf<N extends EntrypointName> = (typeof MANIFEST)[N]['environment'][number];
 
-/** The one entrypoint `trigger` invokes. */
-export function entrypointTriggeredBy(trigger: Trigger): FunctionName {
+/** The one function `trigger` invokes. */
+export function entrypointTriggeredBy(trigger: Exclude<Trigger, 'queue'>): FunctionName {
   const names = FUNCTIONS.filter((name) => MANIFEST[name].trigger === trigger);
   if (names.length !== 1) throw new Error(`Expected exactly one entrypoint triggered by ${trigger}, but the manifest has ${names.length}: ${names.join(', ')}.`);
   return names[0]!;
@@ -207,7 +261,7 @@ export function describeFunction(name: FunctionName): FunctionDescription {
   return MANIFEST[name];
 }
 
-/** The entrypoint's module, relative to the repository root; a function's exports `handler`, the API's `main`. */
+/** The entrypoint's module, relative to the repository root; a function's exports `handler`, the API's `main`, the worker's `startWorker`. */
 export function entrypointSource(name: EntrypointName): string {
   return `handlers/entrypoints/${MANIFEST[name].kind}/${name}.ts`;
 }

@@ -13,8 +13,10 @@ export const SERVICE_DIMENSION = 'service';
 /** ImagesFailed's dimension: the job's stable error code. */
 export const CODE_DIMENSION = 'code';
 
-/** StateDuration's dimension: the entrypoint whose function ran (validate, resize, …). */
+/** StateDuration's dimension: the entrypoint whose function ran (validate, resize, …), or the worker. */
 export const STEP_DIMENSION = 'step';
+/** The step ProcessOnWorker's time is recorded under: the worker's, the Task itself being SQS's. */
+export const WORKER_STEP = 'worker';
 
 export const BUSINESS_METRICS = {
   /** A job that ended SUCCEEDED (count). */

@@ -56,6 +56,20 @@ function optionalCount(name: string, unit: string, code: ErrorCode): Variable<nu
   };
 }
 
+/** A whole number of at least 1, always set (the stack writes it from a setting). */
+function count(name: string, unit: string): Variable<number, number> {
+  const optional = optionalCount(name, unit, 'INTERNAL');
+  return {
+    name,
+    write: (value) => String(value),
+    read(raw) {
+      const value = optional.read(raw);
+      if (value === undefined) throw new CodedError('INTERNAL', `Expected the environment variable ${name} to be set, but it is ${raw === '' ? 'empty' : 'missing'}.`);
+      return value;
+    },
+  };
+}
+
 /** A whole number from `min` to `max`, or `fallback` when unset. */
 function wholeNumber(name: string, unit: string, fallback: number, [min, max]: readonly [number, number]): Variable<number, number> {
   return {
@@ -100,6 +114,24 @@ export const RUNTIME_SETTINGS = {
   maxInputBytes: optionalCount('MAX_INPUT_BYTES', 'bytes', 'INVALID_INPUT'),
   maxInputPixels: optionalCount('MAX_INPUT_PIXELS', 'pixels', 'INVALID_INPUT'),
   maxInputFrames: optionalCount('MAX_INPUT_FRAMES', 'frames', 'INVALID_INPUT'),
+  /**
+   * Images with more pixels (width × height) or bytes than these go to the worker: ValidateImage
+   * checks them without decoding and the state machine's ChooseProcessor routes them to
+   * ProcessOnWorker. Unset (no worker route, as on an Express workflow): every image is decoded in ValidateImage.
+   */
+  workerThresholdPixels: optionalCount('WORKER_THRESHOLD_PIXELS', 'pixels', 'INTERNAL'),
+  workerThresholdBytes: optionalCount('WORKER_THRESHOLD_BYTES', 'bytes', 'INTERNAL'),
+  /** The worker's FIFO queues: heavy images from the state machine, and album reprocessing. */
+  heavyQueueUrl: required('HEAVY_QUEUE_URL'),
+  reprocessQueueUrl: required('REPROCESS_QUEUE_URL'),
+  /** The queues' visibility timeout: the worker extends a message's visibility by this much, a third of it before it runs out. */
+  workerVisibilitySeconds: count('WORKER_VISIBILITY_SECONDS', 'seconds'),
+  /** ProcessOnWorker's HeartbeatSeconds: the worker sends a task heartbeat at least three times within it. */
+  workerHeartbeatSeconds: count('WORKER_HEARTBEAT_SECONDS', 'seconds'),
+  /** Decoded image bytes the worker admits at once; unset, half the memory the process may have (its container's). */
+  workerMemoryBudgetMb: optionalCount('WORKER_MEMORY_BUDGET_MB', 'MiB', 'INTERNAL'),
+  /** Deliveries before a message moves to its dead-letter queue: on the last one, a failure ends the job. */
+  workerMaxReceiveCount: count('WORKER_MAX_RECEIVE_COUNT', 'deliveries'),
   /** The API's listening address and port. */
   apiHost: { name: 'API_HOST', write: (value: string) => value, read: (raw: string | undefined) => raw || '0.0.0.0' },
   apiPort: wholeNumber('API_PORT', 'a TCP port', 8080, [0, 65535]),

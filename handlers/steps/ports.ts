@@ -20,6 +20,7 @@ export interface ObjectStore {
     options: { contentType: string; cacheControl?: string; metadata?: Record<string, string> },
   ): Promise<unknown>;
   deletePrefix(bucket: string, prefix: string): Promise<number>;
+  deleteKeys(bucket: string, keys: readonly string[]): Promise<number>;
 }
 
 export interface JobStore {
@@ -31,6 +32,22 @@ export interface JobStore {
   releaseStart(jobId: string): Promise<void>;
   markNotified(jobId: string, kind: NotificationKind): Promise<{ marked: boolean }>;
   listOpenBefore(before: Date, limit: number): Promise<string[]>;
+  /**
+   * Records the outputs a worker produced for an open job under the queue message's
+   * deduplication id, so a redelivery of that message reports them instead of producing them
+   * again; `recorded` is false when the job has ended.
+   */
+  recordWorkerRun(jobId: string, deduplicationId: string, outputs: OutputRecord[]): Promise<{ recorded: boolean }>;
+  /** Replaces a SUCCEEDED job's outputs with a reprocessing batch's, once per batch; `recorded` is false when it was not SUCCEEDED or already had the batch. */
+  recordReprocess(jobId: string, batchId: string, outputs: OutputRecord[]): Promise<{ recorded: boolean }>;
+}
+
+/** Reporting on a task the state machine waits for (`.waitForTaskToken`), by its token. */
+export interface TaskCallbacks {
+  /** `gone`: the task no longer waits for this token (it timed out, or the execution ended). */
+  heartbeat(taskToken: string): Promise<'ok' | 'gone'>;
+  succeed(taskToken: string, output: unknown): Promise<'ok' | 'gone'>;
+  fail(taskToken: string, error: JobError): Promise<'ok' | 'gone'>;
 }
 
 export interface Notifier {

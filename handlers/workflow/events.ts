@@ -45,8 +45,15 @@ export type ValidationResult =
       readonly height: number;
       readonly pages: number;
       readonly bytes: number;
-      /** The working image every later step derives from: the original is decoded once. */
-      readonly master: RawPointer;
+      /** Width × height of one frame: what ChooseProcessor compares with the worker threshold. */
+      readonly pixels: number;
+      /** Memory one frame takes decoded (handlers/core/memory.ts): what the worker admits it by. */
+      readonly decodedBytes: number;
+      /**
+       * The working image every later step derives from: the original is decoded once. Absent for
+       * an image over the worker threshold, which ValidateImage leaves undecoded for the worker.
+       */
+      readonly master?: RawPointer;
     }
   | { readonly valid: false; readonly error: JobError };
 

@@ -42,6 +42,10 @@ export interface JobRecord {
   /** While the job is open: its partition of the open-jobs index, and when it was created (ISO-8601). */
   readonly openShard?: string;
   readonly openSince?: string;
+  /** What the worker produced for the job, under the queue message it took (ProcessOnWorker). */
+  readonly worker?: { readonly deduplicationId: string; readonly outputs: OutputRecord[]; readonly at: string };
+  /** The reprocessing batches applied to the job, in order; `outputs` is the last one's. */
+  readonly reprocessBatches?: readonly string[];
   /** The API upload whose object started the job (from its key), and the job's place among that upload's jobs. */
   readonly uploadId?: string;
   readonly uploadSort?: string;

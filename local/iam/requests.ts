@@ -13,13 +13,14 @@ export interface AuthorizationRequest {
   readonly resource: string;
   readonly context: Readonly<Record<string, string | readonly string[]>>;
   /** For a KMS call made by a service on the caller's behalf: the service. */
-  readonly via?: 'S3' | 'SNS';
+  readonly via?: 'S3' | 'SNS' | 'SQS';
 }
 
-/** The stack's encryption, which decides the KMS calls behind S3 and SNS requests. */
+/** The stack's encryption, which decides the KMS calls behind S3, SNS and SQS requests. */
 export interface Encryption {
   readonly bucketKeys: Readonly<Record<string, BucketEncryption>>;
   readonly topicKeys: Readonly<Record<string, string>>;
+  readonly queueKeys: Readonly<Record<string, string>>;
 }
 
 export class UnmappedCommandError extends Error {
@@ -111,16 +112,35 @@ const SFN_RESOURCES: Readonly<Record<string, (input: Input) => string>> = {
   StopExecutionCommand: (input) => String(input.executionArn),
 };
 
+/** Answers to a waiting task. */
+const TASK_RESPONSES: ReadonlySet<string> = new Set(['SendTaskSuccessCommand', 'SendTaskFailureCommand', 'SendTaskHeartbeatCommand']);
+
 function sfnRequests(command: string, input: Input): AuthorizationRequest[] {
+  // IAM names no resource for a task response: the token is the authority.
+  if (TASK_RESPONSES.has(command)) return [{ action: `states:${command.replace(/Command$/, '')}`, resource: '*', context: TRANSPORT }];
   const resource = SFN_RESOURCES[command];
   if (!resource) throw new UnmappedCommandError('Step Functions', command);
   return [{ action: `states:${command.replace(/Command$/, '')}`, resource: resource(input), context: TRANSPORT }];
 }
 
-function sqsRequests(command: string, input: Input, place: LocalPlace): AuthorizationRequest[] {
-  if (!['SendMessageCommand', 'ReceiveMessageCommand', 'DeleteMessageCommand'].includes(command)) throw new UnmappedCommandError('SQS', command);
-  const queue = String(input.QueueUrl).split('/').pop();
-  return [{ action: `sqs:${command.replace(/Command$/, '')}`, resource: `arn:aws:sqs:${place.region}:${place.account}:${queue}`, context: TRANSPORT }];
+/** SQS commands, and the KMS actions an encrypted queue needs of the caller for them. */
+const SQS_COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  SendMessageCommand: ['kms:GenerateDataKey', 'kms:Decrypt'],
+  ReceiveMessageCommand: ['kms:Decrypt'],
+  DeleteMessageCommand: [],
+  ChangeMessageVisibilityCommand: [],
+  GetQueueAttributesCommand: [],
+};
+
+function sqsRequests(command: string, input: Input, place: LocalPlace, encryption: Encryption): AuthorizationRequest[] {
+  const kms = SQS_COMMANDS[command];
+  if (!kms) throw new UnmappedCommandError('SQS', command);
+  const queue = `arn:aws:sqs:${place.region}:${place.account}:${String(input.QueueUrl).split('/').pop()}`;
+  const key = encryption.queueKeys[queue];
+  return [
+    { action: `sqs:${command.replace(/Command$/, '')}`, resource: queue, context: TRANSPORT },
+    ...(key ? kms.map((action) => ({ action, resource: key, context: { ...TRANSPORT, 'kms:ViaService': `sqs.${place.region}.amazonaws.com` }, via: 'SQS' as const })) : []),
+  ];
 }
 
 /** The SDK clients the functions use, by the SDK's `clientName`. */
@@ -139,7 +159,7 @@ export function authorizationRequests(client: string, command: string, input: In
     case 'SFNClient':
       return sfnRequests(command, input);
     case 'SQSClient':
-      return sqsRequests(command, input, place);
+      return sqsRequests(command, input, place, encryption);
     default:
       throw new UnmappedCommandError(client, command);
   }

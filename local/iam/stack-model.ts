@@ -1,6 +1,7 @@
 /**
  * What the local runner takes from the synthesized stack: each function's role and its inline
- * policy, the buckets' policies and SSE-KMS keys, the topics' keys, the key policies, and each
+ * policy, each ECS task's role and policy (the worker's), the queues' keys,
+ * the buckets' policies and SSE-KMS keys, the topics' keys, the key policies, and each
  * function's settings and the upload notification (to prove the local resources are the stack's).
  * Plain JSON, so it can be cached between runs (cache.ts).
  */
@@ -16,6 +17,13 @@ export interface FunctionRole {
   readonly timeoutSeconds: number;
   /** Its variables, references resolved. */
   readonly environment: Readonly<Record<string, string>>;
+}
+
+/** An ECS task family's task role (the worker's): what its containers' SDK calls are held to. */
+export interface TaskRole {
+  readonly family: string;
+  readonly roleName: string;
+  readonly policy: string;
 }
 
 export interface BucketEncryption {
@@ -35,6 +43,10 @@ export interface LocalStackModel {
   readonly place: LocalPlace;
   /** By function name. */
   readonly functions: Readonly<Record<string, FunctionRole>>;
+  /** By task family. */
+  readonly tasks: Readonly<Record<string, TaskRole>>;
+  /** Queue ARN → the key it is encrypted with. */
+  readonly queueKeys: Readonly<Record<string, string>>;
   /** Bucket name → its bucket policy, references resolved. */
   readonly bucketPolicies: Readonly<Record<string, string>>;
   /** Bucket name → its default SSE-KMS encryption (absent for SSE-S3). */
@@ -78,6 +90,18 @@ export function stackModel(json: TerraformJson, place: LocalPlace): LocalStackMo
     };
   }
 
+  const tasks: Record<string, TaskRole> = {};
+  for (const task of Object.values(resources('aws_ecs_task_definition'))) {
+    const role = ROLE_ARN.exec(String(task.task_role_arn))?.[1];
+    const family = resolve(String(task.family));
+    if (!role) throw new Error(`Expected the task ${family} to name a task role of the stack, but it is ${String(task.task_role_arn)}.`);
+    tasks[family] = { family, roleName: resolve(String(resources('aws_iam_role')[role]?.name)), policy: policiesByRole.get(role) ?? '{"Version":"2012-10-17","Statement":[]}' };
+  }
+  const queueKeys: Record<string, string> = {};
+  for (const [logicalId, queue] of Object.entries(resources('aws_sqs_queue'))) {
+    if (queue.kms_master_key_id) queueKeys[references[`aws_sqs_queue.${logicalId}.arn`]!] = resolve(String(queue.kms_master_key_id));
+  }
+
   const bucketPolicies: Record<string, string> = {};
   for (const policy of Object.values(resources('aws_s3_bucket_policy'))) bucketPolicies[resolve(String(policy.bucket))] = resolve(String(policy.policy));
   const bucketKeys: Record<string, BucketEncryption> = {};
@@ -104,5 +128,5 @@ export function stackModel(json: TerraformJson, place: LocalPlace): LocalStackMo
       filterPrefix: target.filter_prefix ?? '',
     })),
   );
-  return { place, functions, bucketPolicies, bucketKeys, topicKeys, keyPolicies, notifications, references };
+  return { place, functions, tasks, queueKeys, bucketPolicies, bucketKeys, topicKeys, keyPolicies, notifications, references };
 }

@@ -1,15 +1,15 @@
 /**
- * Turns the IAM check on for the functions' SDK clients: loads the local stage's stack model
+ * Turns the IAM check on for the functions' (and the in-process worker's) SDK clients: loads the local stage's stack model
  * (synthesized, or cached), builds the enforcement with any --policy replacements, and decorates
  * every client the handlers build from now on. A replacement that does not resolve or is not a
  * valid policy is the user's mistake.
  */
 import { decorateAwsClients } from '../../handlers/adapters/clients';
-import { FUNCTIONS, type FunctionName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, type FunctionName, type WorkerEntrypointName } from '../../handlers/runtime/manifest';
 import { LOCAL_REGION } from '../emulators';
 import { LOCAL_ACCOUNT_ID, type LocalFunction } from '../lambda-context';
 import { LocalSystemError } from '../local-system-error';
-import { localStageConfig } from '../resources';
+import { localStageConfig, workerTaskFamily } from '../resources';
 import { UserError } from '../user-error';
 import { loadStackModel } from './cache';
 import { GivenPolicyError, IamEnforcement } from './enforcement';
@@ -27,7 +27,9 @@ export async function startIamEnforcement(options: IamOptions): Promise<{ readon
   const model = await loadStackModel(config, { account: LOCAL_ACCOUNT_ID, region: LOCAL_REGION }).catch((error: unknown) => {
     throw new LocalSystemError(`Could not read the functions' IAM policies from the synthesized ${config.stackName} stack: ${(error as Error)?.message ?? String(error)}`);
   });
-  const entrypoints = new Map(FUNCTIONS.map((name) => [options.functions[name].functionName, name]));
+  const entrypoints = new Map<string, string>(FUNCTIONS.map((name) => [options.functions[name].functionName, name]));
+  // The in-process worker runs as its task family, held to its task role's policy.
+  entrypoints.set(workerTaskFamily(config.stackName), 'worker' satisfies WorkerEntrypointName);
   let enforcement: IamEnforcement;
   try {
     enforcement = new IamEnforcement(model, entrypoints, options.policies as Record<string, unknown>);

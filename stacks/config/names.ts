@@ -23,5 +23,10 @@ export function resourceNames(config: { readonly stackName: string }) {
     startWorkflowDeadLetterQueue: `${prefix}-start-workflow-dlq`,
     sharpLayer: `${prefix}-sharp`,
     stackKeyAlias: `alias/${prefix}`,
+    /** FIFO queue names must end in `.fifo`, their dead-letter queues' too. */
+    queue: (kind: 'heavy' | 'reprocess') => `${prefix}-${kind}.fifo`,
+    deadLetterQueue: (kind: 'heavy' | 'reprocess') => `${prefix}-${kind}-dlq.fifo`,
+    /** The worker's cluster, service, task family, task role and image repository. */
+    worker: `${prefix}-worker`,
   } as const;
 }

@@ -9,6 +9,7 @@ import { FUNCTIONS, TASK_ENTRYPOINTS, type FunctionName } from '../../handlers/r
 import { LAMBDA_THROTTLING_ERRORS } from '../../handlers/workflow/failure';
 import { reservedConcurrencySettingName, timeoutSettingName, type FunctionSettingName } from './functions';
 import { stackNameFor } from './names';
+import { workerRouteOf } from './worker';
 import { isProd } from './shapes';
 
 /** Lambda keeps this much of an account's concurrency unreserved. */
@@ -18,7 +19,7 @@ type PipelineSettings = Readonly<Record<FunctionSettingName, number>> & {
   readonly workflowType: 'STANDARD' | 'EXPRESS';
   readonly workflowLogLevel: string;
   readonly lambdaAccountConcurrency: number;
-};
+} & Parameters<typeof workerRouteOf>[0];
 
 const THROTTLING: ReadonlySet<string> = new Set(LAMBDA_THROTTLING_ERRORS);
 
@@ -29,7 +30,8 @@ export function checkPipeline(stage: string, settings: PipelineSettings): string
     problems.push(`${stack}: expected workflowLogLevel to be ERROR, FATAL or ALL in prod (a failed execution must leave a trace), but received OFF.`);
   }
 
-  const machine = pipelineDefinition((entrypoint) => entrypoint);
+  const route = workerRouteOf(settings);
+  const machine = pipelineDefinition((entrypoint) => entrypoint, route && { ...route, queueUrl: 'heavy' });
   const taskSeconds = (resource: string) => settings[timeoutSettingName(resource as FunctionName)];
   const limit = executionTimeoutSeconds(settings.workflowType);
   const once = longestRunSeconds(machine, { taskSeconds, withRetries: false });
@@ -57,5 +59,6 @@ export function checkPipeline(stage: string, settings: PipelineSettings): string
 }
 
 function pathTimeouts(settings: PipelineSettings): string {
-  return TASK_ENTRYPOINTS.map((name) => `${timeoutSettingName(name)} ${settings[timeoutSettingName(name)]}`).join(', ');
+  const worker = settings.workflowType === 'STANDARD' ? [`workerTaskTimeoutSeconds ${settings.workerTaskTimeoutSeconds}`] : [];
+  return [...TASK_ENTRYPOINTS.map((name) => `${timeoutSettingName(name)} ${settings[timeoutSettingName(name)]}`), ...worker].join(', ');
 }

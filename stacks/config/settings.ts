@@ -10,7 +10,9 @@ import { MONITORING_SETTINGS } from './monitoring';
 import type { Setting, ValueOf } from './kinds';
 import { PIPELINE_SETTINGS } from './pipeline';
 import { checkPipeline } from './pipeline-checks';
+import { QUEUE_SETTINGS } from './queues';
 import { checkStorage, STORAGE_SETTINGS } from './storage';
+import { checkWorker, WORKER_SETTINGS } from './worker';
 
 /** Every setting, by name. Names are unique across areas: they are also environment variable names. */
 export const SETTINGS = Object.freeze({
@@ -19,6 +21,8 @@ export const SETTINGS = Object.freeze({
   ...PIPELINE_SETTINGS,
   ...FUNCTION_SETTINGS,
   ...MONITORING_SETTINGS,
+  ...QUEUE_SETTINGS,
+  ...WORKER_SETTINGS,
   ...FLEET_SETTINGS,
 });
 
@@ -28,7 +32,7 @@ export type Settings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
 /** Rules that involve more than one setting, per area; each returns its problems as sentences. */
-export const CROSS_CHECKS: readonly ((stage: string, settings: Settings) => string[])[] = [checkStorage, checkPipeline, checkFleet];
+export const CROSS_CHECKS: readonly ((stage: string, settings: Settings) => string[])[] = [checkStorage, checkPipeline, checkWorker, checkFleet];
 
 export const DEFAULT_STAGES = ['dev', 'prod'] as const;
 

@@ -1,7 +1,7 @@
-import { readRuntimeEnv, readRuntimeSettings, runtimeVariables, writeRuntimeEnv, type FunctionRuntimeInputs } from '../../../handlers/runtime/env';
-import { FUNCTIONS, MANIFEST } from '../../../handlers/runtime/manifest';
+import { readRuntimeEnv, readRuntimeSettings, runtimeVariables, writeRuntimeEnv, type ProcessingRuntimeInputs } from '../../../handlers/runtime/env';
+import { FUNCTIONS, MANIFEST, WORKER_ENTRYPOINTS } from '../../../handlers/runtime/manifest';
 
-const INPUTS: FunctionRuntimeInputs = {
+const INPUTS: ProcessingRuntimeInputs = {
   serviceName: 'image-processor-test',
   processedBucket: 'processed',
   workPrefix: 'tmp/',
@@ -16,11 +16,19 @@ const INPUTS: FunctionRuntimeInputs = {
   maxInputBytes: 1000,
   maxInputPixels: 2000,
   maxInputFrames: 3,
+  workerThresholdPixels: 4000,
+  workerThresholdBytes: 5000,
+  heavyQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/heavy.fifo',
+  reprocessQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/reprocess.fifo',
+  workerVisibilitySeconds: 60,
+  workerHeartbeatSeconds: 900,
+  workerMaxReceiveCount: 3,
+  workerMemoryBudgetMb: 512,
 };
 
 describe('writeRuntimeEnv', () => {
   it('writes exactly the variables each entrypoint declares', () => {
-    for (const name of FUNCTIONS) {
+    for (const name of [...FUNCTIONS, ...WORKER_ENTRYPOINTS]) {
       expect(Object.keys(writeRuntimeEnv(name, INPUTS)).sort()).toEqual(runtimeVariables(name).sort());
     }
     expect(writeRuntimeEnv('notify-success', INPUTS)).not.toHaveProperty('ERROR_TOPIC_ARN');

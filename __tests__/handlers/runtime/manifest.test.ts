@@ -17,11 +17,12 @@ function sources(directory: string): string[] {
 }
 
 describe('the entrypoint manifest', () => {
-  it('names a file per entrypoint that reads its settings through its own entry', () => {
+  it('names a file per entrypoint that reads its settings through its own entry and exports its handler (the worker: its start)', () => {
     for (const name of ENTRYPOINTS) {
       const code = readFileSync(join(ROOT, entrypointSource(name)), 'utf8');
       expect([name, code.match(/readRuntimeEnv\('([^']+)'\)/g)]).toEqual([name, [`readRuntimeEnv('${name}')`]]);
-      expect(code).toMatch(MANIFEST[name].kind === 'lambda' ? /export const handler = / : /export async function main\(/);
+      const exported = { lambda: /export const handler = /, api: /export async function main\(/, worker: /export function startWorker\(/ }[MANIFEST[name].kind];
+      expect(code).toMatch(exported);
     }
   });
 

@@ -35,6 +35,11 @@ export class MemoryObjectStore implements ObjectStore {
     return keys.length;
   }
 
+  async deleteKeys(bucket: string, keys: readonly string[]): Promise<number> {
+    for (const key of keys) this.objects.delete(`${bucket}/${key}`);
+    return keys.length;
+  }
+
   keys(bucket: string, prefix = ''): string[] {
     return [...this.objects.keys()]
       .filter((path) => path.startsWith(`${bucket}/${prefix}`))
@@ -103,6 +108,20 @@ export class MemoryJobStore implements JobStore {
       .filter((job) => !['SUCCEEDED', 'FAILED'].includes(job.status) && Date.parse(job.openSince ?? job.updatedAt) < before.getTime())
       .map((job) => job.jobId)
       .slice(0, limit);
+  }
+
+  async recordWorkerRun(jobId: string, deduplicationId: string, outputs: OutputRecord[]): Promise<{ recorded: boolean }> {
+    const job = this.jobs.get(jobId);
+    if (!job || ['SUCCEEDED', 'FAILED'].includes(job.status)) return { recorded: false };
+    this.jobs.set(jobId, { ...job, worker: { deduplicationId, outputs, at: new Date(this.now * 1000).toISOString() } });
+    return { recorded: true };
+  }
+
+  async recordReprocess(jobId: string, batchId: string, outputs: OutputRecord[]): Promise<{ recorded: boolean }> {
+    const job = this.jobs.get(jobId);
+    if (!job || job.status !== 'SUCCEEDED' || job.reprocessBatches?.includes(batchId)) return { recorded: false };
+    this.jobs.set(jobId, { ...job, outputs, reprocessBatches: [...(job.reprocessBatches ?? []), batchId] });
+    return { recorded: true };
   }
 
   private record(jobId: string): JobRecord {

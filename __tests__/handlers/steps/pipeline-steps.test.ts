@@ -34,8 +34,9 @@ describe('the workflow steps', () => {
     if (!validation.valid) throw new Error(validation.error.message);
     expect(validation.master).toMatchObject({ bucket: 'processed', key: '_work/photo-1/master.raw', width: 2048, height: 1365, channels: 3 });
 
-    const resized = await resizeImage({ jobId: job.jobId, master: validation.master }, common);
-    const filtered = await applyFilters({ jobId: job.jobId, master: validation.master }, common);
+    const master = validation.master!;
+    const resized = await resizeImage({ jobId: job.jobId, master }, common);
+    const filtered = await applyFilters({ jobId: job.jobId, master }, common);
     // The large rendition is the working image itself: referenced, not copied.
     expect(resized.renditions.find((r) => r.name === 'large')?.raw).toEqual(validation.master);
     expect(filtered.renditions.map((r) => [r.name, r.filter])).toEqual([['medium-grayscale', 'grayscale']]);

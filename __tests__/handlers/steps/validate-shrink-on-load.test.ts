@@ -31,6 +31,7 @@ async function validatedMaster(jpeg: Buffer) {
   await jobs.create({ jobId: 'job-1', source, receivedAt: '2026-12-01T10:00:00.000Z' });
   const result = await validateUpload({ jobId: 'job-1', source }, { objects, jobs, work: { bucket: 'processed', prefix: '_work/' }, preset: DEFAULT_PRESET, limits: DEFAULT_LIMITS });
   if (!result.valid) throw new Error(`expected a valid upload, got ${JSON.stringify(result.error)}`);
+  if (!result.master) throw new Error("expected ValidateImage to write the working image of an image under the worker threshold");
   return { pointer: result.master, data: objects.objects.get(`processed/${result.master.key}`)!.body };
 }
 

@@ -27,6 +27,8 @@ const model: LocalStackModel = {
       environment: {},
     },
   },
+  tasks: {},
+  queueKeys: {},
   bucketPolicies: {},
   bucketKeys: {},
   topicKeys: { [TOPIC]: KEY },

@@ -4,7 +4,8 @@ import { authorizationRequests, UnmappedCommandError, type AuthorizationRequest 
 const place = { account: '000000000000', region: 'us-east-1' };
 const KEY = 'arn:aws:kms:us-east-1:000000000000:key/11111111-2222-4333-8444-555555555555';
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000:image-processor-local-success';
-const encryption = { bucketKeys: { raw: { keyArn: KEY, bucketKey: true } }, topicKeys: { [TOPIC]: KEY } };
+const QUEUE = 'arn:aws:sqs:us-east-1:000000000000:image-processor-local-heavy.fifo';
+const encryption = { bucketKeys: { raw: { keyArn: KEY, bucketKey: true } }, topicKeys: { [TOPIC]: KEY }, queueKeys: { [QUEUE]: KEY } };
 const requests = (client: string, command: string, input: Record<string, unknown>) => authorizationRequests(client, command, input, place, encryption);
 
 const object = { Bucket: 'raw', Key: 'uploads/a b.jpg' };
@@ -28,7 +29,22 @@ const COMMANDS: [string, string, Record<string, unknown>][] = [
   ['SFNClient', 'StartExecutionCommand', { stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:pipeline' }],
   ['SFNClient', 'DescribeExecutionCommand', { executionArn: 'arn:aws:states:us-east-1:000000000000:execution:pipeline:job' }],
   ['SQSClient', 'SendMessageCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/dlq' }],
+  ['SQSClient', 'ReceiveMessageCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/image-processor-local-heavy.fifo' }],
+  ['SQSClient', 'ChangeMessageVisibilityCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/image-processor-local-heavy.fifo' }],
+  ['SQSClient', 'DeleteMessageCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/image-processor-local-heavy.fifo' }],
+  ['SQSClient', 'GetQueueAttributesCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/image-processor-local-heavy.fifo' }],
+  ['SFNClient', 'SendTaskSuccessCommand', { taskToken: 'token' }],
+  ['SFNClient', 'SendTaskFailureCommand', { taskToken: 'token' }],
+  ['SFNClient', 'SendTaskHeartbeatCommand', { taskToken: 'token' }],
 ];
+
+it('answers a task token on no resource (IAM names none) and decrypts an encrypted queue\'s messages through SQS', () => {
+  expect(requests('SFNClient', 'SendTaskHeartbeatCommand', { taskToken: 'token' })).toEqual([{ action: 'states:SendTaskHeartbeat', resource: '*', context: { 'aws:SecureTransport': 'true' } }]);
+  expect(requests('SQSClient', 'ReceiveMessageCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/image-processor-local-heavy.fifo' })).toEqual([
+    { action: 'sqs:ReceiveMessage', resource: QUEUE, context: { 'aws:SecureTransport': 'true' } },
+    { action: 'kms:Decrypt', resource: KEY, context: { 'aws:SecureTransport': 'true', 'kms:ViaService': 'sqs.us-east-1.amazonaws.com' }, via: 'SQS' },
+  ]);
+});
 
 /** iam-simulate's validating entry point: the action must exist, fit the resource's type, and every condition key must apply to it. */
 async function validate(request: AuthorizationRequest) {

@@ -11,7 +11,7 @@ import { resolveReferences } from '../../../local/iam/references';
 import { stackModel, type LocalStackModel } from '../../../local/iam/stack-model';
 import { synthesizeStack } from '../../../local/iam/synthesize';
 import { localFunctionArn } from '../../../local/lambda-context';
-import { functionEnvironment, localResources, localStageConfig, type LocalResources } from '../../../local/resources';
+import { functionEnvironment, localResources, localStageConfig, workerTaskFamily, type LocalResources } from '../../../local/resources';
 
 const place = { account: '000000000000', region: 'us-east-1' };
 let model: LocalStackModel;
@@ -38,7 +38,8 @@ it('gives each function the variables the runner sets, and names the resources t
     errorTopicArn: `arn:aws:sns:us-east-1:000000000000:${resources.errorTopic}`,
     stateMachineArn: `arn:aws:states:us-east-1:000000000000:stateMachine:${resources.stateMachineName}`,
   });
-  const local = functionEnvironment(resources, arns);
+  // No function reads the worker's queue URLs; only the worker does.
+  const local = functionEnvironment(resources, { ...arns, heavyQueueUrl: 'worker-only', reprocessQueueUrl: 'worker-only' });
   for (const fn of Object.values(model.functions)) {
     const variables = fn.environment;
     // No zip carries its source map, so no function gets NODE_OPTIONS=--enable-source-maps.
@@ -75,4 +76,15 @@ it('keys the cached model by the stage config', () => {
   const config = localStageConfig('local', {});
   expect(modelKey(config, place)).toBe(modelKey(localStageConfig('local', {}), place));
   expect(modelKey(localStageConfig('local', { IMAGE_PROCESSOR_LOCAL_BUCKET_ENCRYPTION: 'AES256' }), place)).not.toBe(modelKey(config, place));
+});
+
+it('has the worker task under the family the in-process worker runs as, with a valid task role policy', () => {
+  const family = workerTaskFamily(resources.stackName);
+  expect(Object.keys(model.tasks)).toEqual([family]);
+  expect(model.tasks[family]!.roleName).toBe(family);
+  const policy = validatedPolicy(JSON.parse(resolveReferences(model.tasks[family]!.policy, model.references)), family, 'identity');
+  expect(policy).toBeDefined();
+  expect(Object.keys(model.queueKeys).sort()).toEqual(
+    [resources.queues.heavy, resources.queues.heavyDeadLetter, resources.queues.reprocess, resources.queues.reprocessDeadLetter].map((name) => `arn:aws:sqs:us-east-1:000000000000:${name}`).sort(),
+  );
 });

@@ -13,6 +13,9 @@ import { StackKey } from '../../../stacks/constructs/shared/stack-key';
 import { ImageStorage } from '../../../stacks/constructs/storage/storage';
 import { Fleet } from '../../../stacks/constructs/fleet/fleet';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { WorkerQueues } from '../../../stacks/constructs/queues/worker-queues';
+import { WorkerNetwork } from '../../../stacks/constructs/worker/network';
+import { Worker } from '../../../stacks/constructs/worker/worker';
 import { resources, stubArtifacts, synthJson, testStack, type TerraformJson } from '../support';
 
 /** What must match, with Terraform references (which depend on construct paths) left out. */
@@ -39,6 +42,16 @@ function securityShape(json: TerraformJson) {
     asyncRetries: values('aws_lambda_function_event_invoke_config', (config) => [config.maximum_retry_attempts, config.maximum_event_age_in_seconds]),
     eventRules: values('aws_cloudwatch_event_rule', (rule) => rule.schedule_expression ?? 'pattern'),
     eventDelivery: values('aws_cloudwatch_event_target', (target) => target.retry_policy),
+    workerTasks: values('aws_ecs_task_definition', (task) => [
+      task.cpu,
+      task.memory,
+      task.runtime_platform,
+      JSON.parse(task.container_definitions).map((container: any) => [container.readonlyRootFilesystem, container.user, container.privileged, container.stopTimeout, container.linuxParameters]),
+    ]),
+    workerCapacity: values('aws_ecs_service', (service) => [service.capacity_provider_strategy, service.desired_count]),
+    workerScaling: values('aws_appautoscaling_target', (target) => [target.min_capacity, target.max_capacity]),
+    workerImages: values('aws_ecr_repository', (repository) => [repository.image_tag_mutability, repository.image_scanning_configuration, repository.encryption_configuration, repository.force_delete]),
+    workerQueues: values('aws_sqs_queue', (queue) => [queue.fifo_queue, queue.content_based_deduplication, queue.visibility_timeout_seconds, queue.redrive_policy && JSON.parse(queue.redrive_policy).maxReceiveCount]),
     workflow: values('aws_sfn_state_machine', (machine) => [machine.type, machine.logging_configuration.level, machine.logging_configuration.include_execution_data, machine.tracing_configuration]),
   };
 }
@@ -86,6 +99,35 @@ describe('constructs built without optional props', () => {
           api: { serviceName: 'bare', jobTtlDays: 30, maxInputBytes: 52428800, uploadUrlSeconds: 300, downloadUrlSeconds: 300, apiRateLimitPerMinute: 600, tokenCacheSeconds: 10 },
         });
         storage.allowBrowserUploadsFrom([fleet.galleryUrl]);
+        const queues = new WorkerQueues(scope, 'queues', { namePrefix: 'bare', kmsKeyArn: key.arn });
+        const network = new WorkerNetwork(scope, 'worker_network', { namePrefix: 'bare-worker' });
+        new Worker(scope, 'worker', {
+          namePrefix: 'bare',
+          accountId: '123456789012',
+          partition: 'aws',
+          region: 'us-east-1',
+          resources: { storage, table, topics },
+          queues,
+          stateMachine: workflow,
+          environment: {
+            serviceName: 'bare',
+            processedBucket: 'bare-processed',
+            workPrefix: '_work/',
+            jobsTable: 'bare-jobs',
+            imagePreset: undefined,
+            maxInputBytes: undefined,
+            maxInputPixels: undefined,
+            maxInputFrames: undefined,
+            workerVisibilitySeconds: 60,
+            workerHeartbeatSeconds: 900,
+            workerMaxReceiveCount: 3,
+            workerMemoryBudgetMb: undefined,
+          },
+          network: { vpcId: network.vpcId, subnetIds: network.subnetIds, assignPublicIp: true },
+          secondsPerImage: 4,
+          acceptableLatencySeconds: 120,
+          maxTasks: 20,
+        });
       }),
     ) as TerraformJson;
     const prod = synthJson(await testStack({ stage: 'prod' }));

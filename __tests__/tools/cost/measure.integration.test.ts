@@ -11,7 +11,7 @@ describe('measureUsage', () => {
     try {
       copyFileSync(join(ROOT, 'samples', 'landscape.jpg'), join(samples, 'landscape.jpg'));
       const usage = await measureUsage(samples);
-      expect(usage).toMatchObject({ images: 1, path: 'success', stateTransitions: 7, snsPublishes: 1, dynamoReadUnits: 0 });
+      expect(usage).toMatchObject({ images: 1, path: 'success', stateTransitions: 8, snsPublishes: 1, dynamoReadUnits: 0 });
       expect(Object.keys(usage.durationsMs).sort()).toEqual(['filters', 'notify-success', 'optimize', 'resize', 'start-workflow', 'validate']);
       // The upload, the working image, two scratch renditions (large is the working image itself), the grayscale variant, seven outputs, the scratch listing.
       expect(usage.s3Writes).toBe(13);

@@ -5,11 +5,8 @@
  */
 import * as v from 'valibot';
 import { eventError, jsonObject } from '../../core/schema-issues';
-import { UPLOAD_ID_PATTERN } from '../../core/upload-key';
+import { ALBUM_PATTERN, ALBUM_RULE, UPLOAD_ID_PATTERN } from '../../core/upload-key';
 import type { CodedError } from '../../core/errors';
-
-const ALBUM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
-const ALBUM_RULE = 'an album name of 1 to 64 letters, digits, spaces, dots, underscores or hyphens, starting with a letter or digit';
 
 const album = v.pipe(v.string(ALBUM_RULE), v.regex(ALBUM_PATTERN, ALBUM_RULE));
 

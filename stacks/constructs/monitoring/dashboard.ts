@@ -5,6 +5,8 @@
  */
 import { BUSINESS_METRICS, CODE_DIMENSION, METRICS_NAMESPACE, SERVICE_DIMENSION, STEP_DIMENSION } from '../../../handlers/runtime/metrics';
 import type { PipelineFunction } from '../pipeline/function';
+import { WORKER_QUEUE_KINDS, type WorkerQueues } from '../queues/worker-queues';
+import type { WorkerService } from '../worker/worker-service';
 import type { ImageStateMachine } from '../pipeline/state-machine';
 import { dashboardEntry, metric, type Metric } from '../shared/metric';
 import type { FleetAlarmSources } from './fleet-alarms';
@@ -22,6 +24,8 @@ export interface DashboardSources {
   readonly deadLetterQueues: readonly { readonly name: string; readonly messagesVisible: Metric }[];
   /** @default no fleet widgets */
   readonly fleet?: Omit<FleetAlarmSources, 'stackName'>;
+  /** The worker's queues and service. @default no worker widgets */
+  readonly worker?: { readonly queues: WorkerQueues; readonly service: WorkerService };
 }
 
 const WIDTH = 12;
@@ -72,6 +76,7 @@ export function dashboardBody(sources: DashboardSources): string {
     },
     { title: 'Cost drivers: state transitions and Lambda GB-seconds per minute', metrics: costDrivers(sources) },
     ...(sources.fleet ? fleetWidgets(sources.fleet) : []),
+    ...(sources.worker ? workerWidgets(sources.worker) : []),
   ];
 
   return JSON.stringify({
@@ -92,6 +97,42 @@ export function dashboardBody(sources: DashboardSources): string {
       },
     })),
   });
+}
+
+/**
+ * The worker's queues (waiting, oldest age, dead letters) and its tasks. ECS reports no task count
+ * per capacity provider; Fargate's usage metrics split the account's vCPUs into On-Demand and Spot.
+ */
+function workerWidgets({ queues, service }: { readonly queues: WorkerQueues; readonly service: WorkerService }): Widget[] {
+  const fargateVcpus = (kind: 'OnDemand' | 'Spot') =>
+    metric('AWS/Usage', 'ResourceCount', { Service: 'Fargate', Type: 'Resource', Resource: 'vCPU', Class: `Standard/${kind}` }, { statistic: 'Maximum', label: `account Fargate vCPUs, ${kind === 'Spot' ? 'Spot' : 'On-Demand'}` });
+  return [
+    {
+      title: 'Worker queues: messages waiting and in dead-letter queues',
+      metrics: WORKER_QUEUE_KINDS.flatMap((kind) => [
+        dashboardEntry(queues.metric(kind, 'ApproximateNumberOfMessagesVisible', { label: `${kind} waiting` })),
+        dashboardEntry(queues.metric(kind, 'ApproximateNumberOfMessagesNotVisible', { label: `${kind} in progress` })),
+        dashboardEntry(queues.metricDeadLetter(kind, 'ApproximateNumberOfMessagesVisible', { label: `${kind} dead letters` })),
+      ]),
+    },
+    {
+      title: 'Worker queues: age of the oldest message (s)',
+      metrics: WORKER_QUEUE_KINDS.map((kind) => dashboardEntry(queues.metric(kind, 'ApproximateAgeOfOldestMessage', { label: kind }))),
+    },
+    {
+      title: 'Worker tasks, and Fargate vCPUs On-Demand vs Spot',
+      metrics: [
+        dashboardEntry(service.metricInsights('RunningTaskCount', { label: 'running tasks' })),
+        dashboardEntry(service.metricInsights('DesiredTaskCount', { label: 'desired tasks' })),
+        dashboardEntry(fargateVcpus('OnDemand')),
+        dashboardEntry(fargateVcpus('Spot')),
+      ],
+    },
+    {
+      title: 'Worker CPU and memory (% of the task size)',
+      metrics: (['CPUUtilization', 'MemoryUtilization'] as const).map((name) => dashboardEntry(service.metric(name, { label: name.replace('Utilization', '').toLowerCase() }))),
+    },
+  ];
 }
 
 /** Transitions ≈ started executions × the states of a success; GB-s = Duration (ms) × memory (GB) / 1000. */

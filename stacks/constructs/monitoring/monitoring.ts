@@ -1,7 +1,7 @@
 /**
  * Monitoring of one stage: an encrypted alarm topic (only this account's CloudWatch alarms may
  * publish to it) with an optional e-mail subscription, an alarm for every failure mode of the
- * pipeline (alarms.ts), one dashboard (dashboard.ts) and the saved Logs Insights queries.
+ * pipeline (alarms.ts) and of the worker (worker-alarms.ts), one dashboard (dashboard.ts) and the saved Logs Insights queries.
  */
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
@@ -15,6 +15,7 @@ import { pipelineAlarms, type AlarmSources } from './alarms';
 import { fleetAlarms, type FleetAlarmSources, type FleetAlarmThresholds } from './fleet-alarms';
 import { dashboardBody, type DashboardSources } from './dashboard';
 import { SavedQueries } from './queries';
+import { workerAlarms, type WorkerAlarmSources } from './worker-alarms';
 
 export interface MonitoringProps {
   readonly stackName: string;
@@ -24,6 +25,8 @@ export interface MonitoringProps {
   /** Encrypts the alarm topic; its policy lets CloudWatch alarms of this account use it. */
   readonly key: StackKey;
   readonly alarms: Omit<AlarmSources, 'stackName'>;
+  /** The worker's queues and service. @default no worker alarms */
+  readonly worker?: WorkerAlarmSources;
   readonly dashboard: Omit<DashboardSources, 'stackName' | 'region'>;
   /** Every log group of the stage, for the saved queries. */
   readonly logGroupNames: readonly string[];
@@ -68,6 +71,7 @@ export class Monitoring extends Construct {
     const specs = [
       ...pipelineAlarms({ stackName: props.stackName, ...props.alarms }, { durationPercentOfTimeout: props.durationAlarmPercent ?? 80 }),
       ...(props.fleet ? fleetAlarms({ stackName: props.stackName, ...props.fleet }, props.fleetThresholds ?? { errorRatePercent: 5, responseTimeP99Ms: 1000 }) : []),
+      ...(props.worker ? workerAlarms(props.stackName, props.worker) : []),
     ];
     this.alarms = specs.map(({ id: alarmId, ...spec }) => new Alarm(this, alarmId, { ...spec, actions: [this.alarmTopic.arn] }));
 

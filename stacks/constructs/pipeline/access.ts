@@ -1,7 +1,7 @@
 /**
  * Turns an entrypoint's declared access needs (handlers/runtime/manifest.ts) into grants on the
  * resources that own them, in the order the needs are written. The state machine is granted
- * separately, once it exists (it needs the functions first).
+ * separately, once it exists (it needs the functions first), and so are the worker's queues.
  */
 import type { AccessNeeds } from '../../../handlers/runtime/manifest';
 import type { Grantable } from '../shared/iam';
@@ -43,7 +43,9 @@ export function grantAccess(grantee: Grantable, needs: AccessNeeds, { storage, t
       case 'topics':
         for (const kind of needs.topics ?? []) topics.grantPublish(grantee, kind);
         break;
+      // Granted by their owners: the state machine once it exists, the worker's queues by the worker service.
       case 'stateMachine':
+      case 'queues':
         break;
     }
   }

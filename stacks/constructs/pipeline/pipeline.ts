@@ -12,6 +12,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { executionTimeoutSeconds } from '../../../asl/render';
 import { DEFAULT_LIMITS } from '../../../handlers/core/limits';
 import { writeRuntimeEnv, type FunctionRuntimeInputs } from '../../../handlers/runtime/env';
+import type { WorkerThreshold } from '../../../handlers/workflow/routing';
 import { staleJobSeconds } from '../../../handlers/steps/reconcile';
 import { describeFunction, entrypointTriggeredBy, FUNCTIONS, MANIFEST, TASK_ENTRYPOINTS, type FunctionName, type TaskEntrypointName, type Trigger } from '../../../handlers/runtime/manifest';
 import type { SharpLayer } from '../../packaging/sharp-layer';
@@ -62,6 +63,8 @@ export interface ImagePipelineProps {
   readonly startWorkflowMaxEventAgeSeconds?: number;
   /** @default 14 */
   readonly failedEventRetentionDays?: number;
+  /** Images over it are validated but left undecoded for the worker (the state machine's ChooseProcessor has the same). @default none: ValidateImage decodes every image */
+  readonly workerThreshold?: WorkerThreshold;
 }
 
 export class ImagePipeline extends Construct {
@@ -109,6 +112,8 @@ export class ImagePipeline extends Construct {
       maxInputBytes: limits.maxBytes,
       maxInputPixels: limits.maxPixels,
       maxInputFrames: limits.maxFrames,
+      workerThresholdPixels: props.workerThreshold?.pixels,
+      workerThresholdBytes: props.workerThreshold?.bytes,
     };
 
     const functions = {} as Record<FunctionName, PipelineFunction>;
@@ -154,7 +159,7 @@ export class ImagePipeline extends Construct {
   }
 
   /** The one function `trigger` invokes. */
-  triggeredBy(trigger: Trigger): PipelineFunction {
+  triggeredBy(trigger: Exclude<Trigger, 'queue'>): PipelineFunction {
     return this.functions[entrypointTriggeredBy(trigger)];
   }
 

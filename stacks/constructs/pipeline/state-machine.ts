@@ -6,10 +6,12 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import type { WorkerRoute } from '../../../asl/definition';
 import { executionTimeoutSeconds, renderDefinition } from '../../../asl/render';
 import type { TaskEntrypointName } from '../../../handlers/runtime/manifest';
 import { RESOURCE_STAR_ACTIONS, type Grantable } from '../shared/iam';
 import { metric, type Metric } from '../shared/metric';
+import type { WorkerQueues } from '../queues/worker-queues';
 import { ServiceRole } from '../shared/role';
 
 export interface ImageStateMachineProps {
@@ -27,6 +29,11 @@ export interface ImageStateMachineProps {
   readonly includeExecutionData?: boolean;
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /**
+   * The heavy-image route: ChooseProcessor's thresholds, ProcessOnWorker's waits, and the grant to
+   * send to the heavy queue. Only a Standard workflow can wait for a task token. @default none: every image takes the Lambda path
+   */
+  readonly worker?: Omit<WorkerRoute, 'queueUrl'> & { readonly queues: WorkerQueues };
 }
 
 export class ImageStateMachine extends Construct {
@@ -77,8 +84,12 @@ export class ImageStateMachine extends Construct {
     });
 
     const type = props.type ?? 'STANDARD';
+    if (props.worker && type !== 'STANDARD') throw new Error('Expected a STANDARD state machine for the worker route: an EXPRESS workflow cannot wait for a task token.');
+    const worker = props.worker;
+    worker?.queues.grantSend(this.role, 'heavy');
     const definition = renderDefinition(
       Object.fromEntries(Object.entries(props.functions).map(([name, fn]) => [name, fn.arn])) as Record<TaskEntrypointName, string>,
+      worker && { threshold: worker.threshold, heartbeatSeconds: worker.heartbeatSeconds, timeoutSeconds: worker.timeoutSeconds, queueUrl: worker.queues.url('heavy') },
     );
     this.timeoutSeconds = executionTimeoutSeconds(type);
     this.executionArnPattern = `arn:${props.partition}:states:${props.region}:${props.accountId}:execution:${props.stateMachineName}:*`;
@@ -110,6 +121,14 @@ export class ImageStateMachine extends Construct {
   /** Starts executions (start-workflow). */
   grantStartExecution(grantee: Grantable): void {
     grantee.addToRolePolicy({ Sid: 'StartExecution', Effect: 'Allow', Action: 'states:StartExecution', Resource: this.stateMachine.arn });
+  }
+
+  /**
+   * Reports on the tasks this state machine waits for by token: heartbeat, success, failure (the
+   * worker). IAM knows no resource for these actions (a token is its own authority), so `*`.
+   */
+  grantTaskResponse(grantee: Grantable): void {
+    grantee.addToRolePolicy({ Sid: 'RespondToTasks', Effect: 'Allow', Action: RESOURCE_STAR_ACTIONS.filter((action) => action.startsWith('states:SendTask')), Resource: '*' });
   }
 
   /** Describes this state machine's executions (the reconciler's sweep). */

@@ -39,6 +39,12 @@ export const RESOURCE_STAR_ACTIONS: readonly string[] = Object.freeze([
   'logs:ListLogDeliveries',
   'logs:PutResourcePolicy',
   'logs:UpdateLogDelivery',
+  // ECR: the registry's login token is for the account; the pull itself is per repository.
+  'ecr:GetAuthorizationToken',
+  // Step Functions task responses: the task token names the task, IAM names no resource.
+  'states:SendTaskFailure',
+  'states:SendTaskHeartbeat',
+  'states:SendTaskSuccess',
 ]);
 
 const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();

@@ -99,7 +99,7 @@ describe('the fleet’s instances', () => {
 
 describe('the fleet’s network and entry', () => {
   it('creates a VPC over 2 zones with gateway endpoints for S3 and DynamoDB and no NAT gateway', () => {
-    expect(Object.keys(resources(json, 'aws_subnet'))).toHaveLength(4);
+    expect(Object.keys(resources(json, 'aws_subnet')).filter((id) => id.startsWith('fleet_'))).toHaveLength(4);
     expect(Object.values(resources(json, 'aws_vpc_endpoint')).map((endpoint) => [endpoint.service_name, endpoint.vpc_endpoint_type]).sort()).toEqual([
       ['com.amazonaws.us-east-1.dynamodb', 'Gateway'],
       ['com.amazonaws.us-east-1.s3', 'Gateway'],
@@ -162,7 +162,8 @@ describe('the fleet’s network and entry', () => {
 
   it('uses an existing VPC and its subnets when given', async () => {
     const existing = await fleetJson({ network: { existing: { vpcId: 'vpc-0123456789abcdef0', publicSubnetIds: ['subnet-0000000a', 'subnet-0000000b'], privateSubnetIds: ['subnet-0000000c', 'subnet-0000000d'] } } });
-    expect(resources(existing, 'aws_vpc')).toEqual({});
+    // The stack's other VPC is the worker's.
+    expect(Object.keys(resources(existing, 'aws_vpc'))).toEqual(['worker_network_vpc']);
     expect(only(existing, 'aws_autoscaling_group').vpc_zone_identifier).toEqual(['subnet-0000000c', 'subnet-0000000d']);
   });
 });

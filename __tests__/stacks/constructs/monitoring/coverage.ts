@@ -1,7 +1,7 @@
 /**
  * What alarms a synthesized stack lacks: for every function, queue, state machine, table,
- * notification topic, load balancer, target group, Auto Scaling group and distribution, the alarms
- * its failure modes need. A resource added later without its alarms shows up here.
+ * notification topic, ECS service, load balancer, target group, Auto Scaling group and distribution,
+ * the alarms its failure modes need. A resource added later without its alarms shows up here.
  */
 import { resources, type TerraformJson } from '../../support';
 
@@ -24,8 +24,13 @@ function needs(json: TerraformJson): Need[] {
   }
   for (const [id, queue] of Object.entries(resources(json, 'aws_sqs_queue'))) {
     // A dead-letter queue alarms on any message; a work queue on the age of its oldest.
-    const metricName = String(queue.name).endsWith('-dlq') ? 'ApproximateNumberOfMessagesVisible' : 'ApproximateAgeOfOldestMessage';
+    const metricName = /-dlq(\.fifo)?$/.test(String(queue.name)) ? 'ApproximateNumberOfMessagesVisible' : 'ApproximateAgeOfOldestMessage';
     found.push({ resource: `aws_sqs_queue.${id}`, namespace: 'AWS/SQS', metricName, dimension: 'QueueName', reference: ref('aws_sqs_queue', id, 'name') });
+  }
+  for (const id of Object.keys(resources(json, 'aws_ecs_service'))) {
+    const service = ref('aws_ecs_service', id, 'name');
+    for (const metricName of ['CPUUtilization', 'MemoryUtilization']) found.push({ resource: `aws_ecs_service.${id}`, namespace: 'AWS/ECS', metricName, dimension: 'ServiceName', reference: service });
+    found.push({ resource: `aws_ecs_service.${id}`, namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimension: 'ServiceName', reference: service });
   }
   for (const id of Object.keys(resources(json, 'aws_sfn_state_machine'))) {
     for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted', 'ExecutionThrottled']) {

@@ -28,6 +28,10 @@ describe('the dashboard', () => {
       'Load balancer: requests and 5xx per minute',
       'API response time, p50 and p99 (s), and unhealthy instances',
       'CloudFront: viewer 5xx error rate (%)',
+      'Worker queues: messages waiting and in dead-letter queues',
+      'Worker queues: age of the oldest message (s)',
+      'Worker tasks, and Fargate vCPUs On-Demand vs Spot',
+      'Worker CPU and memory (% of the task size)',
     ]);
   });
 
@@ -44,7 +48,10 @@ describe('the dashboard', () => {
         if (typeof entry[0] !== 'string') continue;
         const [namespace, metricName, ...rest] = entry as string[];
         const dimensionValues = rest.slice(0, -1).filter((_, index) => index % 2 === 1);
-        if (namespace === METRICS_NAMESPACE) {
+        if (namespace === 'AWS/Usage') {
+          // The account's Fargate usage: fixed dimensions, no resource of the stack.
+          expect(rest.slice(0, -1)).toEqual(['Service', 'Fargate', 'Type', 'Resource', 'Resource', 'vCPU', 'Class', expect.stringMatching(/^Standard\/(OnDemand|Spot)$/)]);
+        } else if (namespace === METRICS_NAMESPACE) {
           expect([widget.properties.title, businessNames]).toEqual([widget.properties.title, expect.arrayContaining([metricName])]);
         } else {
           // CloudFront's metrics carry the constant Region=Global beside the distribution's id.
@@ -69,8 +76,8 @@ describe('the dashboard', () => {
     expect(cpu.properties.metrics[0]!.slice(0, 2)).toEqual(['AWS/EC2', 'CPUUtilization']);
   });
 
-  it('prices state transitions from the states a successful execution enters (7)', () => {
+  it('prices state transitions from the states a successful execution enters (8, ChooseProcessor among them)', () => {
     const cost = widgets().find((widget) => widget.properties.title.startsWith('Cost drivers'))!;
-    expect(cost.properties.metrics).toContainEqual([expect.objectContaining({ expression: 'started * 7' })]);
+    expect(cost.properties.metrics).toContainEqual([expect.objectContaining({ expression: 'started * 8' })]);
   });
 });

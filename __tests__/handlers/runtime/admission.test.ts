@@ -1,5 +1,5 @@
 /** Admission by weight, the gate behind the local runners' memory budget and concurrency limit. */
-import { createAdmission } from '../../local/memory-budget';
+import { createAdmission } from '../../../handlers/runtime/admission';
 
 describe('createAdmission', () => {
   it('admits in order of asking and never beyond its capacity', async () => {
