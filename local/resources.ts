@@ -135,6 +135,11 @@ export function workerTaskFamily(stackName: string): string {
   return resourceNames({ stackName }).worker;
 }
 
+/** The instance profile (and role) the API's instances run as: locally its calls are held to that role. */
+export function apiInstanceProfile(stackName: string): string {
+  return resourceNames({ stackName }).apiInstanceProfile;
+}
+
 /** Maps the stack config for `stage` onto the local resources. */
 export function localResources(stage: string = LOCAL_STAGE, env: Readonly<Record<string, string | undefined>> = process.env): LocalResources {
   const { settings, stackName } = localStageConfig(stage, env);

@@ -3,7 +3,6 @@
  * notifications on, the S3 CORS front that the browser, the SDK and the AWS CLI all use, and the
  * API with its gallery page, holding a development token. Runs until `stop()`.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { resetAwsClients } from '../handlers/adapters/clients';
 import { DynamoTokenStore, newToken } from '../handlers/adapters/token-store';
 import { buildGallery } from '../handlers/entrypoints/api/gallery/build';
@@ -11,6 +10,8 @@ import { startApi, type RunningApi } from '../handlers/entrypoints/api/start';
 import { readRuntimeEnv } from '../handlers/runtime/env';
 import { RUNTIME_SETTINGS } from '../handlers/runtime/variables';
 import { startS3CorsFront, type S3CorsFront } from './s3-cors';
+import { runAsFunction } from './invocation';
+import { apiInstanceProfile } from './resources';
 import { LocalSystem } from './system';
 
 export const TOKEN_VARIABLE = 'IMAGE_PROCESSOR_LOCAL_API_TOKEN';
@@ -45,7 +46,6 @@ export async function startServe(options: ServeOptions = {}): Promise<Serving> {
   const system = await LocalSystem.start({ notifyUploads: true, ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }) });
   let front: S3CorsFront | undefined;
   let api: RunningApi | undefined;
-  let apiS3: S3Client | undefined;
   try {
     const allowedOrigins: string[] = [];
     front = await startS3CorsFront(Number(new URL(system.environment.AWS_ENDPOINT_URL_S3!).port), allowedOrigins);
@@ -67,10 +67,9 @@ export async function startServe(options: ServeOptions = {}): Promise<Serving> {
       [RUNTIME_SETTINGS.apiPort.name]: String(options.port ?? 8080),
       ...options.apiEnvironment,
     });
-    // The API's own clients, outside the functions' IAM check (local/iam/): that check holds each
-    // Lambda function to its synthesized role, and the stack synthesizes no role for the API yet.
-    apiS3 = new S3Client({});
-    api = await startApi(settings, await buildGallery(), { s3: apiS3, dynamodb: system.clients.dynamodb });
+    // As its instances: every SDK call the API makes is held to the synthesized instance role (local/iam/).
+    const gallery = await buildGallery();
+    api = await runAsFunction(apiInstanceProfile(system.resources.stackName), () => startApi(settings, gallery));
     const url = api.url.replace('://localhost', '://127.0.0.1');
     allowedOrigins.push(new URL(url).origin);
     const running = { api, front };
@@ -84,14 +83,12 @@ export async function startServe(options: ServeOptions = {}): Promise<Serving> {
       system,
       async stop() {
         await running.api.close();
-        apiS3?.destroy();
         await running.front.stop();
         await system.stop();
       },
     };
   } catch (error) {
     await api?.close().catch(() => {});
-    apiS3?.destroy();
     await front?.stop().catch(() => {});
     await system.stop().catch(() => {});
     throw error;

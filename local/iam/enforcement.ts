@@ -62,7 +62,7 @@ export class IamEnforcement {
     overrides: Readonly<Record<string, unknown>> = {},
   ) {
     for (const [functionName, entrypoint] of entrypoints) {
-      const role = model.functions[functionName] ?? model.tasks[functionName];
+      const role = model.functions[functionName] ?? model.tasks[functionName] ?? model.instanceProfiles[functionName];
       const override = overrides[entrypoint];
       const policy =
         override === undefined

@@ -26,6 +26,13 @@ export interface TaskRole {
   readonly policy: string;
 }
 
+/** An EC2 instance profile's role (the API fleet's): what the instances' SDK calls are held to. */
+export interface InstanceRole {
+  readonly profileName: string;
+  readonly roleName: string;
+  readonly policy: string;
+}
+
 export interface BucketEncryption {
   readonly keyArn: string;
   /** S3 bucket keys: the encryption context is the bucket's ARN instead of the object's. */
@@ -45,6 +52,8 @@ export interface LocalStackModel {
   readonly functions: Readonly<Record<string, FunctionRole>>;
   /** By task family. */
   readonly tasks: Readonly<Record<string, TaskRole>>;
+  /** By instance profile name. */
+  readonly instanceProfiles: Readonly<Record<string, InstanceRole>>;
   /** Queue ARN → the key it is encrypted with. */
   readonly queueKeys: Readonly<Record<string, string>>;
   /** Bucket name → its bucket policy, references resolved. */
@@ -97,6 +106,13 @@ export function stackModel(json: TerraformJson, place: LocalPlace): LocalStackMo
     if (!role) throw new Error(`Expected the task ${family} to name a task role of the stack, but it is ${String(task.task_role_arn)}.`);
     tasks[family] = { family, roleName: resolve(String(resources('aws_iam_role')[role]?.name)), policy: policiesByRole.get(role) ?? '{"Version":"2012-10-17","Statement":[]}' };
   }
+  const instanceProfiles: Record<string, InstanceRole> = {};
+  for (const profile of Object.values(resources('aws_iam_instance_profile'))) {
+    const role = ROLE_ID.exec(String(profile.role))?.[1];
+    const profileName = resolve(String(profile.name));
+    if (!role) throw new Error(`Expected the instance profile ${profileName} to name a role of the stack, but it is ${String(profile.role)}.`);
+    instanceProfiles[profileName] = { profileName, roleName: resolve(String(resources('aws_iam_role')[role]?.name)), policy: policiesByRole.get(role) ?? '{"Version":"2012-10-17","Statement":[]}' };
+  }
   const queueKeys: Record<string, string> = {};
   for (const [logicalId, queue] of Object.entries(resources('aws_sqs_queue'))) {
     if (queue.kms_master_key_id) queueKeys[references[`aws_sqs_queue.${logicalId}.arn`]!] = resolve(String(queue.kms_master_key_id));
@@ -128,5 +144,5 @@ export function stackModel(json: TerraformJson, place: LocalPlace): LocalStackMo
       filterPrefix: target.filter_prefix ?? '',
     })),
   );
-  return { place, functions, tasks, queueKeys, bucketPolicies, bucketKeys, topicKeys, keyPolicies, notifications, references };
+  return { place, functions, tasks, instanceProfiles, queueKeys, bucketPolicies, bucketKeys, topicKeys, keyPolicies, notifications, references };
 }

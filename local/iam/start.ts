@@ -1,15 +1,15 @@
 /**
- * Turns the IAM check on for the functions' (and the in-process worker's) SDK clients: loads the local stage's stack model
+ * Turns the IAM check on for the SDK clients of the functions, the in-process worker and the API: loads the local stage's stack model
  * (synthesized, or cached), builds the enforcement with any --policy replacements, and decorates
  * every client the handlers build from now on. A replacement that does not resolve or is not a
  * valid policy is the user's mistake.
  */
 import { decorateAwsClients } from '../../handlers/adapters/clients';
-import { FUNCTIONS, type FunctionName, type WorkerEntrypointName } from '../../handlers/runtime/manifest';
+import { FUNCTIONS, type EntrypointName, type FunctionName, type WorkerEntrypointName } from '../../handlers/runtime/manifest';
 import { LOCAL_REGION } from '../emulators';
 import { LOCAL_ACCOUNT_ID, type LocalFunction } from '../lambda-context';
 import { LocalSystemError } from '../local-system-error';
-import { localStageConfig, workerTaskFamily } from '../resources';
+import { apiInstanceProfile, localStageConfig, workerTaskFamily } from '../resources';
 import { UserError } from '../user-error';
 import { loadStackModel } from './cache';
 import { GivenPolicyError, IamEnforcement } from './enforcement';
@@ -30,6 +30,8 @@ export async function startIamEnforcement(options: IamOptions): Promise<{ readon
   const entrypoints = new Map<string, string>(FUNCTIONS.map((name) => [options.functions[name].functionName, name]));
   // The in-process worker runs as its task family, held to its task role's policy.
   entrypoints.set(workerTaskFamily(config.stackName), 'worker' satisfies WorkerEntrypointName);
+  // The API (npm run serve) runs as its instance profile, held to the instance role's policy.
+  entrypoints.set(apiInstanceProfile(config.stackName), 'api' satisfies EntrypointName);
   let enforcement: IamEnforcement;
   try {
     enforcement = new IamEnforcement(model, entrypoints, options.policies as Record<string, unknown>);

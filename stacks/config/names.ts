@@ -28,5 +28,7 @@ export function resourceNames(config: { readonly stackName: string }) {
     deadLetterQueue: (kind: 'heavy' | 'reprocess') => `${prefix}-${kind}-dlq.fifo`,
     /** The worker's cluster, service, task family, task role and image repository. */
     worker: `${prefix}-worker`,
+    /** The API instances' instance profile (stacks/constructs/fleet/instances.ts). */
+    apiInstanceProfile: `${prefix}-api`,
   } as const;
 }

@@ -28,6 +28,7 @@ const model: LocalStackModel = {
     },
   },
   tasks: {},
+  instanceProfiles: {},
   queueKeys: {},
   bucketPolicies: {},
   bucketKeys: {},

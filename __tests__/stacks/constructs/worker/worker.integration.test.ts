@@ -28,7 +28,9 @@ describe.each(['dev', 'prod'])('the worker of %s', (stage) => {
     const service = only(json(), 'aws_ecs_service');
     expect(service).toMatchObject({ capacity_provider_strategy: strategy, desired_count: 0, enable_execute_command: false, lifecycle: { ignore_changes: ['desired_count'] } });
     expect(service.network_configuration.security_groups).toHaveLength(1);
-    const group = only(json(), 'aws_security_group');
+    // The stack has the fleet's groups too: the worker's is the one its service names.
+    const groupId = /^\$\{aws_security_group\.([^.]+)\.id\}$/.exec(service.network_configuration.security_groups[0])![1]!;
+    const group = resources(json(), 'aws_security_group')[groupId];
     expect(group.ingress).toBeUndefined();
     expect(group.egress).toEqual([expect.objectContaining({ protocol: 'tcp', from_port: 443, to_port: 443 })]);
   });
