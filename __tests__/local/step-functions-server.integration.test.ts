@@ -9,7 +9,8 @@ import { StepFunctionsServer } from '../../local/step-functions-server';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:pipeline';
 
-function fakeMachine(delayMs = 50) {
+/** A machine whose executions each take `wait`: milliseconds, or until a promise settles (when a test must see one running). */
+function fakeMachine(wait: number | Promise<unknown> = 50) {
   const runs: { input: unknown; context: ExecutionContext }[] = [];
   let running = 0;
   let maxRunning = 0;
@@ -18,7 +19,7 @@ function fakeMachine(delayMs = 50) {
       runs.push({ input, context });
       running += 1;
       maxRunning = Math.max(maxRunning, running);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await (typeof wait === 'number' ? new Promise((resolve) => setTimeout(resolve, wait)) : wait);
       running -= 1;
       if ((input as { fail?: boolean }).fail) return { status: 'FAILED', error: 'INTERNAL', cause: 'broken', events: [] };
       return { status: 'SUCCEEDED', output: { echoed: input }, events: [] };
@@ -27,8 +28,15 @@ function fakeMachine(delayMs = 50) {
   return { machine, runs, maxRunning: () => maxRunning };
 }
 
-async function withServer(delayMs: number, concurrency: number, test: (server: StepFunctionsServer, sfn: SFNClient, fake: ReturnType<typeof fakeMachine>) => Promise<void>) {
-  const fake = fakeMachine(delayMs);
+/** Executions that wait until the test calls `finish`: what a test must see running stays running, however slow the machine. */
+function hold() {
+  let finish = () => {};
+  const held = new Promise<void>((resolve) => (finish = resolve));
+  return { held, finish };
+}
+
+async function withServer(wait: number | Promise<unknown>, concurrency: number, test: (server: StepFunctionsServer, sfn: SFNClient, fake: ReturnType<typeof fakeMachine>) => Promise<void>) {
+  const fake = fakeMachine(wait);
   const server = await StepFunctionsServer.start({ stateMachineArn: STATE_MACHINE_ARN, machine: fake.machine, concurrency });
   const sfn = new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
@@ -40,31 +48,37 @@ async function withServer(delayMs: number, concurrency: number, test: (server: S
 }
 
 describe('local Step Functions endpoint', () => {
-  it('starts an execution and describes it until it succeeds', () =>
-    withServer(30, 2, async (server, sfn, fake) => {
+  it('starts an execution and describes it until it succeeds', () => {
+    const { held, finish } = hold();
+    return withServer(held, 2, async (server, sfn, fake) => {
       const input = JSON.stringify({ jobId: 'a' });
       const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name: 'job-a', input }));
       expect(started.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:pipeline:job-a');
       expect(started.startDate).toBeInstanceOf(Date);
       const running = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
       expect(running).toMatchObject({ status: 'RUNNING', name: 'job-a', input, stateMachineArn: STATE_MACHINE_ARN });
+      finish();
       await server.idle();
       const done = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
       expect(done).toMatchObject({ status: 'SUCCEEDED', output: JSON.stringify({ echoed: { jobId: 'a' } }) });
       expect(done.stopDate!.getTime()).toBeGreaterThanOrEqual(done.startDate!.getTime());
       expect(fake.runs[0]!.context).toMatchObject({ executionArn: started.executionArn, name: 'job-a', stateMachineName: 'pipeline' });
-    }));
+    });
+  });
 
-  it('returns the running execution for the same name and input, without a second run', () =>
-    withServer(100, 2, async (server, sfn, fake) => {
+  it('returns the running execution for the same name and input, without a second run', () => {
+    const { held, finish } = hold();
+    return withServer(held, 2, async (server, sfn, fake) => {
       const request = { stateMachineArn: STATE_MACHINE_ARN, name: 'job-b', input: '{"jobId":"b"}' };
       const first = await sfn.send(new StartExecutionCommand(request));
       const second = await sfn.send(new StartExecutionCommand(request));
       expect(second.executionArn).toBe(first.executionArn);
       expect(second.startDate).toEqual(first.startDate);
+      finish();
       await server.idle();
       expect(fake.runs).toHaveLength(1);
-    }));
+    });
+  });
 
   it('refuses the same name with a different input, and any reuse of a closed execution name', () =>
     withServer(50, 2, async (server, sfn, fake) => {
@@ -103,15 +117,18 @@ describe('local Step Functions endpoint', () => {
       });
     }));
 
-  it('runs at most `concurrency` executions at once and queues the rest as RUNNING', () =>
-    withServer(40, 3, async (server, sfn, fake) => {
+  it('runs at most `concurrency` executions at once and queues the rest as RUNNING', () => {
+    const { held, finish } = hold();
+    return withServer(held, 3, async (server, sfn, fake) => {
       await Promise.all(
         Array.from({ length: 10 }, (_, index) => sfn.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name: `job-${index}`, input: '{}' }))),
       );
       expect(server.executions().every((execution) => execution.status === 'RUNNING')).toBe(true);
+      finish();
       await server.idle();
       expect(fake.runs).toHaveLength(10);
       expect(fake.maxRunning()).toBe(3);
       expect(server.executions().every((execution) => execution.status === 'SUCCEEDED')).toBe(true);
-    }));
+    });
+  });
 });
