@@ -14,7 +14,7 @@ import { trapInterrupt } from './interrupt';
 import { LocalSystemError } from './local-system-error';
 import { MiB } from '../handlers/runtime/admission';
 import { runLocalPipeline, type LocalPipelineOptions } from './pipeline';
-import { defaultFunctionLogFile } from './system';
+import { defaultFunctionLogFile } from './system-options';
 import { printable } from './printable';
 import { createProgress } from './progress';
 import { formatSummary } from './report';

@@ -11,7 +11,8 @@ import { loadPolicyDocuments } from './iam/policy-option';
 import { policyUsage, type FunctionUsage } from './iam/usage';
 import { loadPresetJson } from './preset-file';
 import { localResources } from './resources';
-import { LocalSystem, type LocalRunResult, type LocalSystemOptions, type ProcessOptions } from './system';
+import { LocalSystem, type LocalRunResult, type ProcessOptions } from './system';
+import type { LocalSystemOptions } from './system-options';
 import { userPath } from './user-directory';
 
 export interface LocalPipelineOptions {

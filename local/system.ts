@@ -7,8 +7,7 @@
  * outcome back from the emulated services (job table, processed bucket, notification queue).
  */
 import type { Readable } from 'node:stream';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { resetAwsClients } from '../handlers/adapters/clients';
@@ -23,7 +22,7 @@ import { LocalSystemError } from './local-system-error';
 import { UserError } from './user-error';
 import { createClients, createResources, type Clients } from './provision';
 import type { FaultSpec } from './faults';
-import { FunctionLog, type FunctionLogDestination } from './function-log';
+import { FunctionLog } from './function-log';
 import { loadHandler, loadTaskFunctions, renderLocalDefinition } from './functions';
 import { runBatch, type LocalRunResult, type ProcessOptions } from './batch';
 import type { InputFile } from './inputs';
@@ -39,6 +38,7 @@ import { objectCreatedEvent, type CreatedObject } from './s3-event';
 import { reconcilerFor } from './reconciler';
 import { LocalStateMachine, type TaskAttempt } from './state-machine';
 import { StepFunctionsServer, type ExecutionRecord } from './step-functions-server';
+import { defaultFunctionLogFile, type LocalQueues, type LocalSystemOptions } from './system-options';
 import { uploadAdmission } from './upload-admission';
 import { SEND_AND_WAIT_RESOURCE } from '../asl/definition';
 import { startWorker, type RunningWorker } from '../handlers/entrypoints/worker/worker';
@@ -46,52 +46,6 @@ import { sendAndWaitForToken } from './send-and-wait';
 import { TaskTokens } from './task-tokens';
 import { watchUploads } from './upload-events';
 import { defaultMemoryBudget } from '../handlers/runtime/admission';
-
-export interface LocalSystemOptions {
-  /** The stack stage whose names and settings are used. @default 'local' */
-  readonly stage?: string;
-  /** Executions running at once. @default os.availableParallelism() */
-  readonly concurrency?: number;
-  /** A preset (the parsed JSON), handed to the functions as `IMAGE_PRESET`. @default the built-in preset */
-  readonly preset?: unknown;
-  /** Faults injected into every execution (see faults.ts). Can be changed between runs with `setFaults`. */
-  readonly faults?: readonly FaultSpec[];
-  /** Wait before each retry, in place of the definition's backoff. @default 10 */
-  readonly retryIntervalMs?: number;
-  /** More settings for the functions, e.g. `{ MAX_INPUT_BYTES: '1048576' }`. */
-  readonly environment?: Readonly<Record<string, string>>;
-  /**
-   * Runs the worker in this process, over the local FIFO queues (the same code as on Fargate).
-   * Tests that run workers as processes of their own turn it off. @default true
-   */
-  readonly worker?: boolean;
-  /** The in-process worker's memory budget. @default half the memory this process may have */
-  readonly workerMemoryBudgetBytes?: number;
-  /** Entrypoint → a policy document that replaces its synthesized role policy (iam/). */
-  readonly policies?: Readonly<Partial<Record<string, unknown>>>;
-  /** Where the functions' log lines go. @default {@link defaultFunctionLogFile} */
-  readonly functionLog?: FunctionLogDestination;
-  /**
-   * Deliver every object any client puts under the uploads prefix to start-workflow, as S3's
-   * notification does (`npm run serve`); otherwise only `deliver` does. @default false
-   */
-  readonly notifyUploads?: boolean;
-  /** With `notifyUploads`: the decoded bytes of the images processed at once (upload-admission.ts). @default half the machine's memory */
-  readonly memoryBudgetBytes?: number;
-}
-
-/** The worker's queues, created on fauxqs as the stack declares them. */
-export interface LocalQueues {
-  readonly heavy: string;
-  readonly reprocess: string;
-  readonly heavyDeadLetter: string;
-  readonly reprocessDeadLetter: string;
-}
-
-/** The file the functions' log lines go to unless told otherwise: one per process, in the temp folder. */
-export function defaultFunctionLogFile(): string {
-  return join(tmpdir(), `image-processor-local-${process.pid}.log`);
-}
 
 export type { LocalRunResult, ProcessOptions };
 

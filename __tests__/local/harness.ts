@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { ReportJob } from '../../local/report';
 import { collectInputFiles } from '../../local/inputs';
 import type { JobTrace } from '../../local/outcomes';
-import { LocalSystem, type LocalRunResult, type LocalSystemOptions } from '../../local/system';
+import { LocalSystem, type LocalRunResult } from '../../local/system';
+import type { LocalSystemOptions } from '../../local/system-options';
 
 /** The seven outputs of the default preset. */
 export const DEFAULT_OUTPUTS = ['large.jpg', 'large.webp', 'medium-grayscale.webp', 'medium.jpg', 'medium.webp', 'thumb.jpg', 'thumb.webp'];
