@@ -3,9 +3,11 @@
  * definition's hardening, its two roles, the image repository and the image by digest, the log
  * group, and the backlog autoscaling.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MANIFEST } from '../../../../handlers/runtime/manifest';
 import { backlogPerTaskExpression, targetBacklogPerTask } from '../../../../stacks/constructs/worker/backlog-scaling';
-import { grants, only, resources, rolePolicyOf, synthJson, testStack, type TerraformJson } from '../../support';
+import { grants, only, resources, ROOT, rolePolicyOf, synthJson, testStack, type TerraformJson } from '../../support';
 
 const stages: Record<string, TerraformJson> = {};
 beforeAll(async () => {
@@ -121,6 +123,15 @@ describe.each(['dev', 'prod'])('the worker of %s', (stage) => {
       encryption_configuration: [{ encryption_type: 'KMS' }],
     });
     expect(container(json()).image).toBe('${aws_ecr_repository.worker_images_repository.repository_url}@${data.aws_ecr_image.worker_latest_image.image_digest}');
+  });
+
+  it('has the repository the deploy workflow applies first, pushes to and passes on by digest', () => {
+    const workflow = readFileSync(join(ROOT, '.github', 'workflows', 'deploy-stage.yml'), 'utf8');
+    const target = /-target=aws_ecr_repository\.(\S+)/.exec(workflow)?.[1];
+    expect(Object.keys(resources(json(), 'aws_ecr_repository'))).toEqual([target]);
+    expect(workflow).toContain(`select(.address == "aws_ecr_repository.${target}")`);
+    expect(workflow).toMatch(/IMAGE_PROCESSOR_WORKER_IMAGE_DIGEST: \$\{\{ steps\.pushed\.outputs\.digest \|\| steps\.build\.outputs\.digest \}\}/);
+    expect(workflow).toMatch(/platforms: linux\/arm64/);
   });
 
   it('scales on backlog per task between the minimum and the maximum, from zero when messages wait', () => {
