@@ -251,6 +251,8 @@ describe('headers and limits', () => {
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
       expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(last!.json.error.code).toBe('RATE_LIMITED');
+      // Every v1 route counts against the same budget, album reprocessing too.
+      expect((await call('POST', '/v1/albums/Anything/reprocess', alice, {}, limited)).status).toBe(429);
       expect((await call('GET', '/v1/uploads', bob, undefined, limited)).status).toBe(200);
     } finally {
       await limited.close();
