@@ -1,7 +1,8 @@
 /**
  * `npm run serve`'s system: the local pipeline (emulators, workflow, reconciler) with S3 upload
  * notifications on, the S3 CORS front that the browser, the SDK and the AWS CLI all use, and the
- * API with its gallery page, holding a development token. Runs until `stop()`.
+ * API with its gallery page, holding a development token; the worker takes the API's album
+ * reprocessing from the local reprocess queue. Runs until `stop()`.
  */
 import { resetAwsClients } from '../handlers/adapters/clients';
 import { DynamoTokenStore, newToken } from '../handlers/adapters/token-store';
@@ -65,6 +66,8 @@ export async function startServe(options: ServeOptions = {}): Promise<Serving> {
       [RUNTIME_SETTINGS.maxInputBytes.name]: String(runtimeInputs.maxInputBytes),
       [RUNTIME_SETTINGS.apiHost.name]: options.host ?? '127.0.0.1',
       [RUNTIME_SETTINGS.apiPort.name]: String(options.port ?? 8080),
+      // The in-process worker consumes it, so a reprocessing request is carried out here too.
+      [RUNTIME_SETTINGS.reprocessQueueUrl.name]: system.queues.reprocess,
       ...options.apiEnvironment,
     });
     // As its instances: every SDK call the API makes is held to the synthesized instance role (local/iam/).

@@ -200,6 +200,7 @@ export class ImageProcessorStack extends TerraformStack {
       region: settings.region,
       accountId,
       resources: { storage: this.storage, table: this.jobs, topics: this.topics },
+      queues: this.queues,
       artifact: props.artifacts.api,
       globalProvider,
       artifactsBucketName: names.defaultBucketName('artifacts', accountId, settings.region),

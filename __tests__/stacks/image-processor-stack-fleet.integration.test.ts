@@ -43,6 +43,8 @@ describe.each(['dev', 'prod'])('the %s stack’s fleet', (stage) => {
     // A plain address: Terraform refuses expressions in depends_on.
     expect(only(json, 'aws_autoscaling_group').depends_on).toEqual(['aws_s3_object.fleet_artifact']);
     expect(userData(json)).toContain(`POWERTOOLS_SERVICE_NAME='image-processor-${stage}'`);
+    // Where the API enqueues album reprocessing: the queue the worker consumes.
+    expect(userData(json)).toContain("REPROCESS_QUEUE_URL='${aws_sqs_queue.queues_reprocess.url}'");
   });
 
   it('runs a mixed-instances group from the settings: On-Demand base 1, Spot above it, 4 arm64 types, rebalance, refresh at 90%, ELB checks, a drain hook, desired capacity left to autoscaling', () => {
@@ -112,8 +114,11 @@ describe.each(['dev', 'prod'])('the %s stack’s fleet', (stage) => {
     const { api } = await stubArtifacts();
     const role = Object.entries(resources(json, 'aws_iam_role')).find(([, value]) => value.name === `image-processor-${stage}-api`)![0];
     const granted = grants(rolePolicyOf(json, role));
-    expect(Object.keys(granted)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(Object.keys(granted)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:SendMessage']);
     expect(granted['s3:PutObject']).toEqual(['${aws_s3_bucket.storage_raw_bucket.arn}/uploads/*']);
+    // Album reprocessing: sending to the reprocess queue only, encrypted with the stack key (the buckets' key too).
+    expect(granted['sqs:SendMessage']).toEqual(['${aws_sqs_queue.queues_reprocess.arn}']);
+    for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) expect(granted[action]).toContain('${aws_kms_key.key_key.arn}');
     expect(granted['s3:GetObject']).toContain(`\${aws_s3_bucket.fleet_artifacts_bucket.arn}/api/${api.sha256Hex}.zip`);
   });
 

@@ -50,8 +50,11 @@ export interface AccessNeeds {
    * report a waiting task's heartbeat, success or failure by its token.
    */
   readonly stateMachine?: readonly ('start' | 'describe' | 'callback')[];
-  /** The worker's FIFO queues it consumes: receive, extend visibility, delete. */
-  readonly queues?: readonly ('consume')[];
+  /**
+   * The worker's FIFO queues: `consume` takes messages from both (receive, extend visibility,
+   * delete); `enqueueReprocess` sends to the reprocess queue (and encrypts with its key).
+   */
+  readonly queues?: readonly ('consume' | 'enqueueReprocess')[];
 }
 
 /** A Lambda function. */
@@ -202,7 +205,7 @@ export const MANIFEST = {
   },
   api: {
     kind: 'api',
-    description: 'The upload and gallery API: presigned uploads, job status, listing and deletion per owner',
+    description: 'The upload and gallery API: presigned uploads, job status, listing and deletion per owner, album reprocessing',
     needsSharp: false,
     environment: [
       ...TELEMETRY_SETTINGS,
@@ -219,8 +222,9 @@ export const MANIFEST = {
       'apiRateLimitPerMinute',
       'tokenCacheSeconds',
       'shutdownGraceSeconds',
+      'reprocessQueueUrl',
     ],
-    access: { uploads: ['presign', 'delete'], outputs: ['read', 'list', 'delete'], jobs: ['uploads', 'queryUploads', 'readTokens'] },
+    access: { uploads: ['presign', 'delete'], outputs: ['read', 'list', 'delete'], jobs: ['uploads', 'queryUploads', 'readTokens'], queues: ['enqueueReprocess'] },
   },
 } as const satisfies Readonly<Record<string, EntrypointDescription>>;
 

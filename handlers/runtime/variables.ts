@@ -121,7 +121,7 @@ export const RUNTIME_SETTINGS = {
    */
   workerThresholdPixels: optionalCount('WORKER_THRESHOLD_PIXELS', 'pixels', 'INTERNAL'),
   workerThresholdBytes: optionalCount('WORKER_THRESHOLD_BYTES', 'bytes', 'INTERNAL'),
-  /** The worker's FIFO queues: heavy images from the state machine, and album reprocessing. */
+  /** The worker's FIFO queues: heavy images from the state machine, and album reprocessing (which the API enqueues on). */
   heavyQueueUrl: required('HEAVY_QUEUE_URL'),
   reprocessQueueUrl: required('REPROCESS_QUEUE_URL'),
   /** The queues' visibility timeout: the worker extends a message's visibility by this much, a third of it before it runs out. */

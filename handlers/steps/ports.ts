@@ -5,6 +5,7 @@
 import type { JobStatus } from '../core/job-status';
 import type { ByteRange, JobError, JobInput, ObjectPointer, OutputRecord } from '../workflow/events';
 import type { AdvanceResult, ExecutionState, JobRecord, NotificationKind, StartClaim } from '../workflow/job-record';
+import type { FifoMessage } from '../workflow/worker-messages';
 
 /** A step's log: the runtime's structured logger, whose lines already carry the job. */
 export interface StepLog {
@@ -62,4 +63,22 @@ export interface WorkflowStarter {
 export interface WorkflowExecutions {
   /** Undefined when Step Functions cannot say (an Express execution, or one it no longer knows). */
   describe(executionArn: string): Promise<ExecutionState | undefined>;
+}
+
+/** An owner's uploads as album reprocessing reads them: pages of the listing, and each upload's jobs. */
+export interface UploadCatalog<Position> {
+  /** One page of the owner's uploads in `album` (deleted ones are not listed), newest first. */
+  list(owner: string, options: { limit: number; album: string; after?: Position }): Promise<{ readonly uploads: readonly UploadSummary[]; readonly next: Position | null }>;
+  /** The upload's jobs, newest first; undefined when the upload is not recorded. */
+  find(uploadId: string): Promise<{ readonly jobs: readonly Pick<JobRecord, 'jobId' | 'status'>[] } | undefined>;
+}
+
+export interface UploadSummary {
+  readonly uploadId: string;
+  readonly fileName: string;
+}
+
+export interface FifoQueue {
+  /** Sends the messages in the order given; throws when the queue refuses any of them. */
+  sendInOrder(messages: readonly FifoMessage[]): Promise<void>;
 }

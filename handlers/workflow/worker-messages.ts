@@ -34,6 +34,13 @@ export interface ReprocessMessage {
 
 export type WorkerMessage = ProcessMessage | ReprocessMessage;
 
+/** A message as it is sent to a FIFO queue: taken in the order sent within its group, once per deduplication id. */
+export interface FifoMessage {
+  readonly body: string;
+  readonly groupId: string;
+  readonly deduplicationId: string;
+}
+
 const text = v.pipe(v.string('a string'), v.minLength(1, 'a non-empty string'));
 const count = v.pipe(v.number('a number'), v.finite('a number'), v.minValue(0, 'a number of at least 0'));
 const record = <const E extends v.ObjectEntries>(entries: E) => jsonObject(entries, 'an object');
@@ -86,9 +93,12 @@ export function reprocessGroupId(owner: string, album: string): string {
   return `${owner}/${album.replace(/ /g, '+')}`;
 }
 
-/** A reprocess message's deduplication id: the same job in the same batch is one message, however often sent. */
-export function reprocessDeduplicationId(batchId: string, jobId: string): string {
-  return createHash('sha256').update(`${batchId}\n${jobId}`).digest('hex');
+/**
+ * A reprocess message's deduplication id, from the batch and the upload (as the API contract
+ * says): the same upload in the same batch is one message, however often sent.
+ */
+export function reprocessDeduplicationId(batchId: string, uploadId: string): string {
+  return createHash('sha256').update(`${batchId}\n${uploadId}`).digest('hex');
 }
 
 /** A reprocess message's body, for the command (and the API) that enqueues them. */

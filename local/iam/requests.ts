@@ -123,22 +123,25 @@ function sfnRequests(command: string, input: Input): AuthorizationRequest[] {
   return [{ action: `states:${command.replace(/Command$/, '')}`, resource: resource(input), context: TRANSPORT }];
 }
 
-/** SQS commands, and the KMS actions an encrypted queue needs of the caller for them. */
-const SQS_COMMANDS: Readonly<Record<string, readonly string[]>> = {
-  SendMessageCommand: ['kms:GenerateDataKey', 'kms:Decrypt'],
-  ReceiveMessageCommand: ['kms:Decrypt'],
-  DeleteMessageCommand: [],
-  ChangeMessageVisibilityCommand: [],
-  GetQueueAttributesCommand: [],
+/** SQS commands: their IAM action, and the KMS actions an encrypted queue needs of the caller for them. */
+const SQS_COMMANDS: Readonly<Record<string, { readonly action: string; readonly kms: readonly string[] }>> = {
+  SendMessageCommand: { action: 'sqs:SendMessage', kms: ['kms:GenerateDataKey', 'kms:Decrypt'] },
+  // IAM has no action of its own for a batch: each entry is a SendMessage.
+  SendMessageBatchCommand: { action: 'sqs:SendMessage', kms: ['kms:GenerateDataKey', 'kms:Decrypt'] },
+  ReceiveMessageCommand: { action: 'sqs:ReceiveMessage', kms: ['kms:Decrypt'] },
+  DeleteMessageCommand: { action: 'sqs:DeleteMessage', kms: [] },
+  ChangeMessageVisibilityCommand: { action: 'sqs:ChangeMessageVisibility', kms: [] },
+  GetQueueAttributesCommand: { action: 'sqs:GetQueueAttributes', kms: [] },
 };
 
 function sqsRequests(command: string, input: Input, place: LocalPlace, encryption: Encryption): AuthorizationRequest[] {
-  const kms = SQS_COMMANDS[command];
-  if (!kms) throw new UnmappedCommandError('SQS', command);
+  const mapped = SQS_COMMANDS[command];
+  if (!mapped) throw new UnmappedCommandError('SQS', command);
+  const { action, kms } = mapped;
   const queue = `arn:aws:sqs:${place.region}:${place.account}:${String(input.QueueUrl).split('/').pop()}`;
   const key = encryption.queueKeys[queue];
   return [
-    { action: `sqs:${command.replace(/Command$/, '')}`, resource: queue, context: TRANSPORT },
+    { action, resource: queue, context: TRANSPORT },
     ...(key ? kms.map((action) => ({ action, resource: key, context: { ...TRANSPORT, 'kms:ViaService': `sqs.${place.region}.amazonaws.com` }, via: 'SQS' as const })) : []),
   ];
 }

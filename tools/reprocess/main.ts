@@ -3,17 +3,18 @@
  * enqueues one `reprocess` message per upload of an owner's album on the stage's reprocess.fifo,
  * oldest upload first, all in the album's FIFO group, so the worker reprocesses the album in
  * upload order. Each message names the upload's latest SUCCEEDED job and one batch id; uploads
- * without one are listed and skipped. Credentials and endpoints come from the standard AWS chain.
+ * without one are listed and skipped (handlers/steps/enqueue-reprocess.ts, which the API's
+ * `POST /v1/albums/{album}/reprocess` runs too). Credentials and endpoints come from the standard AWS chain.
  */
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { isCodedError } from '../../handlers/core/errors';
 import { parsePreset } from '../../handlers/core/preset';
 import { ALBUM_PATTERN, ALBUM_RULE, OWNER_PATTERN, OWNER_RULE } from '../../handlers/core/upload-key';
-import { DynamoUploadStore, type ListPosition } from '../../handlers/adapters/upload-store';
-import { reprocessDeduplicationId, reprocessGroupId, reprocessMessage } from '../../handlers/workflow/worker-messages';
+import { DynamoUploadStore } from '../../handlers/adapters/upload-store';
+import { SqsWorkQueue } from '../../handlers/adapters/work-queue';
+import { enqueueAlbumReprocess } from '../../handlers/steps/enqueue-reprocess';
 import { cdktfJsonContext } from '../../stacks/app';
 import { ConfigError } from '../../stacks/config/errors';
 import { resourceNames } from '../../stacks/config/names';
@@ -22,8 +23,6 @@ import { REPOSITORY_ROOT } from '../../stacks/packaging/artifacts';
 import { parseArguments, runCommand, SystemError, UsageError, type Streams } from '../cli/command';
 
 export const USAGE = 'Usage: npm run reprocess -- --album <album> --owner <owner> [--preset <file.json>] [--stage <stage>]';
-/** SQS takes at most 10 messages per batch. */
-const BATCH = 10;
 
 export async function reprocessCommand(argv: readonly string[], streams: Streams = process): Promise<void> {
   const { flags, options, positional } = parseArguments(argv, { options: ['album', 'owner', 'preset', 'stage'] }, USAGE);
@@ -46,50 +45,22 @@ export async function reprocessCommand(argv: readonly string[], streams: Streams
   const dynamodb = new DynamoDBClient({ region: config.settings.region });
   const sqs = new SQSClient({ region: config.settings.region });
   try {
-    const uploads = new DynamoUploadStore(dynamodb, names.jobsTable, { ttlDays: config.settings.jobTtlDays });
-    const jobIds: string[] = [];
-    const skipped: string[] = [];
-    for (const upload of await albumUploads(uploads, owner, album)) {
-      const found = await uploads.find(upload.uploadId);
-      const job = found?.jobs.find((candidate) => candidate.status === 'SUCCEEDED');
-      if (job) jobIds.push(job.jobId);
-      else skipped.push(`${upload.fileName} (${upload.uploadId}): no SUCCEEDED job`);
-    }
-    const batchId = randomUUID();
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.queue('reprocess') }));
-    for (let start = 0; start < jobIds.length; start += BATCH) {
-      const entries = jobIds.slice(start, start + BATCH).map((jobId, index) => ({
-        Id: String(index),
-        MessageBody: JSON.stringify(reprocessMessage(batchId, jobId, preset)),
-        MessageGroupId: reprocessGroupId(owner, album),
-        MessageDeduplicationId: reprocessDeduplicationId(batchId, jobId),
-      }));
-      const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries }));
-      if ((sent.Failed ?? []).length > 0) throw new SystemError(`SQS refused ${sent.Failed!.length} of the messages for ${album}: ${sent.Failed!.map((failure) => failure.Message).join('; ')}`);
-    }
-    for (const line of skipped) streams.stderr.write(`Skipped ${line}.\n`);
-    streams.stdout.write(`${batchId}\n`);
-    streams.stderr.write(`Batch ${batchId}: ${jobIds.length} upload(s) of ${owner}/${album} queued for reprocessing in upload order on ${names.queue('reprocess')}; ${skipped.length} skipped.\n`);
+    const batch = await enqueueAlbumReprocess(
+      { owner, album, ...(preset === undefined ? {} : { preset }) },
+      { uploads: new DynamoUploadStore(dynamodb, names.jobsTable, { ttlDays: config.settings.jobTtlDays }), queue: new SqsWorkQueue(sqs, QueueUrl!) },
+    );
+    for (const upload of batch.skipped) streams.stderr.write(`Skipped ${upload.fileName} (${upload.uploadId}): ${upload.reason}.\n`);
+    streams.stdout.write(`${batch.batchId}\n`);
+    streams.stderr.write(`Batch ${batch.batchId}: ${batch.count} upload(s) of ${owner}/${album} queued for reprocessing in upload order on ${names.queue('reprocess')}; ${batch.skipped.length} skipped.\n`);
   } catch (error) {
-    if (isCodedError(error)) throw new SystemError(`The uploads of ${owner} in ${names.jobsTable} could not be read: ${error.message}`);
+    if (isCodedError(error)) throw new SystemError(`The album ${owner}/${album} could not be queued for reprocessing from ${names.jobsTable} to ${names.queue('reprocess')}: ${error.message}`);
     if (error instanceof Error && error.name === 'QueueDoesNotExist') throw new SystemError(`Expected the queue ${names.queue('reprocess')} in ${config.settings.region}, but it does not exist (is the stage deployed?).`);
     throw error;
   } finally {
     dynamodb.destroy();
     sqs.destroy();
   }
-}
-
-/** Every upload of the album, oldest first (the listing is newest first). */
-async function albumUploads(store: DynamoUploadStore, owner: string, album: string) {
-  const all = [];
-  let after: ListPosition | undefined;
-  do {
-    const page = await store.list(owner, { limit: 100, album, ...(after ? { after } : {}) });
-    all.push(...page.uploads);
-    after = page.next ?? undefined;
-  } while (after);
-  return all.reverse();
 }
 
 /** The preset file's JSON, checked with the worker's own parser, or undefined for the configured preset. */

@@ -29,6 +29,7 @@ const COMMANDS: [string, string, Record<string, unknown>][] = [
   ['SFNClient', 'StartExecutionCommand', { stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:pipeline' }],
   ['SFNClient', 'DescribeExecutionCommand', { executionArn: 'arn:aws:states:us-east-1:000000000000:execution:pipeline:job' }],
   ['SQSClient', 'SendMessageCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/dlq' }],
+  ['SQSClient', 'SendMessageBatchCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/image-processor-local-heavy.fifo' }],
   ['SQSClient', 'ReceiveMessageCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/image-processor-local-heavy.fifo' }],
   ['SQSClient', 'ChangeMessageVisibilityCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/image-processor-local-heavy.fifo' }],
   ['SQSClient', 'DeleteMessageCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/image-processor-local-heavy.fifo' }],
@@ -43,6 +44,13 @@ it('answers a task token on no resource (IAM names none) and decrypts an encrypt
   expect(requests('SQSClient', 'ReceiveMessageCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/image-processor-local-heavy.fifo' })).toEqual([
     { action: 'sqs:ReceiveMessage', resource: QUEUE, context: { 'aws:SecureTransport': 'true' } },
     { action: 'kms:Decrypt', resource: KEY, context: { 'aws:SecureTransport': 'true', 'kms:ViaService': 'sqs.us-east-1.amazonaws.com' }, via: 'SQS' },
+  ]);
+});
+
+it('authorizes a batch of messages as SendMessage, the one action IAM has for it, with the key to encrypt them', () => {
+  expect(requests('SQSClient', 'SendMessageBatchCommand', { QueueUrl: 'http://sqs.us-east-1.localhost:1/000000000000/image-processor-local-heavy.fifo', Entries: [] })).toEqual([
+    { action: 'sqs:SendMessage', resource: QUEUE, context: { 'aws:SecureTransport': 'true' } },
+    ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => ({ action, resource: KEY, context: { 'aws:SecureTransport': 'true', 'kms:ViaService': 'sqs.us-east-1.amazonaws.com' }, via: 'SQS' })),
   ]);
 });
 

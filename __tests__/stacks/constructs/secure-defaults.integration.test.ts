@@ -87,11 +87,13 @@ describe('constructs built without optional props', () => {
         });
         pipeline.connectStateMachine(workflow);
         new Reconciler(scope, 'reconciler', { namePrefix: 'bare', function: pipeline.triggeredBy('workflow-status'), stateMachineArn: workflow.arn, accountId: '123456789012' });
+        const queues = new WorkerQueues(scope, 'queues', { namePrefix: 'bare', kmsKeyArn: key.arn });
         const fleet = new Fleet(scope, 'fleet', {
           namePrefix: 'bare',
           region: 'us-east-1',
           accountId: '123456789012',
           resources: { storage, table, topics },
+          queues,
           artifact: artifacts.api,
           globalProvider: new AwsProvider(scope, 'us_east_1', { alias: 'us_east_1', region: 'us-east-1' }),
           artifactsBucketName: 'bare-artifacts',
@@ -99,7 +101,6 @@ describe('constructs built without optional props', () => {
           api: { serviceName: 'bare', jobTtlDays: 30, maxInputBytes: 52428800, uploadUrlSeconds: 300, downloadUrlSeconds: 300, apiRateLimitPerMinute: 600, tokenCacheSeconds: 10 },
         });
         storage.allowBrowserUploadsFrom([fleet.galleryUrl]);
-        const queues = new WorkerQueues(scope, 'queues', { namePrefix: 'bare', kmsKeyArn: key.arn });
         const network = new WorkerNetwork(scope, 'worker_network', { namePrefix: 'bare-worker' });
         new Worker(scope, 'worker', {
           namePrefix: 'bare',

@@ -1,6 +1,6 @@
 /**
  * `npm run reprocess` on the emulators: one message per upload of the album with a SUCCEEDED job,
- * oldest first, in the album's FIFO group, deduplicated by batch and job; usage mistakes exit 2.
+ * oldest first, in the album's FIFO group, deduplicated by batch and upload; usage mistakes exit 2.
  */
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -65,7 +65,7 @@ describe('npm run reprocess', () => {
       { version: 1, type: 'reprocess', batchId, jobId: 'job-u3' },
     ]);
     expect(Messages.map((message) => message.Attributes)).toEqual(
-      ['job-u1', 'job-u3'].map((jobId) => ({ MessageGroupId: reprocessGroupId('alice', 'Summer 2026'), MessageDeduplicationId: reprocessDeduplicationId(batchId, jobId) })),
+      ['u1', 'u3'].map((uploadId) => ({ MessageGroupId: reprocessGroupId('alice', 'Summer 2026'), MessageDeduplicationId: reprocessDeduplicationId(batchId, uploadId) })),
     );
     expect(reprocessGroupId('alice', 'Summer 2026')).toBe('alice/Summer+2026');
   });

@@ -1,12 +1,13 @@
 /**
  * An API answer that is not a success: its HTTP status, a stable code and a sentence. Shapes,
- * limits and formats reuse the core's codes (`INVALID_INPUT`, `TOO_LARGE`, `UNSUPPORTED_FORMAT`);
- * the rest are the API's own.
+ * limits, formats and presets reuse the core's codes (`INVALID_INPUT`, `TOO_LARGE`,
+ * `UNSUPPORTED_FORMAT`, `INVALID_PRESET`); the rest are the API's own.
  */
-export type ApiErrorCode = 'INVALID_INPUT' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'TOO_LARGE' | 'UNSUPPORTED_FORMAT' | 'RATE_LIMITED' | 'INTERNAL';
+export type ApiErrorCode = 'INVALID_INPUT' | 'INVALID_PRESET' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'TOO_LARGE' | 'UNSUPPORTED_FORMAT' | 'RATE_LIMITED' | 'INTERNAL';
 
 export const STATUS_OF: Readonly<Record<ApiErrorCode, number>> = {
   INVALID_INPUT: 400,
+  INVALID_PRESET: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   TOO_LARGE: 413,

@@ -1,10 +1,11 @@
 /**
  * What the API accepts, as valibot schemas speaking the core's sentences
  * ("Expected body.bytes to be a whole number of at least 1, but received 0."). The media type and
- * the size are checked after the shape, by the route, because they answer 415 and 413.
+ * the size are checked after the shape, by the route, because they answer 415 and 413; so is a
+ * reprocessing preset, by the preset parser.
  */
 import * as v from 'valibot';
-import { eventError, jsonObject } from '../../core/schema-issues';
+import { eventError, isRecord, jsonObject } from '../../core/schema-issues';
 import { ALBUM_PATTERN, ALBUM_RULE, UPLOAD_ID_PATTERN } from '../../core/upload-key';
 import type { CodedError } from '../../core/errors';
 
@@ -34,6 +35,14 @@ export const LIST_QUERY_SCHEMA = jsonObject(
 );
 
 export type ListQuery = v.InferOutput<typeof LIST_QUERY_SCHEMA>;
+
+/** An album named in a path (`/v1/albums/{album}/…`), as an upload may carry it. */
+export const ALBUM_SCHEMA = album;
+
+/** The preset's shape is checked after the body's, by the preset parser, because it answers with its own code. */
+export const REPROCESS_ALBUM_SCHEMA = jsonObject({ preset: v.optional(v.custom<Record<string, unknown>>(isRecord, 'a preset object')) }, 'a JSON object with optionally preset');
+
+export type ReprocessAlbumRequest = v.InferOutput<typeof REPROCESS_ALBUM_SCHEMA>;
 
 export const UPLOAD_ID_SCHEMA = v.pipe(v.string('an upload id'), v.regex(UPLOAD_ID_PATTERN, 'an upload id of 22 base64url characters'));
 

@@ -9,15 +9,17 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { isCodedError } from '../../core/errors';
+import { reprocessAlbum, type AlbumsDeps } from './albums';
 import { ApiError } from './api-error';
 import { TokenAuthenticator, type TokenLookup } from './auth';
 import type { GalleryAssets } from './gallery-assets';
-import { CREATE_UPLOAD_SCHEMA, LIST_QUERY_SCHEMA, parseRequest, UPLOAD_ID_SCHEMA } from './schemas';
+import { ALBUM_SCHEMA, CREATE_UPLOAD_SCHEMA, LIST_QUERY_SCHEMA, parseRequest, REPROCESS_ALBUM_SCHEMA, UPLOAD_ID_SCHEMA } from './schemas';
 import { createUpload, deleteUpload, getUpload, listUploads, type UploadsDeps } from './uploads';
 import { invocationTelemetry } from '../../runtime/telemetry';
 
 export interface ApiOptions {
   readonly uploads: UploadsDeps;
+  readonly albums: AlbumsDeps;
   readonly tokens: TokenLookup;
   readonly gallery: GalleryAssets;
   readonly rateLimitPerMinute: number;
@@ -91,6 +93,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     v1.delete<{ Params: { uploadId: string } }>('/v1/uploads/:uploadId', async (request, reply) => {
       await deleteUpload(request.owner, uploadIdOf(request), deps);
       return reply.status(204).send();
+    });
+    v1.post<{ Params: { album: string } }>('/v1/albums/:album/reprocess', async (request, reply) => {
+      const album = parsed(ALBUM_SCHEMA, request.params.album, 'path.album');
+      // The body is optional: no body is `{}`, the configured preset.
+      const body = parsed(REPROCESS_ALBUM_SCHEMA, request.body ?? {}, 'body');
+      return reply.status(202).send(await reprocessAlbum(request.owner, album, body, options.albums));
     });
   });
   return app;

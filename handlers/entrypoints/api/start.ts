@@ -8,6 +8,7 @@ import { S3ObjectStore } from '../../adapters/object-store';
 import { S3Presigner } from '../../adapters/presigner';
 import { DynamoTokenStore } from '../../adapters/token-store';
 import { DynamoUploadStore } from '../../adapters/upload-store';
+import { SqsWorkQueue } from '../../adapters/work-queue';
 import { DEFAULT_LIMITS } from '../../core/limits';
 import type { RuntimeValues } from '../../runtime/env';
 import type { GalleryAssets } from './gallery-assets';
@@ -25,7 +26,7 @@ export interface RunningApi {
 }
 
 /** The clients the API calls AWS with. */
-export type ApiClients = Pick<AwsClients, 's3' | 'dynamodb'>;
+export type ApiClients = Pick<AwsClients, 's3' | 'dynamodb' | 'sqs'>;
 
 /** @param clients what the API calls AWS with: the process-wide clients unless given */
 export async function startApi(settings: ApiSettings, gallery: GalleryAssets, clients: ApiClients = createAwsClients()): Promise<RunningApi> {
@@ -34,14 +35,16 @@ export async function startApi(settings: ApiSettings, gallery: GalleryAssets, cl
   // The page may talk to exactly the origins its presigned requests point at (for its CSP).
   const probe = await presigner.upload({ bucket: settings.rawBucket, key: `${settings.uploadsPrefix}probe`, contentType: 'image/jpeg', maxBytes: 1, expiresSeconds: 1 });
   const image = await presigner.download(settings.processedBucket, 'probe', 1);
+  const uploads = new DynamoUploadStore(clients.dynamodb, settings.jobsTable, { ttlDays: settings.jobTtlDays ?? 30 });
   const app = await buildApi({
     uploads: {
-      uploads: new DynamoUploadStore(clients.dynamodb, settings.jobsTable, { ttlDays: settings.jobTtlDays ?? 30 }),
+      uploads,
       presigner: new ReusedDownloadUrls(presigner),
       objects: new S3ObjectStore(clients.s3),
       settings: { ...settings, maxInputBytes },
       now: () => new Date(),
     },
+    albums: { uploads, reprocessQueue: new SqsWorkQueue(clients.sqs, settings.reprocessQueueUrl) },
     tokens: new DynamoTokenStore(clients.dynamodb, settings.jobsTable),
     gallery,
     rateLimitPerMinute: settings.apiRateLimitPerMinute,

@@ -3,7 +3,8 @@
  * WAF reaching the internal load balancer, or the load balancer itself when internet-facing) and
  * the instances, with security groups that let only the entry reach the load balancer and only the
  * load balancer reach the instances, on the app port. The instance role grants exactly the api
- * manifest entry's access needs, plus reading its own artifact.
+ * manifest entry's access needs (enqueueing on the reprocess queue among them), plus reading its
+ * own artifact.
  */
 import { Construct } from 'constructs';
 import { Lazy, TerraformAsset, type TerraformProvider } from 'cdktf';
@@ -14,6 +15,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { writeRuntimeEnv, type RuntimeInputs } from '../../../handlers/runtime/env';
 import { MANIFEST } from '../../../handlers/runtime/manifest';
 import { grantAccess, type AccessResources } from '../pipeline/access';
+import type { WorkerQueues } from '../queues/worker-queues';
 import { SecureBucket } from '../shared/secure-bucket';
 import { FleetEntry } from './entry';
 import { FleetInstances, type FleetInstancesProps } from './instances';
@@ -26,13 +28,15 @@ export interface FleetProps {
   readonly region: string;
   readonly accountId: string;
   readonly resources: AccessResources;
+  /** The worker's queues: the API enqueues album reprocessing on `reprocess`. */
+  readonly queues: WorkerQueues;
   /** The API artifact (a deterministic zip: `api/index.js`, `api/gallery/`, `node/bin/node`) and its SHA-256. */
   readonly artifact: { readonly path: string; readonly sha256Hex: string };
   readonly globalProvider: TerraformProvider;
   readonly artifactsBucketName: string;
   readonly logsBucketName: string;
   /** The API's settings that are not names of resources. */
-  readonly api: Omit<RuntimeInputs<'api'>, 'rawBucket' | 'processedBucket' | 'jobsTable' | 'uploadsPrefix' | 'apiHost' | 'apiPort' | 'shutdownGraceSeconds'>;
+  readonly api: Omit<RuntimeInputs<'api'>, 'rawBucket' | 'processedBucket' | 'jobsTable' | 'uploadsPrefix' | 'apiHost' | 'apiPort' | 'shutdownGraceSeconds' | 'reprocessQueueUrl'>;
   readonly network?: Omit<FleetNetworkProps, 'namePrefix' | 'region'>;
   readonly instances?: Omit<FleetInstancesProps, 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetGroupArn' | 'userData' | 'launchAfter'>;
   /** @default 8080 */ readonly apiPort?: number;
@@ -119,6 +123,7 @@ export class Fleet extends Construct {
       apiHost: '0.0.0.0',
       apiPort,
       shutdownGraceSeconds: Math.max(deregistration - 5, 1),
+      reprocessQueueUrl: props.queues.url('reprocess'),
     });
     this.instances = new FleetInstances(this, 'instances', {
       namePrefix: props.namePrefix,
@@ -130,6 +135,8 @@ export class Fleet extends Construct {
       launchAfter: [artifact],
     });
     grantAccess(this.instances.role, MANIFEST.api.access, resources);
+    // The need grantAccess leaves to its owner: the queue.
+    if (MANIFEST.api.access.queues.includes('enqueueReprocess')) props.queues.grantSend(this.instances.role, 'reprocess');
     this.instances.role.addToRolePolicy({ Sid: 'ReadApiArtifact', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.artifacts.bucket.arn}/${key}` });
 
     const alb = this.loadBalancer.securityGroup.id;

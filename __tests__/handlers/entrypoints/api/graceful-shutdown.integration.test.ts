@@ -52,6 +52,8 @@ async function startApi(dynamodb: JsonProtocolServer): Promise<RunningApi> {
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       // Presigning needs no call; nothing may reach S3.
       AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
+      // Nothing here reprocesses an album; nothing may reach SQS.
+      REPROCESS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/reprocess.fifo',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

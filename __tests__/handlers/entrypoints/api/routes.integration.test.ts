@@ -1,10 +1,12 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { DynamoJobStore } from '../../../../handlers/adapters/job-store';
 import { jobsTableDefinition } from '../../../../handlers/adapters/job-table';
 import { DynamoTokenStore, newToken } from '../../../../handlers/adapters/token-store';
 import { startApi, type ApiSettings, type RunningApi } from '../../../../handlers/entrypoints/api/start';
 import { startWorkflows } from '../../../../handlers/steps/start-workflow';
+import { parseWorkerMessage, reprocessDeduplicationId, reprocessGroupId } from '../../../../handlers/workflow/worker-messages';
 import { useEmulators } from '../../../support/emulators';
 
 useEmulators();
@@ -30,11 +32,14 @@ const settings = (overrides: Partial<ApiSettings> = {}): ApiSettings => ({
   apiRateLimitPerMinute: 10_000,
   tokenCacheSeconds: 0,
   shutdownGraceSeconds: 5,
+  reprocessQueueUrl,
   ...overrides,
 });
 
 let s3: S3Client;
 let dynamodb: DynamoDBClient;
+let sqs: SQSClient;
+let reprocessQueueUrl: string;
 let tokens: DynamoTokenStore;
 let api: RunningApi;
 let alice: string;
@@ -43,6 +48,9 @@ let bob: string;
 beforeAll(async () => {
   s3 = new S3Client({});
   dynamodb = new DynamoDBClient({});
+  sqs = new SQSClient({});
+  const fifo = { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' };
+  reprocessQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'api-reprocess.fifo', Attributes: fifo }))).QueueUrl!;
   for (const bucket of [RAW, PROCESSED]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await dynamodb.send(new CreateTableCommand(jobsTableDefinition(TABLE)));
   tokens = new DynamoTokenStore(dynamodb, TABLE);
@@ -57,6 +65,7 @@ afterAll(async () => {
   await api?.close();
   s3.destroy();
   dynamodb.destroy();
+  sqs.destroy();
 });
 
 /** A request over HTTP, as a client would send it. */
@@ -242,9 +251,92 @@ describe('headers and limits', () => {
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
       expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(last!.json.error.code).toBe('RATE_LIMITED');
+      // Every v1 route counts against the same budget, album reprocessing too.
+      expect((await call('POST', '/v1/albums/Anything/reprocess', alice, {}, limited)).status).toBe(429);
       expect((await call('GET', '/v1/uploads', bob, undefined, limited)).status).toBe(200);
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('POST /v1/albums/{album}/reprocess', () => {
+  /** An upload made through the API, its object arrived, and its job ended with `status`. */
+  async function processedUpload(token: string, album: string, fileName: string, status: 'SUCCEEDED' | 'FAILED' | 'PENDING') {
+    const { uploadId, upload } = (await call('POST', '/v1/uploads', token, photo({ fileName, album }))).json;
+    // Upload order is the order of creation, to the millisecond.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (status === 'PENDING') return { uploadId, jobId: undefined };
+    const jobs = new DynamoJobStore(dynamodb, TABLE);
+    const jobId = `job-${uploadId}`;
+    await jobs.create({ jobId, source: { bucket: RAW, key: upload.fields.key, size: 10 }, receivedAt: new Date().toISOString() }, { uploadId });
+    await jobs.advance(jobId, 'VALIDATING');
+    await jobs.advance(jobId, status, status === 'FAILED' ? { error: { code: 'CORRUPT', message: 'Corrupt.' } } : { outputs: [] });
+    return { uploadId, jobId };
+  }
+
+  /** Every message on the reprocess queue, in the order a FIFO group hands them out (the next once the one before is deleted). */
+  async function drainQueue(): Promise<Message[]> {
+    const messages: Message[] = [];
+    for (;;) {
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: reprocessQueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'] }));
+      if (!received.Messages?.length) return messages;
+      messages.push(...received.Messages);
+      for (const message of received.Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: reprocessQueueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+  }
+
+  it('queues one message per SUCCEEDED upload of the caller’s album, in upload order, in the album’s group, deduplicated by batch and upload', async () => {
+    const owner = newToken();
+    await tokens.create(owner, 'erin', new Date());
+    const album = 'Trip 2026';
+    const first = await processedUpload(owner, album, 'a.jpg', 'SUCCEEDED');
+    await processedUpload(owner, album, 'b.jpg', 'FAILED');
+    await processedUpload(owner, album, 'c.jpg', 'PENDING');
+    await processedUpload(owner, 'Other', 'elsewhere.jpg', 'SUCCEEDED');
+    const last = await processedUpload(owner, album, 'd.jpg', 'SUCCEEDED');
+    // Another owner's album of the same name is not touched.
+    await processedUpload(bob, album, 'bobs.jpg', 'SUCCEEDED');
+    const preset = { name: 'small', renditions: [{ name: 'small', width: 100 }], formats: [{ format: 'webp', quality: 70 }] };
+
+    const response = await call('POST', `/v1/albums/${encodeURIComponent(album)}/reprocess`, owner, { preset });
+    expect(response.status).toBe(202);
+    expect(response.json).toEqual({ batchId: expect.any(String), count: 2 });
+    const { batchId } = response.json;
+    const messages = await drainQueue();
+    expect(messages.map((message) => parseWorkerMessage(message.Body))).toEqual([first, last].map(({ jobId }) => ({ version: 1, type: 'reprocess', batchId, jobId, preset })));
+    expect(messages.map((message) => message.Attributes)).toEqual(
+      [first, last].map(({ uploadId }) => ({ MessageGroupId: reprocessGroupId('erin', album), MessageDeduplicationId: reprocessDeduplicationId(batchId, uploadId) })),
+    );
+  });
+
+  it('takes no body as the configured preset; answers 202 with count 0 for an album with nothing processed, and 404 for one the caller has no upload in', async () => {
+    const owner = newToken();
+    await tokens.create(owner, 'frank', new Date());
+    await processedUpload(owner, 'Waiting', 'w.jpg', 'PENDING');
+    await processedUpload(owner, 'Done', 'd.jpg', 'SUCCEEDED');
+    await processedUpload(bob, 'Bobs', 'b.jpg', 'SUCCEEDED');
+    const done = await call('POST', '/v1/albums/Done/reprocess', owner);
+    expect(done).toMatchObject({ status: 202, json: { count: 1 } });
+    expect((await drainQueue()).map((message) => parseWorkerMessage(message.Body))).toEqual([{ version: 1, type: 'reprocess', batchId: done.json.batchId, jobId: expect.any(String) }]);
+    expect(await call('POST', '/v1/albums/Waiting/reprocess', owner, {})).toMatchObject({ status: 202, json: { batchId: expect.any(String), count: 0 } });
+    for (const album of ['Nowhere', 'Bobs']) {
+      const missing = await call('POST', `/v1/albums/${album}/reprocess`, owner, {});
+      expect(missing.status).toBe(404);
+      expect(missing.json.error).toEqual({ code: 'NOT_FOUND', message: `Expected an album of yours named "${album}", but none of your uploads is in it.` });
+    }
+    expect(await drainQueue()).toEqual([]);
+  });
+
+  it.each([
+    ['no token', false, 'Done', {}, 401, 'UNAUTHORIZED'],
+    ['an album name the uploads refuse', true, '..%2Fx', {}, 400, 'INVALID_INPUT'],
+    ['a preset that is not an object', true, 'Done', { preset: 'large' }, 400, 'INVALID_INPUT'],
+    ['a preset the worker would refuse', true, 'Done', { preset: { renditions: [{ name: 'small', width: 0 }] } }, 400, 'INVALID_PRESET'],
+  ])('refuses %s', async (_, authorized, album, body, status, code) => {
+    const response = await call('POST', `/v1/albums/${album}/reprocess`, authorized ? alice : undefined, body);
+    expect(response.status).toBe(status);
+    expect(response.json.error.code).toBe(code);
+    expect(response.json.error.message).toMatch(/^Expected /);
   });
 });

@@ -9,6 +9,7 @@ import { ALB_TLS_POLICY } from '../../../../stacks/constructs/fleet/load-balance
 import { Testing, TerraformStack } from 'cdktf';
 import { JobsTable } from '../../../../stacks/constructs/pipeline/jobs-table';
 import { NotificationTopics } from '../../../../stacks/constructs/pipeline/topics';
+import { WorkerQueues } from '../../../../stacks/constructs/queues/worker-queues';
 import { StackKey } from '../../../../stacks/constructs/shared/stack-key';
 import { ImageStorage } from '../../../../stacks/constructs/storage/storage';
 import { grants, only, resources, rolePolicyOf, synthJson, type TerraformJson } from '../../support';
@@ -30,6 +31,7 @@ async function fleetJson(overrides: Partial<FleetProps> = {}): Promise<Terraform
     region: 'us-east-1',
     accountId: '123456789012',
     resources: { storage, table: new JobsTable(stack, 'jobs', { tableName: 'jobs' }), topics },
+    queues: new WorkerQueues(stack, 'queues', { namePrefix: 'image-processor-dev', kmsKeyArn: key.arn }),
     artifact: { path: ARTIFACT, sha256Hex: SHA },
     globalProvider,
     artifactsBucketName: 'artifacts-bucket',
@@ -89,8 +91,11 @@ describe('the fleet’s instances', () => {
     expect(JSON.parse(role[1].assume_role_policy).Statement[0].Principal).toEqual({ Service: 'ec2.amazonaws.com' });
     const granted = grants(rolePolicyOf(json, role[0]));
     expect(Object.keys(granted).sort()).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:SendMessage'],
     );
+    // Enqueueing album reprocessing: the reprocess queue only, and its key to encrypt the messages.
+    expect(granted['sqs:SendMessage']).toEqual([expect.stringMatching(/^\$\{aws_sqs_queue\.queues_reprocess_[0-9A-F]+\.arn\}$/)]);
+    for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) expect(granted[action]).toEqual([expect.stringMatching(/^\$\{aws_kms_key\.key_[0-9A-F]+\.arn\}$/)]);
     expect(granted['s3:PutObject']).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.storage_raw_bucket_[0-9A-F]+\.arn\}\/uploads\/\*$/)]);
     expect(granted['s3:GetObject']).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^\\$\\{aws_s3_bucket\\.fleet_artifacts_bucket_[0-9A-F]+\\.arn\\}/api/${SHA}\\.zip$`))]));
     expect(Object.values(resources(json, 'aws_iam_role_policy_attachment'))).toEqual([]);

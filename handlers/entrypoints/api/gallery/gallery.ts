@@ -1,11 +1,13 @@
 /**
  * The gallery page: a token kept in sessionStorage, uploads straight to S3 with the API's
- * presigned POST (with progress), live status per image, thumbnails, a rendition comparer and
- * failures with their sentence. Plain DOM (text, never HTML, from the API), bundled by esbuild.
+ * presigned POST (with progress), live status per image, thumbnails, a rendition comparer,
+ * failures with their sentence, and album reprocessing. Plain DOM (text, never HTML, from the
+ * API), bundled by esbuild.
  */
 interface OutputView { name: string; filter: string | null; format: string; width: number; height: number; bytes: number; url: string }
 interface UploadView { uploadId: string; fileName: string; album: string | null; status: string; states?: { name: string; at: string }[]; error?: { code: string; message: string }; outputs: OutputView[] }
 interface CreatedUpload { uploadId: string; upload: { url: string; fields: Record<string, string> } }
+interface ReprocessBatch { batchId: string; count: number }
 
 const TOKEN_KEY = 'image-processor-token';
 const POLL_MS = 1000;
@@ -116,9 +118,21 @@ function uploadAll(files: FileList | null): void {
   }
 }
 
+/** Offers the albums of the images shown to both album fields. */
+function listAlbums(views: readonly UploadView[]): void {
+  const albums = [...new Set(views.flatMap((view) => (view.album ? [view.album] : [])))].sort();
+  byId('albums').replaceChildren(...albums.map((album) => element('option', { value: album })));
+}
+
+async function reprocess(album: string): Promise<void> {
+  const batch = await api<ReprocessBatch>('POST', `/v1/albums/${encodeURIComponent(album)}/reprocess`);
+  say(`${album}: ${batch.count} image${batch.count === 1 ? '' : 's'} queued for reprocessing (batch ${batch.batchId}).`);
+}
+
 async function loadGallery(): Promise<void> {
   const page = await api<{ uploads: UploadView[] }>('GET', '/v1/uploads?limit=50');
   grid().replaceChildren();
+  listAlbums(page.uploads);
   for (const view of [...page.uploads].reverse()) {
     const card = cardFor(view.uploadId, view.fileName);
     render(card, view);
@@ -134,6 +148,12 @@ document.addEventListener('DOMContentLoaded', () => {
     event.preventDefault();
     sessionStorage.setItem(TOKEN_KEY, tokenInput.value.trim());
     loadGallery().catch((error: Error) => say(error.message));
+  });
+  byId('reprocess-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const album = byId<HTMLInputElement>('reprocess-album').value.trim();
+    say(`Queueing ${album} for reprocessing…`);
+    reprocess(album).catch((error: Error) => say(`${album}: ${error.message}`));
   });
   const drop = byId('drop');
   byId<HTMLInputElement>('files').addEventListener('change', (event) => uploadAll((event.target as HTMLInputElement).files));
