@@ -7,7 +7,7 @@ import { API_USER, systemdUnit, userDataScript } from '../../../../stacks/constr
 
 const artifact = Buffer.from('the API artifact');
 const sha = createHash('sha256').update(artifact).digest('hex');
-const script = userDataScript({ region: 'eu-west-1', artifactBucket: 'artifacts', artifactKey: `api/${sha}.zip`, artifactSha256Hex: sha, environment: { API_PORT: '8080' }, stopTimeoutSeconds: 30 });
+const script = userDataScript({ region: 'eu-west-1', artifactBucket: 'artifacts', artifactKey: `api/${sha}.zip`, artifactSha256Hex: sha, environment: { API_PORT: '8080' }, stopTimeoutSeconds: 30, logGroupName: '/ec2/image-processor-dev-api' });
 
 /** Every directive of the unit's [Service] section, by name (repeated ones in order). */
 function serviceDirectives(unit: string): Map<string, string[]> {
