@@ -127,7 +127,7 @@ function variableLines(deployment: Deployment, usage: MeasuredUsage, images: num
   if (deployment.onDemandBases.length > 0) {
     const apiLogGb = (images * API_LOG_BYTES_PER_IMAGE) / GB;
     lines.push(line('variable', `CloudWatch Logs: the API’s lines, ~${API_LOG_BYTES_PER_IMAGE} bytes per image (assumed upper bound)`, apiLogGb, 'logsIngestedGb'));
-    if (deployment.interfaceEndpointAzs > 0) lines.push(line('variable', 'VPC interface endpoint data processing: those lines (SQS messages are per reprocess, not per image)', apiLogGb, 'interfaceEndpointGb'));
+    if (deployment.interfaceEndpointAzs > 0) lines.push(line('variable', 'VPC interface endpoint data processing of the API’s lines', apiLogGb, 'interfaceEndpointGb'));
   }
   return lines;
 }
