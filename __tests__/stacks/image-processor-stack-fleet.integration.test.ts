@@ -2,7 +2,7 @@
  * The fleet as each stage's stack builds it from its settings: every property the fleet promises,
  * checked on the synthesized stack of both stages (the construct's own tests vary its props).
  */
-import { grants, only, resources, rolePolicyOf, statements, stubArtifacts, synthJson, testStack, type TerraformJson } from './support';
+import { grants, logAgentConfigOf, only, resources, rolePolicyOf, statements, stubArtifacts, synthJson, testStack, type TerraformJson } from './support';
 import { AMI_PARAMETER } from '../../stacks/constructs/fleet/instances';
 
 const userData = (json: TerraformJson) => String(only(json, 'aws_launch_template').user_data).replace(/^\$\{base64encode\("|"\)\}$/g, '');
@@ -47,6 +47,8 @@ describe.each(['dev', 'prod'])('the %s stack’s fleet', (stage) => {
     // A plain address: Terraform refuses expressions in depends_on.
     expect(only(json, 'aws_autoscaling_group').depends_on).toEqual(['aws_s3_object.fleet_artifact']);
     expect(userData(json)).toContain(`POWERTOOLS_SERVICE_NAME='image-processor-${stage}'`);
+    expect(logAgentConfigOf(only(json, 'aws_launch_template')).logs.logs_collected.files.collect_list[0].log_group_name).toBe(`/ec2/image-processor-${stage}-api`);
+    expect(resources(json, 'aws_cloudwatch_log_group').fleet_api_logs_log_group).toEqual({ name: `/ec2/image-processor-${stage}-api`, kms_key_id: '${aws_kms_key.key_key.arn}', retention_in_days: stage === 'prod' ? 365 : 30 });
   });
 
   it('runs a mixed-instances group from the settings: On-Demand base 1, Spot above it, 4 arm64 types, rebalance, refresh at 90%, ELB checks, a drain hook, desired capacity left to autoscaling', () => {

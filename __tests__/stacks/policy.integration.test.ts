@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { synth } from '../../stacks/app';
 import { LOG_RETENTION_DAYS } from '../../stacks/config/shapes';
 import { RESOURCE_STAR_ACTIONS } from '../../stacks/constructs/shared/iam';
-import { EXPRESS_TIMEOUTS, list, readJson, readZipEntries, resources, ROOT, statements, type Statement, type TerraformJson } from './support';
+import { EXPRESS_TIMEOUTS, list, logAgentConfigOf, readJson, readZipEntries, resources, ROOT, statements, type Statement, type TerraformJson } from './support';
 
 const VARIANTS: Record<string, Record<string, string>> = {
   defaults: {},
@@ -211,7 +211,7 @@ describe('policy suite', () => {
       const groups = resources(json, 'aws_cloudwatch_log_group');
       for (const group of Object.values(groups)) expect(LOG_RETENTION_DAYS).toContain(group.retention_in_days);
       // The instances' log agent names its group in the boot script's configuration.
-      const shipped = Object.values(resources(json, 'aws_launch_template')).flatMap((template) => [...String(template.user_data).matchAll(/'log_group_name': '([^']+)'/g)].map((match) => match[1]));
+      const shipped = Object.values(resources(json, 'aws_launch_template')).flatMap((template) => logAgentConfigOf(template).logs.logs_collected.files.collect_list.map((file: { log_group_name: string }) => file.log_group_name));
       const used = [
         ...shipped.map((name) => ref('aws_cloudwatch_log_group', Object.keys(groups).find((id) => groups[id].name === name) ?? `none named ${name}`, 'name')),
         ...Object.values(resources(json, 'aws_lambda_function')).map((fn) => fn.logging_config.log_group as string),

@@ -39,17 +39,16 @@ const LOGROTATE = [`${API_LOG_FILE} {`, '  size 50M', '  rotate 2', '  copytrunc
 
 /**
  * The boot script's lines that install and start the agent, before the API starts so it misses
- * none of its lines. The JSON is written with single quotes and turned into double quotes on the
- * instance: the user data may hold no double quote (see user-data.ts).
+ * none of its lines. The JSON travels in base64: Terraform reads the user data as a template, in
+ * which a double quote or a backslash would be its own (see user-data.ts).
  */
 export function logAgentLines(logGroupName: string): string[] {
-  const json = JSON.stringify(agentConfig(logGroupName), null, 2);
-  if (json.includes("'")) throw new Error(`Expected a log agent configuration without single quotes, but received ${json}.`);
+  const encoded = Buffer.from(`${JSON.stringify(agentConfig(logGroupName), null, 2)}\n`).toString('base64');
   return [
     'dnf install -y amazon-cloudwatch-agent logrotate',
     `install -d -m 0700 ${API_LOG_DIR}`,
-    `tr '\\047' '\\042' > ${AGENT_CONFIG_PATH} <<'AGENT'`,
-    ...json.replaceAll('"', "'").split('\n'),
+    `base64 --decode > ${AGENT_CONFIG_PATH} <<'AGENT'`,
+    ...(encoded.match(/.{1,76}/g) ?? []),
     'AGENT',
     `cat > /etc/logrotate.d/image-api <<'LOGROTATE'`,
     ...LOGROTATE,

@@ -92,7 +92,7 @@ export function userDataScript(props: UserDataProps): string {
     '#!/bin/bash',
     'set -euo pipefail',
     `useradd --system --no-create-home --shell /sbin/nologin ${API_USER} || true`,
-    // No double quotes anywhere: Terraform's string functions would take them for its own.
+    // No double quote or backslash anywhere: Terraform reads the script as a template and would take them for its own.
     `aws s3 cp --region ${props.region} ${quoted(`s3://${props.artifactBucket}/${props.artifactKey}`)} ${ARTIFACT_PATH}`,
     `echo ${quoted(`${props.artifactSha256Hex}  ${ARTIFACT_PATH}`)} | sha256sum --check --strict`,
     `rm -rf ${INSTALL_DIR} && mkdir -p ${INSTALL_DIR}`,

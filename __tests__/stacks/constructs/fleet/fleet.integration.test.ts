@@ -14,7 +14,7 @@ import { JobsTable } from '../../../../stacks/constructs/pipeline/jobs-table';
 import { NotificationTopics } from '../../../../stacks/constructs/pipeline/topics';
 import { StackKey } from '../../../../stacks/constructs/shared/stack-key';
 import { ImageStorage } from '../../../../stacks/constructs/storage/storage';
-import { grants, only, resources, rolePolicyOf, statements, synthJson, type TerraformJson } from '../../support';
+import { grants, logAgentConfigOf, only, resources, rolePolicyOf, statements, synthJson, type TerraformJson } from '../../support';
 
 const ARTIFACT = join(mkdtempSync(join(tmpdir(), 'fleet-artifact-')), 'api.zip');
 writeFileSync(ARTIFACT, 'zip bytes');
@@ -194,7 +194,7 @@ describe('the fleet’s logs', () => {
   it('are shipped by the CloudWatch agent the boot script configures, from the file the API’s unit appends to, into that group', () => {
     const script = Buffer.from(String(only(json, 'aws_launch_template').user_data).replace(/^\$\{base64encode\("|"\)\}$/g, ''), 'utf8').toString();
     expect(script).toContain(`StandardOutput=append:${API_LOG_FILE}`);
-    expect(script).toContain(`'log_group_name': '${LOG_GROUP}'`);
+    expect(logAgentConfigOf(only(json, 'aws_launch_template')).logs.logs_collected.files.collect_list).toEqual([expect.objectContaining({ file_path: API_LOG_FILE, log_group_name: LOG_GROUP })]);
     expect(script).toContain('dnf install -y amazon-cloudwatch-agent');
   });
 

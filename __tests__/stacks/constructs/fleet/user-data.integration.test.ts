@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { Fn, Testing } from 'cdktf';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { only, type TerraformJson } from '../../support';
 import { AGENT_CONFIG_PATH, agentConfig, API_LOG_DIR, API_LOG_FILE } from '../../../../stacks/constructs/fleet/log-agent';
 import { API_USER, systemdUnit, userDataScript } from '../../../../stacks/constructs/fleet/user-data';
 
@@ -108,7 +111,17 @@ describe('the boot script’s log agent', () => {
     expect(at('systemctl enable --now logrotate.timer')).toBeGreaterThan(start);
   });
 
-  it('holds no double quote, which Terraform would take for its own', () => {
-    expect(script).not.toContain('"');
+  it('holds no double quote or backslash, which Terraform would take for its own', () => {
+    expect(script).not.toMatch(/["\\]/);
+  });
+});
+
+describe('the boot script as the launch template carries it', () => {
+  it('is what Terraform reads back from the synthesized configuration, byte for byte', () => {
+    const synthesized = JSON.parse(Testing.synthScope((scope) => new LaunchTemplate(scope, 'template', { userData: Fn.base64encode(script) }))) as TerraformJson;
+    const directory = mkdtempSync(join(tmpdir(), 'user-data-'));
+    writeFileSync(join(directory, 'main.tf.json'), JSON.stringify({ locals: { user_data: only(synthesized, 'aws_launch_template').user_data } }));
+    const read = spawnSync('terraform', ['console'], { cwd: directory, input: 'sha256(base64decode(local.user_data))\n', encoding: 'utf8', timeout: 60_000 });
+    expect([read.status, read.stdout.trim()]).toEqual([0, JSON.stringify(createHash('sha256').update(script).digest('hex'))]);
   });
 });
