@@ -14,7 +14,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { writeRuntimeEnv, type RuntimeInputs } from '../../../handlers/runtime/env';
 import { MANIFEST } from '../../../handlers/runtime/manifest';
-import type { InterfaceEndpointService } from '../../config/fleet';
+import { INTERFACE_ENDPOINT_SERVICES, type InterfaceEndpointService } from '../../config/fleet';
 import { grantAccess, type AccessResources } from '../pipeline/access';
 import { ApiLogs } from './api-logs';
 import type { EndpointAccess } from './interface-endpoints';
@@ -187,16 +187,15 @@ export class Fleet extends Construct {
 
   /**
    * The instances' way to CloudWatch Logs and SQS: interface endpoints admitting only the instance
-   * role's own calls, or, in a VPC of the user's with none asked for, HTTPS out to its NAT.
+   * role's own calls, and, in a VPC of the user's, HTTPS out to its NAT for a service without one.
    */
   private interfaceEndpoints(props: FleetProps, instances: string): void {
-    const services = props.interfaceEndpoints ?? ['logs', 'sqs'];
-    if (services.length === 0) {
-      if (props.network?.existing) {
-        new VpcSecurityGroupEgressRule(this, 'instances_to_nat', { securityGroupId: instances, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: HTTPS, toPort: HTTPS, description: 'CloudWatch Logs and SQS through the VPC’s own NAT' });
-      }
-      return;
+    const services = props.interfaceEndpoints ?? [...INTERFACE_ENDPOINT_SERVICES];
+    const throughNat = INTERFACE_ENDPOINT_SERVICES.filter((service) => !services.includes(service));
+    if (props.network?.existing && throughNat.length > 0) {
+      new VpcSecurityGroupEgressRule(this, 'instances_to_nat', { securityGroupId: instances, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: HTTPS, toPort: HTTPS, description: `${throughNat.join(' and ')} through the VPC’s own NAT` });
     }
+    if (services.length === 0) return;
     const access: Record<InterfaceEndpointService, EndpointAccess> = {
       logs: { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${this.apiLogs.logGroup.arn}:*`] },
       sqs: { actions: ['sqs:SendMessage'], resources: [...props.sendsToQueueArns] },

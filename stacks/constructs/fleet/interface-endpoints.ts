@@ -52,6 +52,11 @@ export class InterfaceEndpoints extends Construct {
       toPort: HTTPS,
       description: 'HTTPS from the API instances only',
     });
+    for (const [service, access] of Object.entries(props.services)) {
+      if (access.actions.length === 0 || access.resources.length === 0) {
+        throw new Error(`Expected the ${service} endpoint's policy to admit some actions on some resources, but it names ${access.actions.length} actions and ${access.resources.length} resources.`);
+      }
+    }
     this.endpoints = Object.fromEntries(
       Object.entries(props.services).map(([service, access]) => [
         service,

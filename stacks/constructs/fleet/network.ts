@@ -43,7 +43,7 @@ export class FleetNetwork extends Construct {
   readonly vpcId: string;
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
-  /** The S3 and DynamoDB prefix lists, the instances' only egress. */
+  /** The S3 and DynamoDB prefix lists: the instances' egress to the gateway endpoints. */
   readonly endpointPrefixListIds: string[];
   private readonly place: Pick<InterfaceEndpointsProps, 'namePrefix' | 'region'>;
 

@@ -231,13 +231,21 @@ describe('the fleet’s interface endpoints', () => {
     expect(policies.sqs).toEqual([expect.objectContaining({ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: REPROCESS_QUEUE_ARN, Condition: condition })]);
   });
 
-  it('are made in an existing VPC too, in its private subnets; with none asked for there, the instances may reach the VPC’s NAT on HTTPS', async () => {
+  it('are made in an existing VPC too, in its private subnets; for a service without one there, the instances may reach the VPC’s NAT on HTTPS', async () => {
     const existing = { vpcId: 'vpc-0123456789abcdef0', publicSubnetIds: ['subnet-0000000a', 'subnet-0000000b'], privateSubnetIds: ['subnet-0000000c', 'subnet-0000000d'] };
     const withEndpoints = await fleetJson({ network: { existing } });
     expect(interfaceEndpoints(withEndpoints).map((endpoint) => endpoint.subnet_ids)).toEqual([existing.privateSubnetIds, existing.privateSubnetIds]);
     const withNat = await fleetJson({ network: { existing }, interfaceEndpoints: [] });
     expect(interfaceEndpoints(withNat)).toEqual([]);
     expect(Object.values(resources(withNat, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.cidr_ipv4)).toEqual([expect.objectContaining({ cidr_ipv4: '0.0.0.0/0', from_port: 443, to_port: 443 })]);
+    expect(Object.values(resources(withEndpoints, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.cidr_ipv4)).toEqual([]);
+    const logsOnly = await fleetJson({ network: { existing }, interfaceEndpoints: ['logs'] });
+    expect(interfaceEndpoints(logsOnly).map((endpoint) => endpoint.service_name)).toEqual(['com.amazonaws.us-east-1.logs']);
+    expect(Object.values(resources(logsOnly, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.cidr_ipv4).map((rule) => rule.description)).toEqual(['sqs through the VPC’s own NAT']);
+  });
+
+  it('refuses an endpoint whose policy would admit nothing', async () => {
+    await expect(fleetJson({ sendsToQueueArns: [] })).rejects.toThrow("Expected the sqs endpoint's policy to admit some actions on some resources, but it names 1 actions and 0 resources.");
   });
 });
 
