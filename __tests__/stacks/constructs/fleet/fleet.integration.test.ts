@@ -120,6 +120,8 @@ describe('the fleet’s network and entry', () => {
       ['com.amazonaws.us-east-1.s3', 'Gateway'],
       ['com.amazonaws.us-east-1.sqs', 'Interface'],
     ]);
+    // AWS's default policy on the S3 gateway endpoint: the AL2023 package repositories (S3 buckets) the boot script installs from stay reachable.
+    expect(Object.values(resources(json, 'aws_vpc_endpoint')).find((endpoint) => endpoint.service_name.endsWith('.s3')).policy).toBeUndefined();
     expect(resources(json, 'aws_nat_gateway')).toEqual({});
     for (const subnet of Object.values(resources(json, 'aws_subnet'))) expect(subnet.map_public_ip_on_launch).toBe(false);
   });
