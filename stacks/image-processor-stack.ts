@@ -95,6 +95,7 @@ export class ImageProcessorStack extends TerraformStack {
       region: settings.region,
       deletionWindowDays: protect ? 30 : 7,
       preventDestroy: protect,
+      encryptedLogGroups: [names.apiLogGroup],
     });
     const bucketKey = settings.bucketKmsKeyArn ?? (settings.bucketEncryption === 'stack-key' ? this.key.arn : undefined);
 
@@ -219,6 +220,8 @@ export class ImageProcessorStack extends TerraformStack {
         availabilityZones: settings.fleetAvailabilityZones,
         cidr: settings.fleetVpcCidr,
       },
+      logs: { groupName: names.apiLogGroup, kmsKeyArn: this.key.arn, retentionDays: settings.logRetentionDays },
+      interfaceEndpoints: settings.fleetInterfaceEndpoints,
       instances: {
         instanceTypes: settings.fleetInstanceTypes,
         onDemandBaseCapacity: settings.fleetOnDemandBaseCapacity,
@@ -268,11 +271,13 @@ export class ImageProcessorStack extends TerraformStack {
         worker: { queues: this.queues, service: this.worker.service },
       },
       logGroupNames: [...functions.map((fn) => fn.logGroup.name), this.stateMachine.logGroup.name, this.worker.service.logGroup.name],
+      apiLogGroupName: this.fleet.apiLogs.logGroup.name,
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       durationAlarmPercent: settings.lambdaDurationAlarmPercent,
       fleet: {
         loadBalancer: this.fleet.loadBalancer,
         instances: this.fleet.instances,
+        apiLogs: this.fleet.apiLogs,
         // CloudFront's metrics live in us-east-1, and an alarm may only notify a topic of its own region.
         ...(this.fleet.entry && settings.region === 'us-east-1' ? { entry: { distribution: this.fleet.entry, provider: globalProvider } } : {}),
       },

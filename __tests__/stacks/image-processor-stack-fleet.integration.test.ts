@@ -2,7 +2,7 @@
  * The fleet as each stage's stack builds it from its settings: every property the fleet promises,
  * checked on the synthesized stack of both stages (the construct's own tests vary its props).
  */
-import { grants, only, resources, rolePolicyOf, stubArtifacts, synthJson, testStack, type TerraformJson } from './support';
+import { grants, logAgentConfigOf, only, resources, rolePolicyOf, statements, stubArtifacts, synthJson, testStack, type TerraformJson } from './support';
 import { AMI_PARAMETER } from '../../stacks/constructs/fleet/instances';
 
 const userData = (json: TerraformJson) => String(only(json, 'aws_launch_template').user_data).replace(/^\$\{base64encode\("|"\)\}$/g, '');
@@ -16,12 +16,16 @@ describe.each(['dev', 'prod'])('the %s stack’s fleet', (stage) => {
     json = synthJson(await testStack({ stage }));
   });
 
-  it('creates a VPC over 2 zones, with S3 and DynamoDB gateway endpoints on the private routes and no NAT gateway', () => {
+  it('creates a VPC over 2 zones, with S3 and DynamoDB gateway endpoints on the private routes, CloudWatch Logs and SQS interface endpoints in the private subnets, and no NAT gateway', () => {
     expect(Object.values(fleetOnly(json, 'aws_vpc'))).toEqual([expect.objectContaining({ cidr_block: '10.20.0.0/16', enable_dns_hostnames: true })]);
     expect(Object.keys(fleetOnly(json, 'aws_subnet')).sort()).toEqual(['fleet_network_private_0', 'fleet_network_private_1', 'fleet_network_public_0', 'fleet_network_public_1']);
     const endpoints = Object.values(resources(json, 'aws_vpc_endpoint'));
-    expect(endpoints.map((endpoint) => endpoint.service_name).sort()).toEqual(['com.amazonaws.us-east-1.dynamodb', 'com.amazonaws.us-east-1.s3']);
-    for (const endpoint of endpoints) expect(endpoint).toMatchObject({ vpc_endpoint_type: 'Gateway', route_table_ids: ['${aws_route_table.fleet_network_private_routes.id}'] });
+    expect(endpoints.map((endpoint) => endpoint.service_name).sort()).toEqual(['com.amazonaws.us-east-1.dynamodb', 'com.amazonaws.us-east-1.logs', 'com.amazonaws.us-east-1.s3', 'com.amazonaws.us-east-1.sqs']);
+    for (const endpoint of endpoints.filter((candidate) => candidate.vpc_endpoint_type === 'Gateway')) expect(endpoint).toMatchObject({ route_table_ids: ['${aws_route_table.fleet_network_private_routes.id}'] });
+    for (const endpoint of endpoints.filter((candidate) => candidate.vpc_endpoint_type === 'Interface')) {
+      expect(endpoint).toMatchObject({ private_dns_enabled: true, subnet_ids: ['${aws_subnet.fleet_network_private_0.id}', '${aws_subnet.fleet_network_private_1.id}'], security_group_ids: ['${aws_security_group.fleet_network_endpoints_security_group.id}'] });
+    }
+    expect(statements(resources(json, 'aws_vpc_endpoint').fleet_network_endpoints_sqs.policy)[0]).toMatchObject({ Action: 'sqs:SendMessage', Resource: '${aws_sqs_queue.queues_reprocess.arn}' });
     expect(resources(json, 'aws_nat_gateway')).toEqual({});
     expect(resources(json, 'aws_eip')).toEqual({});
     expect(resources(json, 'aws_route_table').fleet_network_private_routes.route).toBeUndefined();
@@ -45,6 +49,8 @@ describe.each(['dev', 'prod'])('the %s stack’s fleet', (stage) => {
     expect(userData(json)).toContain(`POWERTOOLS_SERVICE_NAME='image-processor-${stage}'`);
     // Where the API enqueues album reprocessing: the queue the worker consumes.
     expect(userData(json)).toContain("REPROCESS_QUEUE_URL='${aws_sqs_queue.queues_reprocess.url}'");
+    expect(logAgentConfigOf(only(json, 'aws_launch_template')).logs.logs_collected.files.collect_list[0].log_group_name).toBe(`/ec2/image-processor-${stage}-api`);
+    expect(resources(json, 'aws_cloudwatch_log_group').fleet_api_logs_log_group).toEqual({ name: `/ec2/image-processor-${stage}-api`, kms_key_id: '${aws_kms_key.key_key.arn}', retention_in_days: stage === 'prod' ? 365 : 30 });
   });
 
   it('runs a mixed-instances group from the settings: On-Demand base 1, Spot above it, 4 arm64 types, rebalance, refresh at 90%, ELB checks, a drain hook, desired capacity left to autoscaling', () => {
@@ -98,11 +104,12 @@ describe.each(['dev', 'prod'])('the %s stack’s fleet', (stage) => {
     expect(userData(json)).toContain('TimeoutStopSec=30');
   });
 
-  it('lets only the VPC origin reach the ALB and only the ALB reach the instances; nothing else inbound', () => {
+  it('lets only the VPC origin reach the ALB, only the ALB reach the instances and only the instances reach the interface endpoints; nothing else inbound', () => {
     const ingress = Object.values(resources(json, 'aws_vpc_security_group_ingress_rule'));
     expect(ingress.map((rule) => [rule.security_group_id, rule.referenced_security_group_id, rule.from_port, rule.to_port]).sort()).toEqual([
       ['${aws_security_group.fleet_instances_security_group.id}', '${aws_security_group.fleet_load_balancer_security_group.id}', 8080, 8080],
       ['${aws_security_group.fleet_load_balancer_security_group.id}', '${data.aws_security_group.fleet_vpc_origin_group.id}', 80, 80],
+      ['${aws_security_group.fleet_network_endpoints_security_group.id}', '${aws_security_group.fleet_instances_security_group.id}', 443, 443],
     ]);
     for (const group of Object.values(fleetOnly(json, 'aws_security_group'))) {
       expect(group.ingress).toBeUndefined();
@@ -110,11 +117,12 @@ describe.each(['dev', 'prod'])('the %s stack’s fleet', (stage) => {
     }
   });
 
-  it('gives the instances exactly the api entry’s access and their artifact', async () => {
+  it('gives the instances exactly the api entry’s access, their artifact and their log group', async () => {
     const { api } = await stubArtifacts();
     const role = Object.entries(resources(json, 'aws_iam_role')).find(([, value]) => value.name === `image-processor-${stage}-api`)![0];
     const granted = grants(rolePolicyOf(json, role));
-    expect(Object.keys(granted)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:SendMessage']);
+    expect(Object.keys(granted)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:SendMessage']);
+    expect(granted['logs:PutLogEvents']).toEqual(['${aws_cloudwatch_log_group.fleet_api_logs_log_group.arn}:*']);
     expect(granted['s3:PutObject']).toEqual(['${aws_s3_bucket.storage_raw_bucket.arn}/uploads/*']);
     // Album reprocessing: sending to the reprocess queue only, encrypted with the stack key (the buckets' key too).
     expect(granted['sqs:SendMessage']).toEqual(['${aws_sqs_queue.queues_reprocess.arn}']);
@@ -135,7 +143,7 @@ describe.each(['dev', 'prod'])('the %s stack’s fleet', (stage) => {
 });
 
 describe('the fleet’s settings', () => {
-  it('use an existing VPC and its subnets, with gateway endpoints on its route tables', async () => {
+  it('use an existing VPC and its subnets, with gateway endpoints on its route tables and interface endpoints in its private subnets', async () => {
     const json = synthJson(
       await testStack({
         env: { IMAGE_PROCESSOR_FLEET_VPC_ID: 'vpc-0123456789abcdef0', IMAGE_PROCESSOR_FLEET_PUBLIC_SUBNET_IDS: 'subnet-0000000a,subnet-0000000b', IMAGE_PROCESSOR_FLEET_PRIVATE_SUBNET_IDS: 'subnet-0000000c,subnet-0000000d' },
@@ -145,7 +153,12 @@ describe('the fleet’s settings', () => {
     expect(fleetOnly(json, 'aws_subnet')).toEqual({});
     expect(only(json, 'aws_autoscaling_group').vpc_zone_identifier).toEqual(['subnet-0000000c', 'subnet-0000000d']);
     expect(only(json, 'aws_lb').subnets).toEqual(['subnet-0000000c', 'subnet-0000000d']);
-    expect(Object.values(resources(json, 'aws_vpc_endpoint')).map((endpoint) => endpoint.vpc_id)).toEqual(['vpc-0123456789abcdef0', 'vpc-0123456789abcdef0']);
+    expect(Object.values(resources(json, 'aws_vpc_endpoint')).map((endpoint) => [endpoint.vpc_endpoint_type, endpoint.vpc_id, endpoint.subnet_ids]).sort()).toEqual([
+      ['Gateway', 'vpc-0123456789abcdef0', undefined],
+      ['Gateway', 'vpc-0123456789abcdef0', undefined],
+      ['Interface', 'vpc-0123456789abcdef0', ['subnet-0000000c', 'subnet-0000000d']],
+      ['Interface', 'vpc-0123456789abcdef0', ['subnet-0000000c', 'subnet-0000000d']],
+    ]);
   });
 
   it('span 3 zones, size the group and its Spot share, and move the CPU target when asked', async () => {

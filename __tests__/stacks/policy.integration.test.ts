@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { synth } from '../../stacks/app';
 import { LOG_RETENTION_DAYS } from '../../stacks/config/shapes';
 import { RESOURCE_STAR_ACTIONS } from '../../stacks/constructs/shared/iam';
-import { EXPRESS_TIMEOUTS, list, readJson, readZipEntries, resources, ROOT, statements, type Statement, type TerraformJson } from './support';
+import { EXPRESS_TIMEOUTS, list, logAgentConfigOf, readJson, readZipEntries, resources, ROOT, statements, type Statement, type TerraformJson } from './support';
 
 const VARIANTS: Record<string, Record<string, string>> = {
   defaults: {},
@@ -206,11 +206,14 @@ describe('policy suite', () => {
     });
   });
 
-  it('sends every function, state machine and worker log to a log group of its own, with retention', () => {
+  it('sends every function, state machine, worker and API log to a log group of its own, with retention', () => {
     everyStack(({ json }) => {
       const groups = resources(json, 'aws_cloudwatch_log_group');
       for (const group of Object.values(groups)) expect(LOG_RETENTION_DAYS).toContain(group.retention_in_days);
+      // The instances' log agent names its group in the boot script's configuration.
+      const shipped = Object.values(resources(json, 'aws_launch_template')).flatMap((template) => logAgentConfigOf(template).logs.logs_collected.files.collect_list.map((file: { log_group_name: string }) => file.log_group_name));
       const used = [
+        ...shipped.map((name) => ref('aws_cloudwatch_log_group', Object.keys(groups).find((id) => groups[id].name === name) ?? `none named ${name}`, 'name')),
         ...Object.values(resources(json, 'aws_lambda_function')).map((fn) => fn.logging_config.log_group as string),
         ...Object.values(resources(json, 'aws_sfn_state_machine')).map((machine) => (machine.logging_configuration.log_destination as string).replace(/\.arn\}:\*$/, '.name}')),
         ...Object.values(resources(json, 'aws_ecs_task_definition')).flatMap((task) => JSON.parse(task.container_definitions as string).map((container: { logConfiguration: { options: Record<string, string> } }) => container.logConfiguration.options['awslogs-group'])),

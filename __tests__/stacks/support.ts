@@ -125,6 +125,14 @@ export function resources(json: TerraformJson, type: string): Record<string, any
   return json.resource?.[type] ?? {};
 }
 
+/** The CloudWatch agent configuration a launch template's boot script writes (base64 between `<<'AGENT'` and `AGENT`). */
+export function logAgentConfigOf(template: { readonly user_data?: unknown }): any {
+  // The synthesized user data carries its line breaks as Terraform's `\n` escapes.
+  const script = String(template.user_data ?? '').replaceAll('\\n', '\n');
+  const block = /<<'AGENT'\n([A-Za-z0-9+/=\n]*?)\nAGENT\n/.exec(script)?.[1];
+  return block === undefined ? undefined : JSON.parse(Buffer.from(block.replaceAll('\n', ''), 'base64').toString('utf8'));
+}
+
 /** The single resource of a type (fails when there are several). */
 export function only(json: TerraformJson, type: string): any {
   const all = Object.values(resources(json, type));

@@ -2,13 +2,17 @@
  * Settings of the API fleet: its network (an existing VPC or a new one), its instances and their
  * scaling, and its entry (CloudFront in front of an internal load balancer by default).
  */
-import { flag, integer, list, optional, text } from './kinds';
+import { choice, flag, integer, list, optional, text } from './kinds';
 import type { Settings } from './settings';
 import { stackNameFor } from './names';
 import { isProd } from './shapes';
 
 const ARM_INSTANCE_TYPE = { pattern: /^[a-z][a-z0-9]*g[a-z]*\.[a-z0-9]+$/, expected: 'a Graviton (arm64) instance type such as t4g.small or m7g.medium' };
 const SUBNET_ID = { pattern: /^subnet-[0-9a-f]{8,17}$/, expected: 'a subnet id such as subnet-0123456789abcdef0' };
+
+/** The AWS services the instances reach through interface endpoints: CloudWatch Logs (their log agent) and SQS (the API's reprocess route). */
+export const INTERFACE_ENDPOINT_SERVICES = ['logs', 'sqs'] as const;
+export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
 
 export const FLEET_SETTINGS = {
   fleetVpcId: optional(
@@ -18,6 +22,11 @@ export const FLEET_SETTINGS = {
   fleetPrivateSubnetIds: list(text({ description: '', default: '', ...SUBNET_ID }), { description: 'Private subnets of fleetVpcId for the instances and the internal load balancer, in 2 or more AZs.', default: [] }),
   fleetAvailabilityZones: integer({ description: 'Availability zones the created VPC spans (one public and one private subnet in each).', default: 2, min: 2, max: 3, unit: 'zones' }),
   fleetVpcCidr: text({ description: 'CIDR block of the created VPC (a /16 to /20; subnets are /24 within it).', default: '10.20.0.0/16', pattern: /^\d{1,3}(?:\.\d{1,3}){3}\/(?:1[6-9]|20)$/, expected: 'an IPv4 CIDR block of size /16 to /20' }),
+  fleetInterfaceEndpoints: list(choice(INTERFACE_ENDPOINT_SERVICES, { description: '', default: 'logs' }), {
+    description:
+      'AWS services the instances reach through interface VPC endpoints (private DNS, HTTPS from the instances only), created in the fleet’s private subnets, also in a given fleetVpcId. A created VPC has no NAT and needs both; empty ([]) for a VPC of your own whose NAT or endpoints already reach them.',
+    default: [...INTERFACE_ENDPOINT_SERVICES],
+  }),
   fleetInstanceTypes: list(text({ description: '', default: '', ...ARM_INSTANCE_TYPE }), {
     description: 'Instance types the Auto Scaling group may launch (at least 3 arm64 types, so Spot capacity can be found).',
     default: ['t4g.small', 'm7g.medium', 'c7g.medium', 'm6g.medium'],
@@ -58,6 +67,11 @@ export function checkFleet(stage: string, settings: Settings): string[] {
   if (!settings.fleetVpcId && (settings.fleetPrivateSubnetIds.length > 0 || settings.fleetPublicSubnetIds.length > 0)) found.push('expected fleetVpcId with fleetPublicSubnetIds and fleetPrivateSubnetIds, but the subnets are set without it.');
   if (settings.fleetInternetFacingAlb && !settings.fleetAlbCertificateArn) found.push('expected fleetAlbCertificateArn with fleetInternetFacingAlb (its HTTPS listener needs it), but it is unset.');
   if (settings.fleetInternetFacingAlb && settings.fleetVpcId && settings.fleetPublicSubnetIds.length < 2) found.push('expected fleetPublicSubnetIds to name at least 2 subnets for the internet-facing load balancer, but it names fewer.');
+  if (new Set(settings.fleetInterfaceEndpoints).size !== settings.fleetInterfaceEndpoints.length) found.push(`expected fleetInterfaceEndpoints to name each service once, but it names ${settings.fleetInterfaceEndpoints.join(', ')}.`);
+  const unreachable = INTERFACE_ENDPOINT_SERVICES.filter((service) => !settings.fleetInterfaceEndpoints.includes(service));
+  if (!settings.fleetVpcId && unreachable.length > 0) {
+    found.push(`expected fleetInterfaceEndpoints to include ${unreachable.join(' and ')} with the VPC the stack creates (it has no NAT: the endpoints are the instances’ only way to CloudWatch Logs and SQS), but it lacks them.`);
+  }
   if (Boolean(settings.fleetDomainName) !== Boolean(settings.fleetCertificateArn)) found.push('expected fleetDomainName and fleetCertificateArn together, but only one is set.');
   return found.map((problem) => `${stackNameFor(stage)}: ${problem}`);
 }

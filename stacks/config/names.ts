@@ -30,5 +30,7 @@ export function resourceNames(config: { readonly stackName: string }) {
     worker: `${prefix}-worker`,
     /** The API instances' instance profile (stacks/constructs/fleet/instances.ts). */
     apiInstanceProfile: `${prefix}-api`,
+    /** The API instances' log group, named like the others: the service, then the resource (`/aws/lambda/…`, `/ecs/…`). */
+    apiLogGroup: `/ec2/${prefix}-api`,
   } as const;
 }

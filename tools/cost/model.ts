@@ -31,6 +31,11 @@ export interface Bill {
 export const LOG_BYTES_PER_INVOCATION = 400;
 /** Traces per image: the upload's (start-workflow, invoked asynchronously) and the execution's. Every one recorded: an upper bound. */
 export const TRACES_PER_IMAGE = 2;
+/**
+ * What the API instances log per image, through the logs endpoint: assumed, not measured — the API
+ * logs its errors, its start and its stop, not each request, so 1 KB per image is an upper bound.
+ */
+export const API_LOG_BYTES_PER_IMAGE = 1024;
 /** Express bills memory in 64 MB steps; an execution of this pipeline passes pointers only and stays in the first step. */
 const EXPRESS_MEMORY_GB = 64 / 1024;
 const DAYS_PER_MONTH = 30;
@@ -119,6 +124,11 @@ function variableLines(deployment: Deployment, usage: MeasuredUsage, images: num
   if (deployment.emailSubscriptions > 0) lines.push(line('variable', 'SNS e-mail deliveries (one per image to its topic’s address)', images, 'snsEmail'));
   lines.push(line('variable', `CloudWatch Logs: ~${LOG_BYTES_PER_INVOCATION} bytes per invocation (estimate)`, (images * invoked.length * LOG_BYTES_PER_INVOCATION) / GB, 'logsIngestedGb'));
   lines.push(line('variable', `X-Ray: ${TRACES_PER_IMAGE} traces per image (all recorded: upper bound)`, images * TRACES_PER_IMAGE, 'xrayTrace'));
+  if (deployment.onDemandBases.length > 0) {
+    const apiLogGb = (images * API_LOG_BYTES_PER_IMAGE) / GB;
+    lines.push(line('variable', `CloudWatch Logs: the API’s lines, ~${API_LOG_BYTES_PER_IMAGE} bytes per image (assumed upper bound)`, apiLogGb, 'logsIngestedGb'));
+    if (deployment.interfaceEndpointAzs > 0) lines.push(line('variable', 'VPC interface endpoint data processing of the API’s lines', apiLogGb, 'interfaceEndpointGb'));
+  }
   return lines;
 }
 

@@ -55,6 +55,7 @@ export const PRICES = {
   albHour: { usd: 0.0225, unit: 'Application Load Balancer-hour', source: ELB },
   albLcuHour: { usd: 0.008, unit: 'ALB LCU-hour', source: ELB },
   interfaceEndpointAzHour: { usd: 0.01, unit: 'VPC interface endpoint-hour per Availability Zone', source: PRIVATELINK },
+  interfaceEndpointGb: { usd: 0.01, unit: 'GB processed by VPC interface endpoints (the first PB of the month)', source: PRIVATELINK },
   ec2OnDemandHour: { usd: 1, unit: 'On-Demand instance-hour (the price is per type: EC2_ON_DEMAND_HOURLY)', source: EC2 },
   ebsGp3GbMonth: { usd: 0.08, unit: 'GB-month of EBS gp3', source: EBS },
   ec2DetailedMonitoringMonth: { usd: 7 * 0.3, unit: 'instance-month of EC2 detailed monitoring (7 metrics at $0.30)', source: CLOUDWATCH },

@@ -37,6 +37,8 @@ function securityShape(json: TerraformJson) {
     tableProtection: values('aws_dynamodb_table', (table) => [table.deletion_protection_enabled, table.point_in_time_recovery]),
     keyDeletionWindows: values('aws_kms_key', (key) => [key.deletion_window_in_days, key.enable_key_rotation]),
     logRetention: values('aws_cloudwatch_log_group', (group) => group.retention_in_days),
+    logEncryption: values('aws_cloudwatch_log_group', (group) => group.kms_key_id !== undefined),
+    endpoints: values('aws_vpc_endpoint', (endpoint) => [endpoint.service_name.replace(/^.*\./, ''), endpoint.vpc_endpoint_type, endpoint.private_dns_enabled ?? false, endpoint.policy !== undefined]),
     functionSizes: values('aws_lambda_function', (fn) => [fn.function_name.replace(/^.*?-prod-|^bare-/, ''), fn.memory_size, fn.timeout]),
     failedEvents: values('aws_sqs_queue', (queue) => [queue.message_retention_seconds, queue.sqs_managed_sse_enabled]),
     asyncRetries: values('aws_lambda_function_event_invoke_config', (config) => [config.maximum_retry_attempts, config.maximum_event_age_in_seconds]),
@@ -99,6 +101,7 @@ describe('constructs built without optional props', () => {
           artifactsBucketName: 'bare-artifacts',
           logsBucketName: 'bare-fleet-logs',
           api: { serviceName: 'bare', jobTtlDays: 30, maxInputBytes: 52428800, uploadUrlSeconds: 300, downloadUrlSeconds: 300, apiRateLimitPerMinute: 600, tokenCacheSeconds: 10 },
+          logs: { groupName: '/ec2/bare-api', kmsKeyArn: key.arn },
         });
         storage.allowBrowserUploadsFrom([fleet.galleryUrl]);
         const network = new WorkerNetwork(scope, 'worker_network', { namePrefix: 'bare-worker' });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TASK_ENTRYPOINTS } from '../../../handlers/runtime/manifest';
 import { monthlyInvocations, type Deployment } from '../../../tools/cost/deployment';
-import { monthlyBill, type CostLine } from '../../../tools/cost/model';
+import { API_LOG_BYTES_PER_IMAGE, monthlyBill, type CostLine } from '../../../tools/cost/model';
 import { PRICES } from '../../../tools/cost/prices';
 import { billJson } from '../../../tools/cost/render';
 import { loadMeasuredUsage, type MeasuredUsage } from '../../../tools/cost/usage';
@@ -55,6 +55,21 @@ describe('the fleet’s fixed lines', () => {
     expect(lineOf(fleet.lines, 'Their detailed monitoring')!.monthly).toBeCloseTo(2.1);
     expect(lineOf(fleet.lines, 'WAF web ACLs')!.monthly).toBe(5);
     expect(lineOf(fleet.lines, 'WAF rules')!.monthly).toBe(4);
+  });
+});
+
+describe('the fleet’s variable lines', () => {
+  const base = { instances: 1, instanceTypes: ['t4g.small'], rootVolumeGb: 8, detailedMonitoring: true };
+
+  it('price the API’s log lines as ingested, and once more as processed by the logs endpoint when there is one', () => {
+    const gb = (1e6 * API_LOG_BYTES_PER_IMAGE) / 1024 ** 3;
+    const withEndpoints = monthlyBill({ ...deployment, onDemandBases: [base], interfaceEndpointAzs: 4 }, usage, 1e6);
+    expect(lineOf(withEndpoints.lines, 'CloudWatch Logs: the API’s lines')).toMatchObject({ quantity: gb, unitPrice: PRICES.logsIngestedGb.usd, kind: 'variable' });
+    expect(lineOf(withEndpoints.lines, 'VPC interface endpoint data processing')).toMatchObject({ quantity: gb, unitPrice: PRICES.interfaceEndpointGb.usd, kind: 'variable' });
+    const throughNat = monthlyBill({ ...deployment, onDemandBases: [base] }, usage, 1e6);
+    expect(lineOf(throughNat.lines, 'CloudWatch Logs: the API’s lines')).toBeDefined();
+    expect(lineOf(throughNat.lines, 'VPC interface endpoint data processing')).toBeUndefined();
+    expect(lineOf(monthlyBill(deployment, usage, 1e6).lines, 'CloudWatch Logs: the API’s lines')).toBeUndefined();
   });
 });
 

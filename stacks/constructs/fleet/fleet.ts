@@ -4,7 +4,8 @@
  * the instances, with security groups that let only the entry reach the load balancer and only the
  * load balancer reach the instances, on the app port. The instance role grants exactly the api
  * manifest entry's access needs (enqueueing on the reprocess queue among them), plus reading its
- * own artifact.
+ * own artifact and writing its own log group; the instances reach CloudWatch Logs and SQS through
+ * interface endpoints that admit only that role.
  */
 import { Construct } from 'constructs';
 import { Lazy, TerraformAsset, type TerraformProvider } from 'cdktf';
@@ -14,8 +15,11 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { writeRuntimeEnv, type RuntimeInputs } from '../../../handlers/runtime/env';
 import { MANIFEST } from '../../../handlers/runtime/manifest';
+import { INTERFACE_ENDPOINT_SERVICES, type InterfaceEndpointService } from '../../config/fleet';
 import { grantAccess, type AccessResources } from '../pipeline/access';
 import type { WorkerQueues } from '../queues/worker-queues';
+import { ApiLogs } from './api-logs';
+import type { EndpointAccess } from './interface-endpoints';
 import { SecureBucket } from '../shared/secure-bucket';
 import { FleetEntry } from './entry';
 import { FleetInstances, type FleetInstancesProps } from './instances';
@@ -38,6 +42,10 @@ export interface FleetProps {
   /** The API's settings that are not names of resources. */
   readonly api: Omit<RuntimeInputs<'api'>, 'rawBucket' | 'processedBucket' | 'jobsTable' | 'uploadsPrefix' | 'apiHost' | 'apiPort' | 'shutdownGraceSeconds' | 'reprocessQueueUrl'>;
   readonly network?: Omit<FleetNetworkProps, 'namePrefix' | 'region'>;
+  /** The API's log group (`/ec2/<stack>-api`), the stack key that encrypts it, and its retention (365 days by default). */
+  readonly logs: { readonly groupName: string; readonly kmsKeyArn: string; readonly retentionDays?: number };
+  /** Services reached through interface endpoints; empty for a VPC whose NAT reaches them. @default logs and sqs */
+  readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
   readonly instances?: Omit<FleetInstancesProps, 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetGroupArn' | 'userData' | 'launchAfter'>;
   /** @default 8080 */ readonly apiPort?: number;
   /** @default 30 (at most 60); the API's SIGTERM grace is 5 s less */ readonly deregistrationDelaySeconds?: number;
@@ -61,6 +69,7 @@ export class Fleet extends Construct {
   readonly instances: FleetInstances;
   readonly artifacts: SecureBucket;
   readonly logs: SecureBucket;
+  readonly apiLogs: ApiLogs;
   /** The gallery's HTTPS address. */
   readonly galleryUrl: string;
 
@@ -114,6 +123,7 @@ export class Fleet extends Construct {
       ...(props.internetFacing ? { internetFacing: props.internetFacing } : {}),
     });
     const { resources } = props;
+    this.apiLogs = new ApiLogs(this, 'api_logs', { logGroupName: props.logs.groupName, serviceName: props.api.serviceName, kmsKeyArn: props.logs.kmsKeyArn, ...(props.logs.retentionDays ? { retentionDays: props.logs.retentionDays } : {}) });
     const environment = writeRuntimeEnv('api', {
       ...props.api,
       rawBucket: resources.storage.rawBucket.bucket,
@@ -130,7 +140,7 @@ export class Fleet extends Construct {
       vpcId: this.network.vpcId,
       subnetIds: this.network.privateSubnetIds,
       targetGroupArn: this.loadBalancer.targetGroup.arn,
-      userData: userDataScript({ region: props.region, artifactBucket: this.artifacts.bucket.bucket, artifactKey: key, artifactSha256Hex: props.artifact.sha256Hex, environment, stopTimeoutSeconds: deregistration }),
+      userData: userDataScript({ region: props.region, artifactBucket: this.artifacts.bucket.bucket, artifactKey: key, artifactSha256Hex: props.artifact.sha256Hex, environment, stopTimeoutSeconds: deregistration, logGroupName: props.logs.groupName }),
       ...props.instances,
       launchAfter: [artifact],
     });
@@ -138,6 +148,8 @@ export class Fleet extends Construct {
     // The need grantAccess leaves to its owner: the queue.
     if (MANIFEST.api.access.queues.includes('enqueueReprocess')) props.queues.grantSend(this.instances.role, 'reprocess');
     this.instances.role.addToRolePolicy({ Sid: 'ReadApiArtifact', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.artifacts.bucket.arn}/${key}` });
+    // The CloudWatch agent's calls: the group exists, so it creates its stream and puts events, nothing else.
+    this.instances.role.grantWriteLogs(this.apiLogs.logGroup.arn);
 
     const alb = this.loadBalancer.securityGroup.id;
     const instances = this.instances.securityGroup.id;
@@ -146,6 +158,7 @@ export class Fleet extends Construct {
     this.network.endpointPrefixListIds.forEach((prefixListId, index) => {
       new VpcSecurityGroupEgressRule(this, `instances_to_endpoint_${index}`, { securityGroupId: instances, prefixListId, ipProtocol: 'tcp', fromPort: HTTPS, toPort: HTTPS, description: 'S3 and DynamoDB through the gateway endpoints' });
     });
+    this.interfaceEndpoints(props, instances);
 
     if (props.internetFacing) {
       this.entry = undefined;
@@ -175,5 +188,28 @@ export class Fleet extends Construct {
     new VpcSecurityGroupIngressRule(this, 'alb_from_vpc_origin', { securityGroupId: alb, referencedSecurityGroupId: originGroup.id, ipProtocol: 'tcp', fromPort: HTTP, toPort: HTTP, description: 'From the CloudFront VPC origin only' });
     const entry = this.entry;
     this.galleryUrl = props.domain ? `https://${props.domain.name}` : Lazy.stringValue({ produce: () => entry.url });
+  }
+
+  /**
+   * The instances' way to CloudWatch Logs and SQS: interface endpoints admitting only the instance
+   * role's own calls, and, in a VPC of the user's, HTTPS out to its NAT for a service without one.
+   */
+  private interfaceEndpoints(props: FleetProps, instances: string): void {
+    const services = props.interfaceEndpoints ?? [...INTERFACE_ENDPOINT_SERVICES];
+    const throughNat = INTERFACE_ENDPOINT_SERVICES.filter((service) => !services.includes(service));
+    if (props.network?.existing && throughNat.length > 0) {
+      new VpcSecurityGroupEgressRule(this, 'instances_to_nat', { securityGroupId: instances, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: HTTPS, toPort: HTTPS, description: `${throughNat.join(' and ')} through the VPC’s own NAT` });
+    }
+    if (services.length === 0) return;
+    const access: Record<InterfaceEndpointService, EndpointAccess> = {
+      logs: { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${this.apiLogs.logGroup.arn}:*`] },
+      sqs: { actions: ['sqs:SendMessage'], resources: [props.queues.queues.reprocess.queue.arn] },
+    };
+    const endpoints = this.network.addInterfaceEndpoints({
+      services: Object.fromEntries(services.map((service) => [service, access[service]])),
+      clientSecurityGroupId: instances,
+      clientRoleArn: this.instances.role.arn,
+    });
+    new VpcSecurityGroupEgressRule(this, 'instances_to_interface_endpoints', { securityGroupId: instances, referencedSecurityGroupId: endpoints.securityGroup.id, ipProtocol: 'tcp', fromPort: HTTPS, toPort: HTTPS, description: `${services.join(' and ')} through the interface endpoints` });
   }
 }

@@ -2,7 +2,9 @@
  * The fleet's network: an existing VPC and its subnets when given, else a new VPC over 2–3 zones
  * with a public subnet (the load balancer's, when internet-facing) and a private subnet (the
  * instances' and the internal load balancer's) in each. No NAT gateway: the instances reach S3 and
- * DynamoDB through gateway endpoints and need nothing else (the API bundle brings its own Node).
+ * DynamoDB through gateway endpoints (S3's also serves the AL2023 package repositories, which are
+ * S3 buckets), and CloudWatch Logs and SQS through interface endpoints (interface-endpoints.ts),
+ * created in the private subnets of either VPC when asked for.
  */
 import { Construct } from 'constructs';
 import { Fn } from 'cdktf';
@@ -14,6 +16,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { DataAwsRouteTables } from '@cdktf/provider-aws/lib/data-aws-route-tables';
+import { InterfaceEndpoints, type InterfaceEndpointsProps } from './interface-endpoints';
 
 export interface FleetNetworkProps {
   readonly namePrefix: string;
@@ -40,11 +43,13 @@ export class FleetNetwork extends Construct {
   readonly vpcId: string;
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
-  /** The S3 and DynamoDB prefix lists, the instances' only egress. */
+  /** The S3 and DynamoDB prefix lists: the instances' egress to the gateway endpoints. */
   readonly endpointPrefixListIds: string[];
+  private readonly place: Pick<InterfaceEndpointsProps, 'namePrefix' | 'region'>;
 
   constructor(scope: Construct, id: string, props: FleetNetworkProps) {
     super(scope, id);
+    this.place = { namePrefix: props.namePrefix, region: props.region };
     if (props.existing) {
       this.vpcId = props.existing.vpcId;
       this.publicSubnetIds = [...props.existing.publicSubnetIds];
@@ -86,6 +91,11 @@ export class FleetNetwork extends Construct {
       this.privateSubnetIds.push(privateSubnet.id);
     }
     this.endpointPrefixListIds = this.gatewayEndpoints(props, [privateRoutes.id]);
+  }
+
+  /** Interface endpoints in the private subnets, one network interface in each zone. */
+  addInterfaceEndpoints(props: Omit<InterfaceEndpointsProps, 'namePrefix' | 'region' | 'vpcId' | 'subnetIds'>): InterfaceEndpoints {
+    return new InterfaceEndpoints(this, 'endpoints', { ...this.place, vpcId: this.vpcId, subnetIds: this.privateSubnetIds, ...props });
   }
 
   private gatewayEndpoints(props: FleetNetworkProps, routeTableIds: string[]): string[] {

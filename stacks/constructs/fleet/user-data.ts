@@ -1,9 +1,12 @@
 /**
  * The instances' boot script: fetch the API artifact from the artifacts bucket, refuse it unless
  * its SHA-256 is the one this stack was synthesized with, unpack it for a dedicated system user,
- * and run it under a hardened systemd unit that restarts it on failure. The variables are the
+ * and run it under a hardened systemd unit that restarts it on failure, its output appended to a
+ * file the CloudWatch agent ships to the API's log group (log-agent.ts). The variables are the
  * API's manifest settings, written by the stack (handlers/runtime/env.ts).
  */
+import { API_LOG_FILE, logAgentLines } from './log-agent';
+
 export interface UserDataProps {
   readonly region: string;
   readonly artifactBucket: string;
@@ -12,6 +15,8 @@ export interface UserDataProps {
   readonly environment: Readonly<Record<string, string>>;
   /** systemd gives the API this long after SIGTERM before it kills it. */
   readonly stopTimeoutSeconds: number;
+  /** Where the CloudWatch agent ships the API's log file. */
+  readonly logGroupName: string;
 }
 
 export const API_USER = 'image-api';
@@ -27,8 +32,9 @@ function quoted(value: string): string {
 /**
  * The API's systemd unit: a dedicated user without a shell or capabilities, the file system
  * read-only (ProtectSystem=strict), no privilege gain, the system calls of an ordinary service
- * (others fail with EPERM rather than killing it), and a restart on failure. MemoryDenyWriteExecute
- * stays off: V8 compiles code at run time.
+ * (others fail with EPERM rather than killing it), and a restart on failure. Its stdout and
+ * stderr go to the log file the agent tails (systemd opens it; the API never sees the path).
+ * MemoryDenyWriteExecute stays off: V8 compiles code at run time.
  */
 export function systemdUnit(stopTimeoutSeconds: number): string {
   return [
@@ -41,6 +47,8 @@ export function systemdUnit(stopTimeoutSeconds: number): string {
     `Group=${API_USER}`,
     'EnvironmentFile=/etc/image-api.env',
     `ExecStart=${INSTALL_DIR}/node/bin/node ${INSTALL_DIR}/api/index.js`,
+    `StandardOutput=append:${API_LOG_FILE}`,
+    `StandardError=append:${API_LOG_FILE}`,
     'Restart=on-failure',
     'RestartSec=2',
     'KillSignal=SIGTERM',
@@ -84,7 +92,7 @@ export function userDataScript(props: UserDataProps): string {
     '#!/bin/bash',
     'set -euo pipefail',
     `useradd --system --no-create-home --shell /sbin/nologin ${API_USER} || true`,
-    // No double quotes anywhere: Terraform's string functions would take them for its own.
+    // No double quote or backslash anywhere: Terraform reads the script as a template and would take them for its own.
     `aws s3 cp --region ${props.region} ${quoted(`s3://${props.artifactBucket}/${props.artifactKey}`)} ${ARTIFACT_PATH}`,
     `echo ${quoted(`${props.artifactSha256Hex}  ${ARTIFACT_PATH}`)} | sha256sum --check --strict`,
     `rm -rf ${INSTALL_DIR} && mkdir -p ${INSTALL_DIR}`,
@@ -97,6 +105,7 @@ export function userDataScript(props: UserDataProps): string {
     `cat > /etc/systemd/system/image-api.service <<'UNIT'`,
     ...systemdUnit(props.stopTimeoutSeconds).trimEnd().split('\n'),
     'UNIT',
+    ...logAgentLines(props.logGroupName),
     'systemctl daemon-reload',
     'systemctl enable --now image-api.service',
     '',

@@ -1,10 +1,11 @@
 /**
  * The fleet's failure modes, as alarms (thresholds from AWS's recommended alarms, as settings):
  * viewers getting 5xx from CloudFront, the load balancer answering 5xx itself or passing on the
- * API's, a target failing its health check, slow answers (p99), and the group holding fewer
- * instances in service than its minimum.
+ * API's, the API logging errors, a target failing its health check, slow answers (p99), and the
+ * group holding fewer instances in service than its minimum.
  */
 import type { TerraformProvider } from 'cdktf';
+import type { ApiLogs } from '../fleet/api-logs';
 import type { FleetEntry } from '../fleet/entry';
 import type { FleetInstances } from '../fleet/instances';
 import type { FleetLoadBalancer } from '../fleet/load-balancer';
@@ -14,6 +15,8 @@ export interface FleetAlarmSources {
   readonly stackName: string;
   readonly loadBalancer: FleetLoadBalancer;
   readonly instances: FleetInstances;
+  /** The API's log group, whose metric filter counts its ERROR lines. */
+  readonly apiLogs: ApiLogs;
   /** The distribution, when the fleet has one, and the us-east-1 provider its metrics (and so its alarm) live with. */
   readonly entry?: { readonly distribution: FleetEntry; readonly provider: TerraformProvider };
 }
@@ -52,6 +55,13 @@ export function fleetAlarms(sources: FleetAlarmSources, thresholds: FleetAlarmTh
   };
   rate('fleet_alb_5xx_rate', `${stack}-alb-5xx-rate`, `More than ${thresholds.errorRatePercent}% of the load balancer's requests got a 5xx it made itself (502/503/504: no healthy target, a target that closed or timed out).`, loadBalancer.metric('HTTPCode_ELB_5XX_Count', { statistic: 'Sum' }));
   rate('fleet_target_5xx_rate', `${stack}-api-5xx-rate`, `More than ${thresholds.errorRatePercent}% of the API's answers were 5xx: it failed requests (its log says why, with the request id).`, loadBalancer.metricTargets('HTTPCode_Target_5XX_Count', { statistic: 'Sum' }));
+  alarms.push({
+    id: 'fleet_api_errors',
+    alarmName: `${stack}-api-errors`,
+    description: "The API logged an error over 5 minutes: it failed a request (answered 500) or could not start. The saved query api-errors-by-route shows which, with the request id.",
+    metric: sources.apiLogs.metricErrors({ periodSeconds: FIVE_MINUTES }),
+    threshold: 1,
+  });
   alarms.push({
     id: 'fleet_unhealthy_hosts',
     alarmName: `${stack}-api-unhealthy-hosts`,

@@ -1,7 +1,7 @@
 /**
  * The fleet's part of the stage's dashboard, from the fleet constructs' metric*() definitions:
  * instances by purchase option, CPU against the scaling target, the load balancer's requests,
- * latency and 5xx, and CloudFront's error rate.
+ * latency and 5xx beside the errors the API logged, and CloudFront's error rate.
  */
 import type { FleetAlarmSources } from './fleet-alarms';
 import { dashboardEntry } from '../shared/metric';
@@ -35,11 +35,12 @@ export function fleetWidgets(fleet: Omit<FleetAlarmSources, 'stackName'>): Fleet
       annotations: { horizontal: [{ label: 'target tracking', value: instances.targetCpuPercent }] },
     },
     {
-      title: 'Load balancer: requests and 5xx per minute',
+      title: 'Load balancer: requests and 5xx per minute, and the errors the API logged',
       metrics: [
         dashboardEntry(loadBalancer.metric('RequestCount', { statistic: 'Sum', label: 'requests' })),
         dashboardEntry(loadBalancer.metric('HTTPCode_ELB_5XX_Count', { statistic: 'Sum', label: 'load balancer 5xx' })),
         dashboardEntry(loadBalancer.metricTargets('HTTPCode_Target_5XX_Count', { statistic: 'Sum', label: 'API 5xx' })),
+        dashboardEntry(fleet.apiLogs.metricErrors()),
       ],
     },
     {

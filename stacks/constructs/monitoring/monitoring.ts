@@ -28,8 +28,10 @@ export interface MonitoringProps {
   /** The worker's queues and service. @default no worker alarms */
   readonly worker?: WorkerAlarmSources;
   readonly dashboard: Omit<DashboardSources, 'stackName' | 'region'>;
-  /** Every log group of the stage, for the saved queries. */
+  /** The pipeline's log groups (functions, state machine, worker), for the saved queries. */
   readonly logGroupNames: readonly string[];
+  /** The API instances' log group, for the saved queries. @default no API queries */
+  readonly apiLogGroupName?: string;
   /** Subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string;
   /** p99 Duration at or above this share of a function's timeout alarms. @default 80 */
@@ -79,6 +81,6 @@ export class Monitoring extends Construct {
       dashboardName: props.stackName,
       dashboardBody: dashboardBody({ stackName: props.stackName, region: props.region, ...props.dashboard, ...(props.fleet ? { fleet: props.fleet } : {}) }),
     });
-    new SavedQueries(this, 'queries', { stackName: props.stackName, logGroupNames: props.logGroupNames });
+    new SavedQueries(this, 'queries', { stackName: props.stackName, logGroupNames: props.logGroupNames, ...(props.apiLogGroupName ? { apiLogGroupName: props.apiLogGroupName } : {}) });
   }
 }

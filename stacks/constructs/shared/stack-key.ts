@@ -2,8 +2,9 @@
  * The stack's own KMS key (rotated yearly): it encrypts the buckets (unless configured otherwise),
  * the notification topics and, as they come, the queues and the alarm topic. Its policy lets the
  * account administer and use it through IAM — no one may use it without a grant in their own
- * policy — and lets CloudWatch alarms and EventBridge rules of this account deliver to topics it
- * encrypts, scoped to this account's alarms and rules.
+ * policy — lets CloudWatch alarms and EventBridge rules of this account deliver to topics it
+ * encrypts, scoped to this account's alarms and rules, and lets CloudWatch Logs encrypt the log
+ * groups named for it, and no others.
  */
 import { Construct } from 'constructs';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -54,6 +55,8 @@ export interface StackKeyProps {
   readonly partition: string;
   /** The stack's region: the alarms and rules that may deliver through the key are this region's. */
   readonly region: string;
+  /** Log groups it encrypts: CloudWatch Logs of the region may use it for these only (the encryption context names the group). @default none */
+  readonly encryptedLogGroups?: readonly string[];
   /** Days a deleted key stays recoverable. @default 30 (the longest KMS allows) */
   readonly deletionWindowDays?: number;
   /** Terraform refuses to destroy the key (`lifecycle.prevent_destroy`). @default true */
@@ -89,6 +92,7 @@ export class StackKey extends Construct {
         },
         deliveredBy('cloudwatch', 'CloudWatchAlarmsPublishToEncryptedTopics', `arn:${props.partition}:cloudwatch:${props.region}:${account}:alarm:*`),
         deliveredBy('events', 'EventBridgeRulesPublishToEncryptedTopics', `arn:${props.partition}:events:${props.region}:${account}:rule/*`),
+        ...(props.encryptedLogGroups?.length ? [logGroupsStatement(props, props.encryptedLogGroups)] : []),
       ]),
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
@@ -98,4 +102,16 @@ export class StackKey extends Construct {
   get arn(): string {
     return this.key.arn;
   }
+}
+
+/** CloudWatch Logs' use of the key, as AWS documents it, for the named groups of this account and region only. */
+function logGroupsStatement(props: StackKeyProps, names: readonly string[]): PolicyStatement {
+  return {
+    Sid: 'CloudWatchLogsEncryptNamedLogGroups',
+    Effect: 'Allow',
+    Principal: { Service: `logs.${props.region}.amazonaws.com` },
+    Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+    Resource: '*',
+    Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': names.map((name) => `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:${name}`) } },
+  };
 }

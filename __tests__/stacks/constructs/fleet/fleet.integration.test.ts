@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Fleet, type FleetProps } from '../../../../stacks/constructs/fleet/fleet';
+import { InterfaceEndpoints } from '../../../../stacks/constructs/fleet/interface-endpoints';
 import { AMI_PARAMETER } from '../../../../stacks/constructs/fleet/instances';
+import { API_ERRORS_METRIC } from '../../../../stacks/constructs/fleet/api-logs';
+import { API_LOG_FILE } from '../../../../stacks/constructs/fleet/log-agent';
+import { METRICS_NAMESPACE } from '../../../../handlers/runtime/metrics';
 import { subnet24 } from '../../../../stacks/constructs/fleet/network';
 import { ALB_TLS_POLICY } from '../../../../stacks/constructs/fleet/load-balancer';
 import { Testing, TerraformStack } from 'cdktf';
@@ -12,11 +16,12 @@ import { NotificationTopics } from '../../../../stacks/constructs/pipeline/topic
 import { WorkerQueues } from '../../../../stacks/constructs/queues/worker-queues';
 import { StackKey } from '../../../../stacks/constructs/shared/stack-key';
 import { ImageStorage } from '../../../../stacks/constructs/storage/storage';
-import { grants, only, resources, rolePolicyOf, synthJson, type TerraformJson } from '../../support';
+import { grants, logAgentConfigOf, only, resources, rolePolicyOf, statements, synthJson, type TerraformJson } from '../../support';
 
 const ARTIFACT = join(mkdtempSync(join(tmpdir(), 'fleet-artifact-')), 'api.zip');
 writeFileSync(ARTIFACT, 'zip bytes');
 const SHA = 'a'.repeat(64);
+const LOG_GROUP = '/ec2/image-processor-dev-api';
 
 /** The fleet on its own in a stack, over the resources it serves (the stages' stacks are tested in image-processor-stack-fleet). */
 async function fleetJson(overrides: Partial<FleetProps> = {}): Promise<TerraformJson> {
@@ -24,7 +29,7 @@ async function fleetJson(overrides: Partial<FleetProps> = {}): Promise<Terraform
   new AwsProvider(stack, 'aws', { region: 'us-east-1' });
   const globalProvider = new AwsProvider(stack, 'us_east_1', { alias: 'us_east_1', region: 'us-east-1' });
   const storage = new ImageStorage(stack, 'storage', { rawBucketName: 'raw', processedBucketName: 'processed', accessLogsBucketName: 'logs', accountId: '123456789012', region: 'us-east-1' });
-  const key = new StackKey(stack, 'key', { alias: 'alias/fleet-test', accountId: '123456789012', partition: 'aws', region: 'us-east-1' });
+  const key = new StackKey(stack, 'key', { alias: 'alias/fleet-test', accountId: '123456789012', partition: 'aws', region: 'us-east-1', encryptedLogGroups: [LOG_GROUP] });
   const topics = new NotificationTopics(stack, 'topics', { successTopicName: 'success', errorTopicName: 'error', key, region: 'us-east-1' });
   new Fleet(stack, 'fleet', {
     namePrefix: 'image-processor-dev',
@@ -37,9 +42,16 @@ async function fleetJson(overrides: Partial<FleetProps> = {}): Promise<Terraform
     artifactsBucketName: 'artifacts-bucket',
     logsBucketName: 'fleet-logs-bucket',
     api: { serviceName: 'image-processor-dev', jobTtlDays: 30, maxInputBytes: 1000, uploadUrlSeconds: 300, downloadUrlSeconds: 300, apiRateLimitPerMinute: 600, tokenCacheSeconds: 10 },
+    logs: { groupName: LOG_GROUP, kmsKeyArn: key.arn, retentionDays: 30 },
     ...overrides,
   });
   return synthJson(stack);
+}
+
+/** The streams of the API's log group, as the role and the logs endpoint's policy name them. */
+function logStreams(synthesized: TerraformJson): string {
+  const [id] = Object.keys(resources(synthesized, 'aws_cloudwatch_log_group'));
+  return `\${aws_cloudwatch_log_group.${id}.arn}:*`;
 }
 
 let json: TerraformJson;
@@ -91,11 +103,12 @@ describe('the fleet’s instances', () => {
     expect(JSON.parse(role[1].assume_role_policy).Statement[0].Principal).toEqual({ Service: 'ec2.amazonaws.com' });
     const granted = grants(rolePolicyOf(json, role[0]));
     expect(Object.keys(granted).sort()).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:SendMessage'],
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:SendMessage'],
     );
     // Enqueueing album reprocessing: the reprocess queue only, and its key to encrypt the messages.
     expect(granted['sqs:SendMessage']).toEqual([expect.stringMatching(/^\$\{aws_sqs_queue\.queues_reprocess_[0-9A-F]+\.arn\}$/)]);
     for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) expect(granted[action]).toEqual([expect.stringMatching(/^\$\{aws_kms_key\.key_[0-9A-F]+\.arn\}$/)]);
+    for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) expect(granted[action]).toEqual([logStreams(json)]);
     expect(granted['s3:PutObject']).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.storage_raw_bucket_[0-9A-F]+\.arn\}\/uploads\/\*$/)]);
     expect(granted['s3:GetObject']).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^\\$\\{aws_s3_bucket\\.fleet_artifacts_bucket_[0-9A-F]+\\.arn\\}/api/${SHA}\\.zip$`))]));
     expect(Object.values(resources(json, 'aws_iam_role_policy_attachment'))).toEqual([]);
@@ -103,12 +116,16 @@ describe('the fleet’s instances', () => {
 });
 
 describe('the fleet’s network and entry', () => {
-  it('creates a VPC over 2 zones with gateway endpoints for S3 and DynamoDB and no NAT gateway', () => {
+  it('creates a VPC over 2 zones with gateway endpoints for S3 and DynamoDB, interface endpoints for CloudWatch Logs and SQS, and no NAT gateway', () => {
     expect(Object.keys(resources(json, 'aws_subnet')).filter((id) => id.startsWith('fleet_'))).toHaveLength(4);
     expect(Object.values(resources(json, 'aws_vpc_endpoint')).map((endpoint) => [endpoint.service_name, endpoint.vpc_endpoint_type]).sort()).toEqual([
       ['com.amazonaws.us-east-1.dynamodb', 'Gateway'],
+      ['com.amazonaws.us-east-1.logs', 'Interface'],
       ['com.amazonaws.us-east-1.s3', 'Gateway'],
+      ['com.amazonaws.us-east-1.sqs', 'Interface'],
     ]);
+    // AWS's default policy on the S3 gateway endpoint: the AL2023 package repositories (S3 buckets) the boot script installs from stay reachable.
+    expect(Object.values(resources(json, 'aws_vpc_endpoint')).find((endpoint) => endpoint.service_name.endsWith('.s3')).policy).toBeUndefined();
     expect(resources(json, 'aws_nat_gateway')).toEqual({});
     for (const subnet of Object.values(resources(json, 'aws_subnet'))) expect(subnet.map_public_ip_on_launch).toBe(false);
   });
@@ -138,13 +155,15 @@ describe('the fleet’s network and entry', () => {
     ]);
   });
 
-  it('lets only the VPC origin reach the ALB and only the ALB reach the instances, on the app port; the instances reach only S3 and DynamoDB', () => {
+  it('lets only the VPC origin reach the ALB, only the ALB reach the instances, on the app port, and only the instances reach the interface endpoints; the instances reach only the endpoints', () => {
     const ingress = Object.values(resources(json, 'aws_vpc_security_group_ingress_rule'));
-    expect(ingress).toHaveLength(2);
+    expect(ingress).toHaveLength(3);
     expect(ingress.every((rule) => rule.cidr_ipv4 === undefined && rule.referenced_security_group_id)).toBe(true);
-    expect(ingress.map((rule) => rule.from_port).sort()).toEqual([80, 8080]);
+    expect(ingress.map((rule) => rule.from_port).sort()).toEqual([443, 80, 8080]);
     const egress = Object.values(resources(json, 'aws_vpc_security_group_egress_rule'));
-    expect(egress.map((rule) => [rule.from_port, rule.prefix_list_id ? 'endpoint' : 'instances']).sort()).toEqual([[443, 'endpoint'], [443, 'endpoint'], [8080, 'instances']]);
+    expect(egress.every((rule) => rule.cidr_ipv4 === undefined)).toBe(true);
+    const target = (rule: any) => (rule.prefix_list_id ? 'gateway endpoint' : String(rule.referenced_security_group_id).includes('endpoints') ? 'interface endpoints' : 'instances');
+    expect(egress.map((rule) => [rule.from_port, target(rule)]).sort()).toEqual([[443, 'gateway endpoint'], [443, 'gateway endpoint'], [443, 'interface endpoints'], [8080, 'instances']]);
     expect(Object.values(json.data?.aws_security_group ?? {})[0].filter[0]).toEqual({ name: 'group-name', values: ['CloudFront-VPCOrigins-Service-SG'] });
   });
 
@@ -169,6 +188,82 @@ describe('the fleet’s network and entry', () => {
     const existing = await fleetJson({ network: { existing: { vpcId: 'vpc-0123456789abcdef0', publicSubnetIds: ['subnet-0000000a', 'subnet-0000000b'], privateSubnetIds: ['subnet-0000000c', 'subnet-0000000d'] } } });
     expect(Object.keys(resources(existing, 'aws_vpc')).filter((id) => id.startsWith('fleet_'))).toEqual([]);
     expect(only(existing, 'aws_autoscaling_group').vpc_zone_identifier).toEqual(['subnet-0000000c', 'subnet-0000000d']);
+  });
+});
+
+describe('the fleet’s logs', () => {
+  it('go to a log group named like the others, encrypted with the stack key, kept as long as the retention setting says', () => {
+    const [key] = Object.keys(resources(json, 'aws_kms_key'));
+    expect(only(json, 'aws_cloudwatch_log_group')).toEqual({ name: LOG_GROUP, kms_key_id: `\${aws_kms_key.${key}.arn}`, retention_in_days: 30 });
+  });
+
+  it('are shipped by the CloudWatch agent the boot script configures, from the file the API’s unit appends to, into that group', () => {
+    const script = Buffer.from(String(only(json, 'aws_launch_template').user_data).replace(/^\$\{base64encode\("|"\)\}$/g, ''), 'utf8').toString();
+    expect(script).toContain(`StandardOutput=append:${API_LOG_FILE}`);
+    expect(logAgentConfigOf(only(json, 'aws_launch_template')).logs.logs_collected.files.collect_list).toEqual([expect.objectContaining({ file_path: API_LOG_FILE, log_group_name: LOG_GROUP })]);
+    expect(script).toContain('dnf install -y amazon-cloudwatch-agent');
+  });
+
+  it('count the API’s ERROR lines as a metric of the service, which an alarm can watch', () => {
+    expect(only(json, 'aws_cloudwatch_log_metric_filter')).toMatchObject({
+      log_group_name: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..*\.name\}$/),
+      pattern: '{ $.level = "ERROR" }',
+      metric_transformation: { namespace: METRICS_NAMESPACE, name: API_ERRORS_METRIC, value: '1', dimensions: { service: '$.service' } },
+    });
+  });
+});
+
+describe('the fleet’s interface endpoints', () => {
+  const interfaceEndpoints = (synthesized: TerraformJson) => Object.values(resources(synthesized, 'aws_vpc_endpoint')).filter((endpoint) => endpoint.vpc_endpoint_type === 'Interface');
+
+  it('sit in the private subnets with private DNS, behind a group that admits HTTPS only from the instances and sends nothing', () => {
+    const endpoints = interfaceEndpoints(json);
+    expect(endpoints).toHaveLength(2);
+    const [group] = Object.entries(resources(json, 'aws_security_group')).find(([, value]) => value.name === 'image-processor-dev-api-endpoints')!;
+    for (const endpoint of endpoints) {
+      expect(endpoint).toMatchObject({ private_dns_enabled: true, security_group_ids: [`\${aws_security_group.${group}.id}`] });
+      expect(endpoint.subnet_ids).toEqual([expect.stringMatching(/^\$\{aws_subnet\.fleet_network_private_0.*\.id\}$/), expect.stringMatching(/^\$\{aws_subnet\.fleet_network_private_1.*\.id\}$/)]);
+    }
+    const rules = (type: string) => Object.values(resources(json, type)).filter((rule) => rule.security_group_id === `\${aws_security_group.${group}.id}`);
+    expect(rules('aws_vpc_security_group_egress_rule')).toEqual([]);
+    expect(rules('aws_vpc_security_group_ingress_rule')).toEqual([expect.objectContaining({ ip_protocol: 'tcp', from_port: 443, to_port: 443, referenced_security_group_id: expect.stringContaining('fleet_instances_security_group') })]);
+  });
+
+  it('admit only the instance role’s own calls: writing the API’s log streams, sending to the queues it sends to', () => {
+    const policies = Object.fromEntries(interfaceEndpoints(json).map((endpoint) => [endpoint.service_name.replace(/^.*\./, ''), statements(endpoint.policy)]));
+    const role = Object.keys(resources(json, 'aws_iam_role')).find((id) => resources(json, 'aws_iam_role')[id].name === 'image-processor-dev-api');
+    const condition = { ArnEquals: { 'aws:PrincipalArn': `\${aws_iam_role.${role}.arn}` } };
+    expect(policies.logs).toEqual([expect.objectContaining({ Effect: 'Allow', Principal: '*', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logStreams(json), Condition: condition })]);
+    expect(policies.sqs).toEqual([expect.objectContaining({ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: expect.stringMatching(/^\$\{aws_sqs_queue\.queues_reprocess_[0-9A-F]+\.arn\}$/), Condition: condition })]);
+  });
+
+  it('are made in an existing VPC too, in its private subnets; for a service without one there, the instances may reach the VPC’s NAT on HTTPS', async () => {
+    const existing = { vpcId: 'vpc-0123456789abcdef0', publicSubnetIds: ['subnet-0000000a', 'subnet-0000000b'], privateSubnetIds: ['subnet-0000000c', 'subnet-0000000d'] };
+    const withEndpoints = await fleetJson({ network: { existing } });
+    expect(interfaceEndpoints(withEndpoints).map((endpoint) => endpoint.subnet_ids)).toEqual([existing.privateSubnetIds, existing.privateSubnetIds]);
+    const withNat = await fleetJson({ network: { existing }, interfaceEndpoints: [] });
+    expect(interfaceEndpoints(withNat)).toEqual([]);
+    expect(Object.values(resources(withNat, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.cidr_ipv4)).toEqual([expect.objectContaining({ cidr_ipv4: '0.0.0.0/0', from_port: 443, to_port: 443 })]);
+    expect(Object.values(resources(withEndpoints, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.cidr_ipv4)).toEqual([]);
+    const logsOnly = await fleetJson({ network: { existing }, interfaceEndpoints: ['logs'] });
+    expect(interfaceEndpoints(logsOnly).map((endpoint) => endpoint.service_name)).toEqual(['com.amazonaws.us-east-1.logs']);
+    expect(Object.values(resources(logsOnly, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.cidr_ipv4).map((rule) => rule.description)).toEqual(['sqs through the VPC’s own NAT']);
+  });
+
+  it('refuses an endpoint whose policy would admit nothing', () => {
+    const stack = new TerraformStack(Testing.app(), 'endpoints-test');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    const endpoints = () =>
+      new InterfaceEndpoints(stack, 'endpoints', {
+        namePrefix: 'image-processor-dev',
+        region: 'us-east-1',
+        vpcId: 'vpc-0123',
+        subnetIds: ['subnet-a', 'subnet-b'],
+        services: { sqs: { actions: ['sqs:SendMessage'], resources: [] } },
+        clientSecurityGroupId: 'sg-0123',
+        clientRoleArn: 'arn:aws:iam::123456789012:role/image-processor-dev-api',
+      });
+    expect(endpoints).toThrow("Expected the sqs endpoint's policy to admit some actions on some resources, but it names 1 actions and 0 resources.");
   });
 });
 

@@ -1,13 +1,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { Fn, Testing } from 'cdktf';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { only, type TerraformJson } from '../../support';
+import { AGENT_CONFIG_PATH, agentConfig, API_LOG_DIR, API_LOG_FILE } from '../../../../stacks/constructs/fleet/log-agent';
 import { API_USER, systemdUnit, userDataScript } from '../../../../stacks/constructs/fleet/user-data';
 
+const LOG_GROUP = '/ec2/image-processor-dev-api';
 const artifact = Buffer.from('the API artifact');
 const sha = createHash('sha256').update(artifact).digest('hex');
-const script = userDataScript({ region: 'eu-west-1', artifactBucket: 'artifacts', artifactKey: `api/${sha}.zip`, artifactSha256Hex: sha, environment: { API_PORT: '8080' }, stopTimeoutSeconds: 30 });
+const script = userDataScript({ region: 'eu-west-1', artifactBucket: 'artifacts', artifactKey: `api/${sha}.zip`, artifactSha256Hex: sha, environment: { API_PORT: '8080' }, stopTimeoutSeconds: 30, logGroupName: LOG_GROUP });
 
 /** Every directive of the unit's [Service] section, by name (repeated ones in order). */
 function serviceDirectives(unit: string): Map<string, string[]> {
@@ -45,6 +50,12 @@ describe('the API instances’ systemd unit', () => {
     expect(Number(exposure)).toBeLessThan(3);
   });
 
+  it('appends the API’s stdout and stderr to the file the log agent tails', () => {
+    expect(directives.get('StandardOutput')).toEqual([`append:${API_LOG_FILE}`]);
+    expect(directives.get('StandardError')).toEqual([`append:${API_LOG_FILE}`]);
+    expect(directives.has('LogsDirectory')).toBe(false);
+  });
+
   it('is the unit the boot script installs', () => {
     expect(script).toContain(`<<'UNIT'\n${systemdUnit(30)}UNIT\n`);
   });
@@ -67,5 +78,50 @@ describe('the instances’ boot script', () => {
     };
     expect(run(artifact)).toBe(0);
     expect(run(Buffer.from('a tampered artifact'))).not.toBe(0);
+  });
+});
+
+describe('the boot script’s log agent', () => {
+  const lines = script.split('\n');
+  const at = (prefix: string) => lines.findIndex((line) => line.startsWith(prefix));
+
+  it('writes an agent configuration that is JSON and ships the API’s file into the API’s group, one stream per instance', () => {
+    const start = lines.findIndex((line) => line.includes(`> ${AGENT_CONFIG_PATH} <<'AGENT'`));
+    const end = lines.indexOf('AGENT', start);
+    const directory = mkdtempSync(join(tmpdir(), 'agent-'));
+    const heredoc = lines.slice(start, end + 1).join('\n').replace(AGENT_CONFIG_PATH, join(directory, 'agent.json'));
+    execFileSync('bash', ['-c', `set -euo pipefail\n${heredoc}`]);
+    const written = JSON.parse(readFileSync(join(directory, 'agent.json'), 'utf8'));
+    expect(written).toEqual(agentConfig(LOG_GROUP));
+    expect(written.logs.logs_collected.files.collect_list).toEqual([{ file_path: API_LOG_FILE, log_group_name: LOG_GROUP, log_stream_name: '{instance_id}' }]);
+    expect(API_LOG_FILE.startsWith(`${API_LOG_DIR}/`)).toBe(true);
+  });
+
+  it('installs the agent from the AL2023 repositories, makes the log directory and starts the agent before the API', () => {
+    expect(at('dnf install -y amazon-cloudwatch-agent')).toBeGreaterThan(-1);
+    expect(at(`install -d -m 0700 ${API_LOG_DIR}`)).toBeGreaterThan(at('dnf install'));
+    const agent = lines.findIndex((line) => line.includes('amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s') && line.endsWith(`file:${AGENT_CONFIG_PATH}`));
+    expect(agent).toBeGreaterThan(lines.indexOf('AGENT'));
+    expect(agent).toBeLessThan(at('systemctl enable --now image-api.service'));
+  });
+
+  it('rotates the file by copying and truncating it, since systemd holds it open', () => {
+    const start = lines.indexOf(`cat > /etc/logrotate.d/image-api <<'LOGROTATE'`);
+    expect(lines.slice(start, lines.indexOf('LOGROTATE', start))).toEqual(expect.arrayContaining([`${API_LOG_FILE} {`, '  copytruncate']));
+    expect(at('systemctl enable --now logrotate.timer')).toBeGreaterThan(start);
+  });
+
+  it('holds no double quote or backslash, which Terraform would take for its own', () => {
+    expect(script).not.toMatch(/["\\]/);
+  });
+});
+
+describe('the boot script as the launch template carries it', () => {
+  it('is what Terraform reads back from the synthesized configuration, byte for byte', () => {
+    const synthesized = JSON.parse(Testing.synthScope((scope) => new LaunchTemplate(scope, 'template', { userData: Fn.base64encode(script) }))) as TerraformJson;
+    const directory = mkdtempSync(join(tmpdir(), 'user-data-'));
+    writeFileSync(join(directory, 'main.tf.json'), JSON.stringify({ locals: { user_data: only(synthesized, 'aws_launch_template').user_data } }));
+    const read = spawnSync('terraform', ['console'], { cwd: directory, input: 'sha256(base64decode(local.user_data))\n', encoding: 'utf8', timeout: 60_000 });
+    expect([read.status, read.stdout.trim()]).toEqual([0, JSON.stringify(createHash('sha256').update(script).digest('hex'))]);
   });
 });

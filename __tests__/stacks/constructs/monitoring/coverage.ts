@@ -1,7 +1,7 @@
 /**
  * What alarms a synthesized stack lacks: for every function, queue, state machine, table,
- * notification topic, ECS service, load balancer, target group, Auto Scaling group and distribution,
- * the alarms its failure modes need. A resource added later without its alarms shows up here.
+ * notification topic, ECS service, load balancer, target group, Auto Scaling group, distribution and
+ * log metric filter, the alarms its failure modes need. A resource added later without its alarms shows up here.
  */
 import { resources, type TerraformJson } from '../../support';
 
@@ -9,9 +9,9 @@ interface Need {
   readonly resource: string;
   readonly namespace: string;
   readonly metricName: string;
-  /** The dimension naming the resource, and the reference it must hold. */
-  readonly dimension: string;
-  readonly reference: string;
+  /** The dimension naming the resource, and the reference it must hold (none for a metric filter's own metric). */
+  readonly dimension?: string;
+  readonly reference?: string;
 }
 
 function needs(json: TerraformJson): Need[] {
@@ -56,6 +56,10 @@ function needs(json: TerraformJson): Need[] {
   for (const id of Object.keys(resources(json, 'aws_cloudfront_distribution'))) {
     found.push({ resource: `aws_cloudfront_distribution.${id}`, namespace: 'AWS/CloudFront', metricName: '5xxErrorRate', dimension: 'DistributionId', reference: ref('aws_cloudfront_distribution', id, 'id') });
   }
+  for (const [id, filter] of Object.entries(resources(json, 'aws_cloudwatch_log_metric_filter'))) {
+    // A metric made from log lines exists to be alarmed on.
+    found.push({ resource: `aws_cloudwatch_log_metric_filter.${id}`, namespace: filter.metric_transformation.namespace, metricName: filter.metric_transformation.name });
+  }
   for (const [id, topic] of Object.entries(resources(json, 'aws_sns_topic'))) {
     if (String(topic.name).endsWith('-alarms')) continue; // The alarm topic cannot page about itself.
     found.push({ resource: `aws_sns_topic.${id}`, namespace: 'AWS/SNS', metricName: 'NumberOfNotificationsFailed', dimension: 'TopicName', reference: ref('aws_sns_topic', id, 'name') });
@@ -75,7 +79,7 @@ function watched(alarm: Record<string, any>): { namespace: string; metricName: s
 export function missingAlarms(json: TerraformJson): string[] {
   const alarms = Object.values(resources(json, 'aws_cloudwatch_metric_alarm')).flatMap(watched);
   const missing = needs(json)
-    .filter((need) => !alarms.some((alarm) => alarm.namespace === need.namespace && alarm.metricName === need.metricName && alarm.dimensions[need.dimension] === need.reference))
+    .filter((need) => !alarms.some((alarm) => alarm.namespace === need.namespace && alarm.metricName === need.metricName && (need.dimension === undefined || alarm.dimensions[need.dimension] === need.reference)))
     .map((need) => `${need.resource} ${need.metricName}`);
   // A group's in-service alarm watches nothing unless the group publishes its metrics.
   for (const [id, group] of Object.entries(resources(json, 'aws_autoscaling_group'))) {

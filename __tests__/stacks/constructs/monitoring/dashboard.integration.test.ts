@@ -25,7 +25,7 @@ describe('the dashboard', () => {
       'Cost drivers: state transitions and Lambda GB-seconds per minute',
       'API instances in service: On-Demand and Spot (by the mixed instances policy)',
       "API instances' average CPU (%) against the 75% scaling target",
-      'Load balancer: requests and 5xx per minute',
+      'Load balancer: requests and 5xx per minute, and the errors the API logged',
       'API response time, p50 and p99 (s), and unhealthy instances',
       'CloudFront: viewer 5xx error rate (%)',
       'Worker queues: messages waiting and in dead-letter queues',
@@ -39,7 +39,8 @@ describe('the dashboard', () => {
     const references = new Set(
       Object.entries(json.resource ?? {}).flatMap(([type, byId]) => Object.keys(byId).flatMap((id) => ['name', 'function_name', 'arn', 'arn_suffix', 'id'].map((attribute) => `\${${type}.${id}.${attribute}}`))),
     );
-    const businessNames: string[] = Object.values(BUSINESS_METRICS);
+    // The code's EMF metrics, and those the stack's metric filters make of log lines.
+    const businessNames: string[] = [...Object.values(BUSINESS_METRICS), ...Object.values(resources(json, 'aws_cloudwatch_log_metric_filter')).map((filter) => filter.metric_transformation.name)];
     for (const widget of widgets()) {
       const ids = new Set<string>();
       for (const entry of widget.properties.metrics) {

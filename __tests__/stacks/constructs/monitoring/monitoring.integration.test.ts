@@ -1,6 +1,7 @@
 import { BUSINESS_METRICS, METRICS_NAMESPACE } from '../../../../handlers/runtime/metrics';
 import { only, resources, statements, synthJson, testStack, type TerraformJson } from '../../support';
 import { missingAlarms } from './coverage';
+import { API_ERRORS_METRIC } from '../../../../stacks/constructs/fleet/api-logs';
 
 let json: TerraformJson;
 beforeAll(async () => {
@@ -22,14 +23,15 @@ describe('monitoring', () => {
     expect(missingAlarms(without)).toEqual(['aws_lambda_function.functions_optimize_function Throttles']);
   });
 
-  it('would notice a target group, a group or a distribution without its alarms, and a group that publishes no metrics', () => {
-    const alarms = Object.fromEntries(Object.entries(resources(json, 'aws_cloudwatch_metric_alarm')).filter(([key]) => !/fleet_(unhealthy_hosts|in_service|cloudfront)/.test(key)));
+  it('would notice a target group, a group, a distribution or a log metric filter without its alarms, and a group that publishes no metrics', () => {
+    const alarms = Object.fromEntries(Object.entries(resources(json, 'aws_cloudwatch_metric_alarm')).filter(([key]) => !/fleet_(unhealthy_hosts|in_service|cloudfront|api_errors)/.test(key)));
     const groups = Object.fromEntries(Object.entries(resources(json, 'aws_autoscaling_group')).map(([id, group]) => [id, { ...group, enabled_metrics: [] }]));
     const without = { ...json, resource: { ...json.resource, aws_cloudwatch_metric_alarm: alarms, aws_autoscaling_group: groups } };
     expect(missingAlarms(without).sort()).toEqual([
       'aws_autoscaling_group.fleet_instances_group GroupInServiceInstances',
       'aws_autoscaling_group.fleet_instances_group group metrics',
       'aws_cloudfront_distribution.fleet_entry_distribution 5xxErrorRate',
+      'aws_cloudwatch_log_metric_filter.fleet_api_logs_errors ApiErrors',
       'aws_lb_target_group.fleet_load_balancer_targets UnHealthyHostCount',
     ]);
   });
@@ -41,6 +43,7 @@ describe('monitoring', () => {
     expect(byName['image-processor-dev-api-response-time-p99']).toMatchObject({ metric_name: 'TargetResponseTime', extended_statistic: 'p99', threshold: 1 });
     for (const name of ['alb-5xx-rate', 'api-5xx-rate']) expect(byName[`image-processor-dev-${name}`].metric_query[0].expression).toBe('100 * FILL(errors, 0) / MAX([FILL(requests, 0), 1])');
     expect(byName['image-processor-dev-api-in-service-below-minimum']).toMatchObject({ evaluation_periods: 5, treat_missing_data: 'breaching' });
+    expect(byName['image-processor-dev-api-errors']).toMatchObject({ namespace: METRICS_NAMESPACE, metric_name: API_ERRORS_METRIC, dimensions: { service: 'image-processor-dev' }, statistic: 'Sum', period: 300, threshold: 1, treat_missing_data: 'notBreaching' });
     expect(only(json, 'aws_autoscaling_group').enabled_metrics).toEqual(expect.arrayContaining(['GroupInServiceInstances', 'GroupMinSize', 'GroupDesiredCapacity']));
   });
 
@@ -76,10 +79,17 @@ describe('monitoring', () => {
     expect(Object.values(resources(json, 'aws_sns_topic_subscription'))).toContainEqual(expect.objectContaining({ topic_arn: ALARM_TOPIC, protocol: 'email', endpoint: 'oncall@example.com' }));
   });
 
-  it('saves the operator’s first queries over every log group of the stage', () => {
-    const queries = Object.values(resources(json, 'aws_cloudwatch_query_definition'));
-    expect(queries.map((query) => query.name).sort()).toEqual(['image-processor-dev/errors-by-code', 'image-processor-dev/slowest-jobs-today', 'image-processor-dev/why-did-job-fail']);
+  it('saves the operator’s first queries, each over the log groups that can answer it: the job and error ones over every group, the API’s included', () => {
+    const queries = Object.fromEntries(Object.values(resources(json, 'aws_cloudwatch_query_definition')).map((query) => [query.name.replace('image-processor-dev/', ''), [...query.log_group_names].sort()]));
+    expect(Object.keys(queries).sort()).toEqual(['api-errors-by-route', 'errors-by-code', 'slowest-jobs-today', 'why-did-job-fail']);
     const logGroups = Object.keys(resources(json, 'aws_cloudwatch_log_group')).map((id) => `\${aws_cloudwatch_log_group.${id}.name}`).sort();
-    for (const query of queries) expect([...query.log_group_names].sort()).toEqual(logGroups);
+    const api = '${aws_cloudwatch_log_group.fleet_api_logs_log_group.name}';
+    expect(logGroups).toContain(api);
+    expect(queries).toEqual({
+      'why-did-job-fail': logGroups,
+      'errors-by-code': logGroups,
+      'slowest-jobs-today': logGroups.filter((group) => group !== api),
+      'api-errors-by-route': [api],
+    });
   });
 });

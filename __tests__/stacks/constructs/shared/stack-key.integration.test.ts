@@ -34,6 +34,20 @@ describe('StackKey', () => {
     });
   });
 
+  it('lets CloudWatch Logs of its region use it for the log groups named, and no others', () => {
+    const json = JSON.parse(Testing.synthScope((scope) => new StackKey(scope, 'key', { ...PROPS, encryptedLogGroups: ['/ec2/image-processor-dev-api'] }))) as TerraformJson;
+    const [, , , logs, ...rest] = statements(only(json, 'aws_kms_key').policy);
+    expect(rest).toEqual([]);
+    expect(logs).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+      Resource: '*',
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': ['arn:aws:logs:eu-west-1:123456789012:log-group:/ec2/image-processor-dev-api'] } },
+    });
+    expect(list(logs!.Action)).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']));
+    expect(list(logs!.Action).some((action) => action.includes('*'))).toBe(false);
+  });
+
   it('may be destroyed and deleted within 7 days when asked (dev)', () => {
     const synthesized = Testing.synthScope((scope) => new StackKey(scope, 'key', { ...PROPS, preventDestroy: false, deletionWindowDays: 7 }));
     expect(synthesized).toHaveResourceWithProperties(KmsKey, { deletion_window_in_days: 7, lifecycle: { prevent_destroy: false } });
