@@ -110,6 +110,10 @@ async function build(key) {
       alias: Object.fromEntries(STOOD_IN.map((name) => [name, join(ROOT, 'local', 'bundle-stand-in.cjs')])),
       // ESM builds of the AWS SDK tree-shake to about two thirds of the CommonJS size.
       mainFields: ['module', 'main'],
+      // Every start reads, hashes (for the compile cache) and parses the bundle: 3.2 MB instead of
+      // 4.7. Names are kept, so a stack trace still names the functions.
+      minifyWhitespace: true,
+      minifySyntax: true,
       sourcemap: 'linked',
       sourcesContent: false,
       metafile: true,
