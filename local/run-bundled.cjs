@@ -95,8 +95,10 @@ function ownDirnames() {
 /** @param {string} key */
 async function build(key) {
   const { build: esbuild } = require('esbuild');
-  const staging = join(OUT_DIR, `tmp-${process.pid}-${Date.now()}`);
+  // Beside OUT_DIR, at its depth: the source map's paths, relative to where it is written, stay right once it is moved in.
+  const staging = `${OUT_DIR}-tmp-${process.pid}-${Date.now()}`;
   mkdirSync(staging, { recursive: true });
+  mkdirSync(OUT_DIR, { recursive: true });
   try {
     const result = await esbuild({
       absWorkingDir: ROOT,
