@@ -11,6 +11,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { jobsTableDefinition } from '../handlers/adapters/job-table';
 import { DEAD_LETTER_RETENTION_SECONDS } from '../stacks/config/queues';
 import { LocalSystemError } from './local-system-error';
+import { signS3WithoutPayloadHash } from './unsigned-payload';
 import type { LocalResources } from './resources';
 
 export interface Clients {
@@ -25,8 +26,10 @@ const NOTIFICATION_QUEUE_SUFFIX = 'notifications';
 export function createClients(environment: Readonly<Record<string, string>>, region: string): Clients {
   const credentials = { accessKeyId: environment.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: environment.AWS_SECRET_ACCESS_KEY ?? 'local' };
   const base = { region, credentials };
+  const s3 = new S3Client({ ...base, endpoint: environment.AWS_ENDPOINT_URL_S3 });
+  signS3WithoutPayloadHash(s3);
   return {
-    s3: new S3Client({ ...base, endpoint: environment.AWS_ENDPOINT_URL_S3 }),
+    s3,
     dynamodb: new DynamoDBClient({ ...base, endpoint: environment.AWS_ENDPOINT_URL_DYNAMODB } satisfies DynamoDBClientConfig),
     sns: new SNSClient({ ...base, endpoint: environment.AWS_ENDPOINT_URL_SNS }),
     sqs: new SQSClient({ ...base, endpoint: environment.AWS_ENDPOINT_URL_SQS }),

@@ -31,6 +31,7 @@ import { LOCAL_ACCOUNT_ID } from './lambda-context';
 import { NotificationInbox, type ReceivedNotification } from './notifications';
 import type { OutcomeSources } from './outcomes';
 import { startIamEnforcement } from './iam/start';
+import { signS3WithoutPayloadHash } from './unsigned-payload';
 import type { IamEnforcement } from './iam/enforcement';
 import { functionEnvironment, localResources, workerTaskFamily, type LocalResources } from './resources';
 import { runAsFunction } from './invocation';
@@ -119,7 +120,12 @@ export class LocalSystem {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new LocalSystemError(`Expected a concurrency of at least 1, but received ${concurrency}.`);
     }
-    const iam = await startIamEnforcement({ ...(options.stage ? { stage: options.stage } : {}), functions: resources.functions, ...(options.policies ? { policies: options.policies } : {}) });
+    const iam = await startIamEnforcement({
+      ...(options.stage ? { stage: options.stage } : {}),
+      functions: resources.functions,
+      ...(options.policies ? { policies: options.policies } : {}),
+      decorate: signS3WithoutPayloadHash,
+    });
     let emulators: Emulators;
     try {
       emulators = await startEmulators({ uploadEvents: options.notifyUploads ?? false });

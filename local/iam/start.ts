@@ -19,6 +19,8 @@ export interface IamOptions {
   readonly functions: Readonly<Record<FunctionName, LocalFunction>>;
   /** Entrypoint → a policy document replacing its synthesized policy (iam/policy-option.ts checks the names). */
   readonly policies?: Readonly<Partial<Record<string, unknown>>>;
+  /** Done to each of those clients too, after the check is added (the runner's local-only transfer settings). */
+  readonly decorate?: (client: Parameters<IamEnforcement['install']>[0]) => void;
 }
 
 /** @throws UserError for a replacement policy that cannot be used */
@@ -39,6 +41,9 @@ export async function startIamEnforcement(options: IamOptions): Promise<{ readon
     if (error instanceof GivenPolicyError) throw new UserError(error.message);
     throw error;
   }
-  decorateAwsClients((client) => enforcement.install(client));
+  decorateAwsClients((client) => {
+    enforcement.install(client);
+    options.decorate?.(client);
+  });
   return { enforcement, stop: () => decorateAwsClients(undefined) };
 }
