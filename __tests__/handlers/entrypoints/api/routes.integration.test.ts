@@ -3,6 +3,7 @@ import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } fr
 import { DynamoJobStore } from '../../../../handlers/adapters/job-store';
 import { jobsTableDefinition } from '../../../../handlers/adapters/job-table';
 import { DynamoTokenStore, newToken } from '../../../../handlers/adapters/token-store';
+import { FRESH_LOOKUP_MS } from '../../../../handlers/entrypoints/api/recent-uploads';
 import { startApi, type ApiSettings, type RunningApi } from '../../../../handlers/entrypoints/api/start';
 import { startWorkflows } from '../../../../handlers/steps/start-workflow';
 import { useEmulators } from '../../../support/emulators';
@@ -167,6 +168,8 @@ describe('an upload through its life', () => {
     const outputKey = `${started!.jobId}/thumb.webp`;
     await s3.send(new PutObjectCommand({ Bucket: PROCESSED, Key: outputKey, Body: 'webp bytes' }));
     await jobs.advance(started!.jobId, 'SUCCEEDED', { outputs: [{ name: 'thumb.webp', filter: null, format: 'webp', width: 320, height: 240, bytes: 10, bucket: PROCESSED, key: outputKey }] });
+    // A lookup is reused for FRESH_LOOKUP_MS, so the change is certain to show once that has passed.
+    await new Promise((resolve) => setTimeout(resolve, FRESH_LOOKUP_MS));
 
     const view = (await call('GET', `/v1/uploads/${created.uploadId}`, alice)).json;
     expect(view.status).toBe('SUCCEEDED');
