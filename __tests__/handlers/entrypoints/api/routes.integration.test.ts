@@ -233,6 +233,17 @@ describe('headers and limits', () => {
     expect(response.text).toBe(GALLERY.html);
   });
 
+  it('sends the same security headers with the API’s answers, errors included', async () => {
+    const page = await send(api, 'GET', '/', {});
+    const headers = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'strict-transport-security'];
+    const expected = headers.map((header) => page.headers.get(header));
+    expect(expected).not.toContain(null);
+    for (const path of ['/v1/uploads', '/nowhere']) {
+      const response = await send(api, 'GET', path, { authorization: `Bearer ${alice}` });
+      expect(headers.map((header) => response.headers.get(header))).toEqual(expected);
+    }
+  });
+
   it('answers 429 with Retry-After once a token exceeds its rate', async () => {
     const limited = await startApi(settings({ apiRateLimitPerMinute: 3 }), GALLERY);
     try {
