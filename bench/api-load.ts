@@ -7,9 +7,9 @@
  *
  * The load generator runs in a process of its own (bench/api-load-client.ts), so it does not take
  * turns with the API and the emulators on one event loop (the machine has two cores), and the CPU
- * time this process spends during the run is the API's and the emulators' alone: divided by the
- * lookups answered, it is the server's CPU per lookup, which other work on a shared machine
- * disturbs far less than the rate. Each connection cycles through UPLOADS different processed
+ * time this process spends during the run is the serve system's alone (the API, the emulators, the
+ * idle workflow and reconciler): divided by the lookups answered, it is the server's CPU per
+ * lookup, which other work on a shared machine disturbs far less than the rate. Each connection cycles through UPLOADS different processed
  * uploads, so a lookup is not always the same item.
  *
  * Measured on 2026-12-02 (`BENCH_ONLY=API BENCH_ROUNDS=3 npm run bench`, load average 2.8–4.5 from
@@ -50,7 +50,7 @@ async function processedUpload(url: string, token: string): Promise<string> {
 }
 
 export interface ApiLoadFigures extends Omit<LoadResult, 'completed'> {
-  /** CPU time of the API's process (the API and the emulators) per lookup answered. */
+  /** CPU time of the serve system's process (the API, the emulators, the idle workflow) per lookup answered. */
   readonly cpuMsPerLookup: number;
   /** The load average (1, 5, 15 min) as the run began. */
   readonly loadAverage: number[];
