@@ -8,7 +8,7 @@
 import type { AwsClients } from '../../handlers/adapters/clients';
 import { accessDenied } from './access-denied';
 import { callingFunction } from '../invocation';
-import { decide, InvalidPolicyError, validatedPolicy, type Caller } from './evaluator';
+import { decide, InvalidPolicyError, validatedPolicy, type Caller, type Decision } from './evaluator';
 import { resolveDeep, resolveReferences, UnresolvedReferenceError } from './references';
 import { authorizationRequests, type AuthorizationRequest } from './requests';
 import type { LocalStackModel } from './stack-model';
@@ -49,6 +49,8 @@ export class IamEnforcement {
   private readonly callerOf = new Map<string, Caller>();
   private readonly resourcePolicies = new Map<string, ReturnType<typeof validatedPolicy>>();
   private readonly used = new Map<string, Map<string, AuthorizationRequest>>();
+  /** Each function's decisions so far: its policy, the place and the resource policies never change, so a request seen again is decided as before without another evaluation. */
+  private readonly decisions = new Map<string, Map<string, Decision>>();
   private readonly deniedCalls = new Map<string, { function: string; action: string; resource: string; calls: number }>();
 
   /**
@@ -112,12 +114,12 @@ export class IamEnforcement {
 
   /** Allowed requests are recorded; a denied one is recorded and returned as the service's error. */
   private check(client: string, functionName: string, request: AuthorizationRequest): Error | undefined {
-    const caller = this.callerOf.get(functionName) ?? { roleName: functionName, sessionName: functionName, policy: validatedPolicy(EMPTY_POLICY, functionName, 'identity') };
-    const decision = decide(caller, request, this.model.place, this.resourcePolicyFor(request));
+    const requestKey = JSON.stringify([request.action, request.resource, request.context]);
+    const decision = this.decision(functionName, requestKey, request);
     if (decision.allowed) {
       const requests = this.used.get(functionName) ?? new Map<string, AuthorizationRequest>();
       this.used.set(functionName, requests);
-      requests.set(JSON.stringify([request.action, request.resource, request.context]), request);
+      requests.set(requestKey, request);
       return undefined;
     }
     const entrypoint = this.entrypoints.get(functionName) ?? functionName;
@@ -126,6 +128,17 @@ export class IamEnforcement {
     entry.calls += 1;
     this.deniedCalls.set(key, entry);
     return accessDenied(client, request, decision.message);
+  }
+
+  private decision(functionName: string, requestKey: string, request: AuthorizationRequest): Decision {
+    const decided = this.decisions.get(functionName) ?? new Map<string, Decision>();
+    this.decisions.set(functionName, decided);
+    const known = decided.get(requestKey);
+    if (known) return known;
+    const caller = this.callerOf.get(functionName) ?? { roleName: functionName, sessionName: functionName, policy: validatedPolicy(EMPTY_POLICY, functionName, 'identity') };
+    const decision = decide(caller, request, this.model.place, this.resourcePolicyFor(request));
+    decided.set(requestKey, decision);
+    return decision;
   }
 
   private readonly middleware: Middleware = (next, context) => async (args) => {

@@ -73,6 +73,18 @@ it('lets an allowed call through and fails a denied one as S3 does, before anyth
   expect([...enforcement.allowedRequests().get('validate')!].map((request) => request.resource)).toEqual(['arn:aws:s3:::raw/uploads/a']);
 });
 
+it('decides a request seen before as before, each function by its own policy', async () => {
+  const other = 'image-processor-local-other';
+  const enforcement = new IamEnforcement(model, new Map([...entrypoints, [other, 'other']]));
+  const { s3 } = clients(enforcement);
+  const get = () => failure(s3.send(new GetObjectCommand({ Bucket: 'raw', Key: 'uploads/a' })));
+  for (let call = 0; call < 2; call++) {
+    expect((await runAsFunction(FUNCTION, get))?.name).not.toBe('AccessDenied');
+    expect((await runAsFunction(other, get))?.name).toBe('AccessDenied');
+  }
+  expect(enforcement.denied()).toEqual([{ function: 'other', action: 's3:GetObject', resource: 'arn:aws:s3:::raw/uploads/a', calls: 2 }]);
+});
+
 it('names the denial as each service does', async () => {
   const { dynamodb, sns } = clients(new IamEnforcement(model, entrypoints));
   const denied = await runAsFunction(FUNCTION, () => failure(dynamodb.send(new GetItemCommand({ TableName: 'jobs', Key: { jobId: { S: 'j' } } }))));

@@ -1,13 +1,14 @@
 /**
  * The HTTP API on Fastify: chosen over Hono for what it brings built in and well kept — request
- * body limits, graceful `close()` that drains in-flight requests, and maintained plugins for
- * per-key rate limits (@fastify/rate-limit) and security headers (@fastify/helmet) — and because
- * it is already the server the local S3 emulator runs on. Routes: the contract v1 (docs/api.md).
+ * body limits, graceful `close()` that drains in-flight requests, and a maintained plugin for
+ * per-key rate limits (@fastify/rate-limit) — and because it is already the server the local S3
+ * emulator runs on. Security headers come from helmet itself, its middleware built once
+ * (@fastify/helmet builds it again on every request). Routes: the contract v1 (docs/api.md).
  */
 import { createHash } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import { isCodedError } from '../../core/errors';
 import { reprocessAlbum, type AlbumsDeps } from './albums';
 import { ApiError } from './api-error';
@@ -43,7 +44,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.decorateRequest('owner', '');
   // Requests are JSON only; anything else is refused with 415 before a route sees it.
   app.removeContentTypeParser('text/plain');
-  await app.register(helmet, {
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -60,6 +61,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
   app.setErrorHandler((error, request, reply) => sendError(toApiError(error, request), reply));
   app.setNotFoundHandler((request, reply) => sendError(new ApiError('NOT_FOUND', `Expected one of the API's routes, but ${request.method} ${request.url.split('?')[0]} is none.`), reply));
 

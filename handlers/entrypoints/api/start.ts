@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS } from '../../core/limits';
 import type { RuntimeValues } from '../../runtime/env';
 import type { GalleryAssets } from './gallery-assets';
 import { ReusedDownloadUrls } from './download-urls';
+import { RecentUploads } from './recent-uploads';
 import { buildApi } from './server';
 
 export type ApiSettings = RuntimeValues<'api'>;
@@ -38,7 +39,7 @@ export async function startApi(settings: ApiSettings, gallery: GalleryAssets, cl
   const uploads = new DynamoUploadStore(clients.dynamodb, settings.jobsTable, { ttlDays: settings.jobTtlDays ?? 30 });
   const app = await buildApi({
     uploads: {
-      uploads,
+      uploads: new RecentUploads(uploads),
       presigner: new ReusedDownloadUrls(presigner),
       objects: new S3ObjectStore(clients.s3),
       settings: { ...settings, maxInputBytes },

@@ -4,6 +4,7 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSCli
 import { DynamoJobStore } from '../../../../handlers/adapters/job-store';
 import { jobsTableDefinition } from '../../../../handlers/adapters/job-table';
 import { DynamoTokenStore, newToken } from '../../../../handlers/adapters/token-store';
+import { FRESH_LOOKUP_MS } from '../../../../handlers/entrypoints/api/recent-uploads';
 import { startApi, type ApiSettings, type RunningApi } from '../../../../handlers/entrypoints/api/start';
 import { startWorkflows } from '../../../../handlers/steps/start-workflow';
 import { parseWorkerMessage, reprocessDeduplicationId, reprocessGroupId } from '../../../../handlers/workflow/worker-messages';
@@ -176,6 +177,8 @@ describe('an upload through its life', () => {
     const outputKey = `${started!.jobId}/thumb.webp`;
     await s3.send(new PutObjectCommand({ Bucket: PROCESSED, Key: outputKey, Body: 'webp bytes' }));
     await jobs.advance(started!.jobId, 'SUCCEEDED', { outputs: [{ name: 'thumb.webp', filter: null, format: 'webp', width: 320, height: 240, bytes: 10, bucket: PROCESSED, key: outputKey }] });
+    // A lookup is reused for FRESH_LOOKUP_MS, so the change is certain to show once that has passed.
+    await new Promise((resolve) => setTimeout(resolve, FRESH_LOOKUP_MS));
 
     const view = (await call('GET', `/v1/uploads/${created.uploadId}`, alice)).json;
     expect(view.status).toBe('SUCCEEDED');
@@ -237,6 +240,17 @@ describe('headers and limits', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.text).toBe(GALLERY.html);
+  });
+
+  it('sends the same security headers with the API’s answers, errors included', async () => {
+    const page = await send(api, 'GET', '/', {});
+    const headers = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'strict-transport-security'];
+    const expected = headers.map((header) => page.headers.get(header));
+    expect(expected).not.toContain(null);
+    for (const path of ['/v1/uploads', '/nowhere']) {
+      const response = await send(api, 'GET', path, { authorization: `Bearer ${alice}` });
+      expect(headers.map((header) => response.headers.get(header))).toEqual(expected);
+    }
   });
 
   it('answers 429 with Retry-After once a token exceeds its rate', async () => {
