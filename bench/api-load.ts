@@ -9,13 +9,10 @@
  * turns with the API and the emulators on one event loop (the machine has two cores), and the CPU
  * time this process spends during the run is the serve system's alone (the API, the emulators, the
  * idle workflow and reconciler): divided by the lookups answered, it is the server's CPU per
- * lookup, which other work on a shared machine disturbs far less than the rate. Each connection cycles through UPLOADS different processed
- * uploads, so a lookup is not always the same item.
- *
- * Measured on 2026-12-02 (`BENCH_ONLY=API BENCH_ROUNDS=3 npm run bench`, load average 2.8–4.5 from
- * other work on the 2 cores): 4,198 (3,942–4,499) lookups/s, p99 76 ms (64–82), no errors, 0.19 ms
- * of server CPU a lookup — the rate met, p99 not. With 8 uploads nearly every lookup is answered
- * from the API's 1-s reuse of lookups; one that misses costs about 2.2 ms (docs/benchmarks.md).
+ * lookup, which other work on a shared machine disturbs far less than the rate. Each connection
+ * cycles through UPLOADS different processed uploads, so a lookup is not always the same item;
+ * with 8 of them nearly every lookup is answered from the API's 1-s reuse of lookups. The measured
+ * figures, and what a lookup that misses the reuse costs, are in docs/benchmarks.md.
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
