@@ -16,7 +16,7 @@ cdk.tf.json by default, or main.tf (HCL, for plain Terraform without cdktf) with
 Folders of stacks no longer configured are removed.
 
 Settings come from cdktf.json's context and IMAGE_PROCESSOR_* variables; the state backend from
-TF_STATE_* / TF_CLOUD_* / TF_BACKEND_CONFIG_FILE (docs/infrastructure.md).
+TF_STATE_* / TF_CLOUD_* / TF_BACKEND_CONFIG_FILE (docs/deploying.md).
 `;
 
 const started = Date.now();
