@@ -144,9 +144,7 @@ export class Fleet extends Construct {
       ...props.instances,
       launchAfter: [artifact],
     });
-    grantAccess(this.instances.role, MANIFEST.api.access, resources);
-    // The need grantAccess leaves to its owner: the queue.
-    if (MANIFEST.api.access.queues.includes('enqueueReprocess')) props.queues.grantSend(this.instances.role, 'reprocess');
+    grantAccess(this.instances.role, MANIFEST.api.access, { ...resources, queues: props.queues });
     this.instances.role.addToRolePolicy({ Sid: 'ReadApiArtifact', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.artifacts.bucket.arn}/${key}` });
     // The CloudWatch agent's calls: the group exists, so it creates its stream and puts events, nothing else.
     this.instances.role.grantWriteLogs(this.apiLogs.logGroup.arn);

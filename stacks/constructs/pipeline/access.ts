@@ -1,10 +1,11 @@
 /**
  * Turns an entrypoint's declared access needs (handlers/runtime/manifest.ts) into grants on the
  * resources that own them, in the order the needs are written. The state machine is granted
- * separately, once it exists (it needs the functions first), and so are the worker's queues.
+ * separately, once it exists (it needs the functions first).
  */
 import type { AccessNeeds } from '../../../handlers/runtime/manifest';
 import type { Grantable } from '../shared/iam';
+import type { WorkerQueues } from '../queues/worker-queues';
 import type { ImageStorage } from '../storage/storage';
 import type { JobsTable } from './jobs-table';
 import type { NotificationTopics } from './topics';
@@ -13,6 +14,8 @@ export interface AccessResources {
   readonly storage: ImageStorage;
   readonly table: JobsTable;
   readonly topics: NotificationTopics;
+  /** The worker's FIFO queues; required by an entrypoint that declares `queues` needs. @default none */
+  readonly queues?: WorkerQueues;
 }
 
 const JOB_GRANTS: Readonly<Record<NonNullable<AccessNeeds['jobs']>[number], (table: JobsTable, grantee: Grantable) => void>> = {
@@ -25,7 +28,12 @@ const JOB_GRANTS: Readonly<Record<NonNullable<AccessNeeds['jobs']>[number], (tab
   readTokens: (table, grantee) => table.grantReadTokens(grantee),
 };
 
-export function grantAccess(grantee: Grantable, needs: AccessNeeds, { storage, table, topics }: AccessResources): void {
+const QUEUE_GRANTS: Readonly<Record<NonNullable<AccessNeeds['queues']>[number], (queues: WorkerQueues, grantee: Grantable) => void>> = {
+  consume: (queues, grantee) => queues.grantConsume(grantee),
+  enqueueReprocess: (queues, grantee) => queues.grantSend(grantee, 'reprocess'),
+};
+
+export function grantAccess(grantee: Grantable, needs: AccessNeeds, { storage, table, topics, queues }: AccessResources): void {
   for (const need of Object.keys(needs) as (keyof AccessNeeds)[]) {
     switch (need) {
       case 'uploads':
@@ -43,9 +51,14 @@ export function grantAccess(grantee: Grantable, needs: AccessNeeds, { storage, t
       case 'topics':
         for (const kind of needs.topics ?? []) topics.grantPublish(grantee, kind);
         break;
-      // Granted by their owners: the state machine once it exists, the worker's queues by the worker service.
-      case 'stateMachine':
       case 'queues':
+        for (const use of needs.queues ?? []) {
+          if (!queues) throw new Error(`Expected the worker's queues for a grantee that needs to ${use} on them, but none were given.`);
+          QUEUE_GRANTS[use](queues, grantee);
+        }
+        break;
+      // Granted by its owner once it exists.
+      case 'stateMachine':
         break;
     }
   }

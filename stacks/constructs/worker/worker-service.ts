@@ -99,9 +99,8 @@ export class WorkerService extends Construct {
     const trust = { StringEquals: { 'aws:SourceAccount': props.accountId }, ArnLike: { 'aws:SourceArn': `arn:${props.partition}:ecs:${props.region}:${props.accountId}:*` } };
     const taskScope = new Construct(this, 'task');
     this.taskRole = new ServiceRole(taskScope, { name, description: `Task role of ${name}: the worker's manifest entry, nothing more`, service: 'ecs-tasks.amazonaws.com', trustConditions: trust });
-    // The needs grantAccess leaves to their owners: the queues, and the state machine (which exists by now).
-    grantAccess(this.taskRole, ENTRY.access, props.resources);
-    if (ENTRY.access.queues.includes('consume')) props.queues.grantConsume(this.taskRole);
+    grantAccess(this.taskRole, ENTRY.access, { ...props.resources, queues: props.queues });
+    // The need grantAccess leaves to its owner: the state machine, which exists by now.
     if (ENTRY.access.stateMachine.includes('callback')) props.stateMachine.grantTaskResponse(this.taskRole);
 
     const executionScope = new Construct(this, 'execution');
