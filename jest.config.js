@@ -1,6 +1,7 @@
 /**
  * Tests run through @swc/jest (type checking is `tsc --noEmit`, run first by `npm test`).
- * fauxqs ships ESM only; it is mapped to its entry file and transformed like our own code.
+ * fauxqs ships ESM only; it is mapped to its entry file and transformed like our own code, and so
+ * is cookie 2, which light-my-request (local/in-process-transport.ts) requires.
  *
  * Three projects, chosen by the test file's name, so a new test needs no entry here:
  *   *.test.ts              unit: our code in this process only (sharp and aws-local-stepfunctions
@@ -24,7 +25,7 @@ const shared = {
     ],
   },
   moduleNameMapper: { '^fauxqs$': '<rootDir>/node_modules/fauxqs/dist/app.js' },
-  transformIgnorePatterns: ['/node_modules/(?!fauxqs/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(fauxqs|cookie)/)'],
 };
 
 /** @type {import('jest').Config} */

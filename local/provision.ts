@@ -10,6 +10,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { jobsTableDefinition } from '../handlers/adapters/job-table';
 import { DEAD_LETTER_RETENTION_SECONDS } from '../stacks/config/queues';
+import { sendInProcess, type InProcessTransport } from './in-process-transport';
 import { LocalSystemError } from './local-system-error';
 import { signS3WithoutPayloadHash } from './unsigned-payload';
 import type { LocalResources } from './resources';
@@ -23,17 +24,19 @@ export interface Clients {
 
 const NOTIFICATION_QUEUE_SUFFIX = 'notifications';
 
-export function createClients(environment: Readonly<Record<string, string>>, region: string): Clients {
+export function createClients(environment: Readonly<Record<string, string>>, region: string, transport?: InProcessTransport): Clients {
   const credentials = { accessKeyId: environment.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: environment.AWS_SECRET_ACCESS_KEY ?? 'local' };
   const base = { region, credentials };
   const s3 = new S3Client({ ...base, endpoint: environment.AWS_ENDPOINT_URL_S3 });
   signS3WithoutPayloadHash(s3);
-  return {
+  const clients = {
     s3,
     dynamodb: new DynamoDBClient({ ...base, endpoint: environment.AWS_ENDPOINT_URL_DYNAMODB } satisfies DynamoDBClientConfig),
     sns: new SNSClient({ ...base, endpoint: environment.AWS_ENDPOINT_URL_SNS }),
     sqs: new SQSClient({ ...base, endpoint: environment.AWS_ENDPOINT_URL_SQS }),
   };
+  if (transport) for (const client of Object.values(clients)) sendInProcess(client, transport);
+  return clients;
 }
 
 /** Creates the stack's buckets, table and topics, and a queue subscribed to both topics. */

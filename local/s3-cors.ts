@@ -5,7 +5,7 @@
  * raw bucket's rule (stacks/config/storage.ts), for the allowed origins only, exactly as S3 would
  * for the deployed bucket, and passes every request through to fauxqs unchanged.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { BROWSER_UPLOAD_CORS } from '../stacks/config/storage';
@@ -13,15 +13,19 @@ import { BROWSER_UPLOAD_CORS } from '../stacks/config/storage';
 export interface S3CorsFront {
   /** The port it listens on (loopback). */
   readonly port: number;
+  /** What answers each request on that port, for the in-process transport. */
+  readonly listener: RequestListener;
   stop(): Promise<void>;
 }
 
 export async function startS3CorsFront(upstreamPort: number, allowedOrigins: readonly string[]): Promise<S3CorsFront> {
-  const server: Server = createServer((incoming, outgoing) => forward(incoming, outgoing, upstreamPort, allowedOrigins));
+  const listener: RequestListener = (incoming, outgoing) => forward(incoming, outgoing, upstreamPort, allowedOrigins);
+  const server: Server = createServer(listener);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     port: (server.address() as AddressInfo).port,
+    listener,
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -51,6 +51,7 @@ export async function startServe(options: ServeOptions = {}): Promise<Serving> {
     const allowedOrigins: string[] = [];
     front = await startS3CorsFront(Number(new URL(system.environment.AWS_ENDPOINT_URL_S3!).port), allowedOrigins);
     // Every S3 client of this process goes through the front from here on, as the gallery does.
+    system.transport.serve(front.port, front.listener);
     process.env.AWS_ENDPOINT_URL_S3 = `http://s3.localhost:${front.port}`;
     resetAwsClients();
     const token = options.token ?? newToken();

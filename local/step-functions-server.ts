@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLimiter, type Limiter } from './limit';
 import type { ExecutionEvent, ExecutionStatus, LocalStateMachine } from './state-machine';
@@ -73,6 +73,8 @@ class ServiceError extends Error {
 const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 
 export class StepFunctionsServer {
+  /** What answers each request to `url`; the in-process transport calls it directly. */
+  readonly listener: RequestListener;
   private readonly server: Server;
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly limit: Limiter;
@@ -92,7 +94,8 @@ export class StepFunctionsServer {
     this.executionArnPrefix = `${parts.slice(0, 5).join(':')}:execution:${this.stateMachineName}:`;
     this.expressArnPrefix = `${parts.slice(0, 5).join(':')}:express:${this.stateMachineName}:`;
     this.limit = createLimiter(options.concurrency);
-    this.server = createServer((request, response) => void this.handle(request, response));
+    this.listener = (request, response) => void this.handle(request, response);
+    this.server = createServer(this.listener);
   }
 
   static async start(options: StepFunctionsServerOptions): Promise<StepFunctionsServer> {

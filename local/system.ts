@@ -31,6 +31,7 @@ import { LOCAL_ACCOUNT_ID } from './lambda-context';
 import { NotificationInbox, type ReceivedNotification } from './notifications';
 import type { OutcomeSources } from './outcomes';
 import { startIamEnforcement } from './iam/start';
+import { sendInProcess, type InProcessTransport } from './in-process-transport';
 import { signS3WithoutPayloadHash } from './unsigned-payload';
 import type { IamEnforcement } from './iam/enforcement';
 import { functionEnvironment, localResources, workerTaskFamily, type LocalResources } from './resources';
@@ -93,6 +94,11 @@ export class LocalSystem {
     this.inbox = new NotificationInbox(clients.sqs, notificationQueueUrl, topicArns);
   }
 
+  /** How this process's clients reach the emulators; another local server joins it with `serve`. */
+  get transport(): InProcessTransport {
+    return this.emulators.transport;
+  }
+
   static async start(options: LocalSystemOptions = {}): Promise<LocalSystem> {
     if (active) {
       throw new LocalSystemError('A local system is already running in this process; stop it first (the functions read their settings from process.env, which one system owns at a time).');
@@ -120,11 +126,16 @@ export class LocalSystem {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new LocalSystemError(`Expected a concurrency of at least 1, but received ${concurrency}.`);
     }
+    // The functions' clients are built after the emulators start, and then reach them in-process.
+    let transport: InProcessTransport | undefined;
     const iam = await startIamEnforcement({
       ...(options.stage ? { stage: options.stage } : {}),
       functions: resources.functions,
       ...(options.policies ? { policies: options.policies } : {}),
-      decorate: signS3WithoutPayloadHash,
+      decorate: (client) => {
+        signS3WithoutPayloadHash(client);
+        if (transport) sendInProcess(client, transport);
+      },
     });
     let emulators: Emulators;
     try {
@@ -138,7 +149,8 @@ export class LocalSystem {
     let server: StepFunctionsServer | undefined;
     let system: LocalSystem | undefined;
     try {
-      const clients = createClients(emulators.environment, resources.region);
+      transport = emulators.transport;
+      const clients = createClients(emulators.environment, resources.region, transport);
       const created = await createResources(clients, resources);
       const stateMachineArn = `arn:aws:states:${resources.region}:${LOCAL_ACCOUNT_ID}:stateMachine:${resources.stateMachineName}`;
       const tokens = new TaskTokens();
@@ -155,6 +167,7 @@ export class LocalSystem {
       });
       const reconciler = await reconcilerFor(resources, stateMachineArn);
       server = await StepFunctionsServer.start({ stateMachineArn, machine, concurrency, type: resources.workflowType, onStopped: reconciler, tokens });
+      transport.serve(Number(new URL(server.url).port), server.listener);
       const environment: Record<string, string> = {
         ...emulators.environment,
         AWS_ENDPOINT_URL_SFN: server.url,

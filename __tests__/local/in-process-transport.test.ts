@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InProcessTransport } from '../../local/in-process-transport';
+
+async function bodyOf(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/** Answers with what it received: method, URL and headers as JSON headers, the body as the body. */
+async function echo(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const body = await bodyOf(request);
+  response.writeHead(201, {
+    'x-method': request.method,
+    'x-url': request.url,
+    'x-headers': JSON.stringify(request.headers),
+    'set-cookie': ['a=1', 'b=2'],
+    'content-length': String(body.length),
+  });
+  response.end(body);
+}
+
+const request = (overrides: object = {}) => ({ method: 'PUT', protocol: 'http:', hostname: 'bucket.s3.localhost', port: 4566, path: '/key', headers: { host: 'bucket.s3.localhost:4566' }, ...overrides });
+
+describe('InProcessTransport', () => {
+  const transport = new InProcessTransport();
+  transport.serve(4566, (req, res) => void echo(req, res));
+  const handler = transport.requestHandler();
+
+  it('hands the emulator the request as the SDK built it, and the SDK the response as the emulator wrote it', async () => {
+    const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, index) => index % 256));
+    const { response } = await handler.handle(request({ body: bytes, headers: { host: 'bucket.s3.localhost:4566', 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) } }));
+    expect(response.statusCode).toBe(201);
+    expect(response.headers['x-method']).toBe('PUT');
+    expect(response.headers['x-url']).toBe('/key');
+    expect(JSON.parse(response.headers['x-headers']!)).toMatchObject({ host: 'bucket.s3.localhost:4566', 'content-type': 'application/octet-stream' });
+    expect(response.headers['set-cookie']).toBe('a=1, b=2');
+    expect((await bodyOf(response.body)).equals(bytes)).toBe(true);
+  });
+
+  it('sends a Uint8Array body as its bytes, not as JSON of its indices', async () => {
+    const { response } = await handler.handle(request({ body: new TextEncoder().encode('{"TableName":"jobs"}') }));
+    expect((await bodyOf(response.body)).toString()).toBe('{"TableName":"jobs"}');
+  });
+
+  it('writes the query as on the wire: RFC 3986 escapes, repeated keys, a key without a value bare', async () => {
+    const { response } = await handler.handle(request({ method: 'GET', path: '/', query: { 'list-type': '2', prefix: "a b/(c)!'*", uploads: null, tag: ['x', 'y'] } }));
+    expect(response.headers['x-url']).toBe("/?list-type=2&prefix=a%20b%2F%28c%29%21%27%2A&uploads&tag=x&tag=y");
+  });
+
+  it('drops Expect: 100-continue, which no socket would answer', async () => {
+    const { response } = await handler.handle(request({ headers: { host: 'bucket.s3.localhost:4566', expect: '100-continue' }, body: 'x' }));
+    expect(JSON.parse(response.headers['x-headers']!)).not.toHaveProperty('expect');
+  });
+
+  it('refuses a port no emulator of the process serves, naming it', async () => {
+    await expect(handler.handle(request({ port: 9 }))).rejects.toThrow('Expected a request to an emulator of this process, but bucket.s3.localhost:9 is not one of their ports.');
+  });
+
+  it('gives up a request its caller aborts, as a socket would be closed', async () => {
+    const hanging = new InProcessTransport();
+    hanging.serve(4566, () => undefined);
+    const controller = new AbortController();
+    const pending = hanging.requestHandler().handle(request(), { abortSignal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
