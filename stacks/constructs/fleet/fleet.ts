@@ -20,6 +20,7 @@ import { grantAccess, type AccessResources } from '../pipeline/access';
 import type { WorkerQueues } from '../queues/worker-queues';
 import { ApiLogs } from './api-logs';
 import type { EndpointAccess } from './interface-endpoints';
+import type { ServiceRole } from '../shared/role';
 import { SecureBucket } from '../shared/secure-bucket';
 import { FleetEntry } from './entry';
 import { FleetInstances, type FleetInstancesProps } from './instances';
@@ -199,15 +200,27 @@ export class Fleet extends Construct {
       new VpcSecurityGroupEgressRule(this, 'instances_to_nat', { securityGroupId: instances, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: HTTPS, toPort: HTTPS, description: `${throughNat.join(' and ')} through the VPC’s own NAT` });
     }
     if (services.length === 0) return;
-    const access: Record<InterfaceEndpointService, EndpointAccess> = {
-      logs: { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${this.apiLogs.logGroup.arn}:*`] },
-      sqs: { actions: ['sqs:SendMessage'], resources: [props.queues.queues.reprocess.queue.arn] },
-    };
     const endpoints = this.network.addInterfaceEndpoints({
-      services: Object.fromEntries(services.map((service) => [service, access[service]])),
+      services: Object.fromEntries(services.map((service) => [service, grantedThrough(this.instances.role, service)])),
       clientSecurityGroupId: instances,
       clientRoleArn: this.instances.role.arn,
     });
     new VpcSecurityGroupEgressRule(this, 'instances_to_interface_endpoints', { securityGroupId: instances, referencedSecurityGroupId: endpoints.securityGroup.id, ipProtocol: 'tcp', fromPort: HTTPS, toPort: HTTPS, description: `${services.join(' and ')} through the interface endpoints` });
   }
+}
+
+/**
+ * What the instance role has been granted on `service` (the statements whose every action is the
+ * service's): its endpoint admits exactly that, so the role's grants stay the one list.
+ */
+function grantedThrough(role: Pick<ServiceRole, 'policyStatements'>, service: InterfaceEndpointService): EndpointAccess {
+  const list = (value: string | readonly string[]) => (typeof value === 'string' ? [value] : [...value]);
+  const statements = role.policyStatements().filter((statement) => list(statement.Action).every((action) => action.startsWith(`${service}:`)));
+  if (statements.length === 0) {
+    throw new Error(`Expected the instance role to be granted ${service} calls before its ${service} endpoint is made, but it has no ${service} statement.`);
+  }
+  return {
+    actions: [...new Set(statements.flatMap((statement) => list(statement.Action)))],
+    resources: [...new Set(statements.flatMap((statement) => list(statement.Resource)))],
+  };
 }
