@@ -59,7 +59,7 @@ export class InProcessTransport {
       destroy() {},
       async handle(request, options = {}) {
         const port = request.port ?? (request.protocol === 'https:' ? 443 : 80);
-        const listener = listeners.get(port);
+        const listener = isLoopback(request.hostname) ? listeners.get(port) : undefined;
         if (!listener) throw new Error(`Expected a request to an emulator of this process, but ${request.hostname}:${port} is not one of their ports.`);
         // Nothing waits for a 100 Continue that no socket would send.
         const { expect: _continue, ...headers } = request.headers;
@@ -78,6 +78,9 @@ export class InProcessTransport {
     };
   }
 }
+
+/** The emulators listen on loopback only: a request to any other host is never theirs, whatever its port. */
+const isLoopback = (hostname: string) => hostname === 'localhost' || hostname.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]' || hostname === '::1';
 
 /**
  * Sends `client`'s requests through `transport` from now on. The client reads its request handler

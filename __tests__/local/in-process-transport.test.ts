@@ -57,6 +57,11 @@ describe('InProcessTransport', () => {
     await expect(handler.handle(request({ port: 9 }))).rejects.toThrow('Expected a request to an emulator of this process, but bucket.s3.localhost:9 is not one of their ports.');
   });
 
+  it('serves loopback hosts only: an emulator\'s port on another host is not the emulator', async () => {
+    for (const hostname of ['127.0.0.1', 'localhost', 's3.localhost']) expect((await handler.handle(request({ hostname, body: 'x' }))).response.statusCode).toBe(201);
+    await expect(handler.handle(request({ hostname: 's3.amazonaws.com' }))).rejects.toThrow('but s3.amazonaws.com:4566 is not one of their ports.');
+  });
+
   it('gives up a request its caller aborts, as a socket would be closed', async () => {
     const hanging = new InProcessTransport();
     hanging.serve(4566, () => undefined);
