@@ -8,9 +8,18 @@
  * their ports for everything else (a browser, the AWS CLI, `npm run worker`). Deployed code never
  * loads this: only the local runner's clients get this handler.
  */
+import { channel } from 'node:diagnostics_channel';
 import type { IncomingMessage, RequestListener } from 'node:http';
 import type { Readable } from 'node:stream';
 import inject, { type InjectOptions, type Response as InjectedResponse } from 'light-my-request';
+
+/**
+ * Each request the transport carries is published here, as Node publishes a socket request on
+ * `http.client.request.start`: `{ request }` with the method, the path with its query, the host
+ * and `getHeader`, so whatever counts requests (the cost model's measurement) sees these too.
+ */
+export const IN_PROCESS_REQUEST_CHANNEL = 'image-processor.in-process-transport.request';
+const requests = channel(IN_PROCESS_REQUEST_CHANNEL);
 
 /** What the SDK hands its request handler (`@smithy/protocol-http`'s HttpRequest), as read here. */
 interface SdkRequest {
@@ -63,9 +72,14 @@ export class InProcessTransport {
         if (!listener) throw new Error(`Expected a request to an emulator of this process, but ${request.hostname}:${port} is not one of their ports.`);
         // Nothing waits for a 100 Continue that no socket would send.
         const { expect: _continue, ...headers } = request.headers;
+        const url = `${request.path}${queryString(request.query)}`;
+        if (requests.hasSubscribers) {
+          const lowerCased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+          requests.publish({ request: { method: request.method, path: url, host: lowerCased.host, getHeader: (name: string) => lowerCased[name.toLowerCase()] } });
+        }
         const injection = {
           method: request.method,
-          url: `${request.path}${queryString(request.query)}`,
+          url,
           headers,
           ...(request.body === undefined ? {} : { payload: payloadOf(request.body) }),
           // The body as the emulator writes it, never decoded to a string.

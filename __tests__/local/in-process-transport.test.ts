@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InProcessTransport } from '../../local/in-process-transport';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { IN_PROCESS_REQUEST_CHANNEL, InProcessTransport } from '../../local/in-process-transport';
 
 async function bodyOf(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -51,6 +52,21 @@ describe('InProcessTransport', () => {
   it('drops Expect: 100-continue, which no socket would answer', async () => {
     const { response } = await handler.handle(request({ headers: { host: 'bucket.s3.localhost:4566', expect: '100-continue' }, body: 'x' }));
     expect(JSON.parse(response.headers['x-headers']!)).not.toHaveProperty('expect');
+  });
+
+  it('publishes each request it carries, as Node does for a socket request, so request counts include it', async () => {
+    const seen: { method: string; path: string; host: string; target: unknown }[] = [];
+    const listener = (message: unknown) => {
+      const { request } = message as { request: { method: string; path: string; host: string; getHeader(name: string): unknown } };
+      seen.push({ method: request.method, path: request.path, host: request.host, target: request.getHeader('X-Amz-Target') });
+    };
+    subscribe(IN_PROCESS_REQUEST_CHANNEL, listener);
+    try {
+      await handler.handle(request({ method: 'POST', path: '/', query: { a: 'b' }, headers: { host: '127.0.0.1:4566', 'X-Amz-Target': 'DynamoDB_20120810.PutItem' }, body: '{}' }));
+    } finally {
+      unsubscribe(IN_PROCESS_REQUEST_CHANNEL, listener);
+    }
+    expect(seen).toEqual([{ method: 'POST', path: '/?a=b', host: '127.0.0.1:4566', target: 'DynamoDB_20120810.PutItem' }]);
   });
 
   it('refuses a port no emulator of the process serves, naming it', async () => {

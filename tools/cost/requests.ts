@@ -1,10 +1,12 @@
 /**
  * Counts the billable AWS requests an SDK makes, by listening to Node's HTTP client diagnostics
- * channel: S3 by price tier, DynamoDB write and read request units, SNS publishes, Step Functions
+ * channel and to the local in-process transport's, which carries the local system's own clients'
+ * requests without a socket: S3 by price tier, DynamoDB write and read request units, SNS publishes, Step Functions
  * starts. Requests to endpoints it was not told about are ignored.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
+import { IN_PROCESS_REQUEST_CHANNEL } from '../../local/in-process-transport';
 
 export interface RequestCounts {
   /** S3 PUT, COPY, POST and LIST requests (one price tier). */
@@ -76,11 +78,12 @@ export function countRequest(counts: RequestCounts, endpoints: Endpoints, reques
 export async function countRequests(endpoints: Endpoints, run: () => Promise<void>): Promise<RequestCounts> {
   const counts = emptyCounts();
   const listener = (message: unknown) => countRequest(counts, endpoints, (message as { request: ClientRequest }).request);
-  subscribe('http.client.request.start', listener);
+  const channels = ['http.client.request.start', IN_PROCESS_REQUEST_CHANNEL];
+  for (const name of channels) subscribe(name, listener);
   try {
     await run();
   } finally {
-    unsubscribe('http.client.request.start', listener);
+    for (const name of channels) unsubscribe(name, listener);
   }
   return counts;
 }
