@@ -95,7 +95,6 @@ export class ImageProcessorStack extends TerraformStack {
       region: settings.region,
       deletionWindowDays: protect ? 30 : 7,
       preventDestroy: protect,
-      encryptedLogGroups: [names.apiLogGroup],
     });
     const bucketKey = settings.bucketKmsKeyArn ?? (settings.bucketEncryption === 'stack-key' ? this.key.arn : undefined);
 
@@ -160,6 +159,7 @@ export class ImageProcessorStack extends TerraformStack {
       ),
       workflowType: settings.workflowType,
       logRetentionDays: settings.logRetentionDays,
+      logKey: this.key,
       applicationLogLevel: settings.functionLogLevel,
       systemLogLevel: settings.functionSystemLogLevel,
       jobTtlDays: settings.jobTtlDays,
@@ -181,6 +181,7 @@ export class ImageProcessorStack extends TerraformStack {
       logLevel: settings.workflowLogLevel,
       includeExecutionData: settings.workflowLogExecutionData,
       logRetentionDays: settings.logRetentionDays,
+      logKey: this.key,
       ...(workerRoute ? { worker: { ...workerRoute, queues: this.queues } } : {}),
     });
     this.pipeline.connectStateMachine(this.stateMachine);
@@ -220,7 +221,7 @@ export class ImageProcessorStack extends TerraformStack {
         availabilityZones: settings.fleetAvailabilityZones,
         cidr: settings.fleetVpcCidr,
       },
-      logs: { groupName: names.apiLogGroup, kmsKeyArn: this.key.arn, retentionDays: settings.logRetentionDays },
+      logs: { groupName: names.apiLogGroup, key: this.key, retentionDays: settings.logRetentionDays },
       interfaceEndpoints: settings.fleetInterfaceEndpoints,
       instances: {
         instanceTypes: settings.fleetInstanceTypes,
@@ -361,6 +362,7 @@ function workerService(stack: ImageProcessorStack, config: StageConfig, place: {
     memoryMb: settings.workerMemoryMb,
     capacity: { onDemandBase: settings.workerOnDemandBase, onDemandWeight: settings.workerOnDemandWeight, spotWeight: settings.workerSpotWeight },
     logRetentionDays: settings.logRetentionDays,
+    logKey: stack.key,
     secondsPerImage: settings.workerSecondsPerImage,
     acceptableLatencySeconds: settings.workerAcceptableLatencySeconds,
     minTasks: settings.workerMinTasks,

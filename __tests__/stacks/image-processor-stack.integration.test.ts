@@ -5,7 +5,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { EXPRESS_TIMEOUTS, only, resources, synthJson, testStack } from './support';
+import { EXPRESS_TIMEOUTS, only, resources, statements, synthJson, testStack } from './support';
 
 const providerPackage = require('@cdktf/provider-aws/package.json') as { cdktf: { provider: { version: string } } };
 
@@ -15,6 +15,18 @@ describe('ImageProcessorStack', () => {
     expect(json.terraform?.required_providers).toEqual({ aws: { source: 'hashicorp/aws', version: providerPackage.cdktf.provider.version } });
     expect(json.terraform?.required_providers.aws.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(json.terraform?.required_version).toBe('>= 1.11, < 2.0');
+  });
+
+  it('encrypts every log group with the stack key, whose policy lets CloudWatch Logs use it for exactly those groups', async () => {
+    const json = synthJson(await testStack());
+    const [keyId, key] = Object.entries(resources(json, 'aws_kms_key')).find(([, value]) => value.description.startsWith('Encrypts the data'))!;
+    const groups = Object.values(resources(json, 'aws_cloudwatch_log_group'));
+    expect(groups.length).toBeGreaterThanOrEqual(10);
+    for (const group of groups) expect({ name: group.name, kms_key_id: group.kms_key_id }).toEqual({ name: group.name, kms_key_id: `\${aws_kms_key.${keyId}.arn}` });
+    const logs = statements(key.policy).find((statement) => statement.Sid === 'CloudWatchLogsEncryptNamedLogGroups')!;
+    const named = logs.Condition!.ArnEquals!['kms:EncryptionContext:aws:logs:arn'] as string[];
+    for (const arn of named) expect(arn).toMatch(/^arn:[^:]+:logs:us-east-1:[^:]+:log-group:/);
+    expect(named.map((arn) => arn.replace(/^.*?:log-group:/, '')).sort()).toEqual(groups.map((group) => group.name).sort());
   });
 
   it('configures the provider for the stage region, with default tags and an optional account guard', async () => {

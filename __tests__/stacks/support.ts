@@ -15,6 +15,7 @@ import type { FunctionPackage, SharpLayerArtifact } from '../../stacks/construct
 import { ImageProcessorStack } from '../../stacks/image-processor-stack';
 import { REPOSITORY_ROOT } from '../../stacks/packaging/artifacts';
 import { writeZip, type ZipArtifact } from '../../stacks/packaging/zip';
+import type { LogGroupKey } from '../../stacks/constructs/shared/stack-key';
 
 Testing.setupJest();
 
@@ -211,3 +212,6 @@ export function readZipEntries(zip: Buffer): Map<string, Buffer> {
   }
   return entries;
 }
+
+/** A log group key for constructs tested without a stack key: every group gets this ARN. */
+export const TEST_LOG_KEY: LogGroupKey = { encryptLogGroup: () => 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000' };

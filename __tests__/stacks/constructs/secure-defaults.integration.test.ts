@@ -79,9 +79,10 @@ describe('constructs built without optional props', () => {
           key,
           region: 'us-east-1',
         });
-        const pipeline = new ImagePipeline(scope, 'functions', { namePrefix: 'bare', serviceName: 'bare', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
+        const pipeline = new ImagePipeline(scope, 'functions', { namePrefix: 'bare', serviceName: 'bare', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics, logKey: key });
         const workflow = new ImageStateMachine(scope, 'workflow', {
           stateMachineName: 'bare-pipeline',
+          logKey: key,
           functions: pipeline.taskFunctions,
           accountId: '123456789012',
           partition: 'aws',
@@ -101,12 +102,13 @@ describe('constructs built without optional props', () => {
           artifactsBucketName: 'bare-artifacts',
           logsBucketName: 'bare-fleet-logs',
           api: { serviceName: 'bare', jobTtlDays: 30, maxInputBytes: 52428800, uploadUrlSeconds: 300, downloadUrlSeconds: 300, apiRateLimitPerMinute: 600, tokenCacheSeconds: 10 },
-          logs: { groupName: '/ec2/bare-api', kmsKeyArn: key.arn },
+          logs: { groupName: '/ec2/bare-api', key },
         });
         storage.allowBrowserUploadsFrom([fleet.galleryUrl]);
         const network = new WorkerNetwork(scope, 'worker_network', { namePrefix: 'bare-worker' });
         new Worker(scope, 'worker', {
           namePrefix: 'bare',
+          logKey: key,
           accountId: '123456789012',
           partition: 'aws',
           region: 'us-east-1',

@@ -9,14 +9,15 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../../handlers/runtime/metrics';
 import { metric, type Metric } from '../shared/metric';
+import type { LogGroupKey } from '../shared/stack-key';
 
 export interface ApiLogsProps {
   /** `/ec2/<stack>-api` (stacks/config/names.ts). */
   readonly logGroupName: string;
   /** The API's service name: the `service` key of its log lines, and so the error metric's dimension. */
   readonly serviceName: string;
-  /** The stack key, whose policy lets CloudWatch Logs use it for this group. */
-  readonly kmsKeyArn: string;
+  /** The stack key: it encrypts the group, and its policy lets CloudWatch Logs use it for this group alone. */
+  readonly key: LogGroupKey;
   /** @default 365 */
   readonly retentionDays?: number;
 }
@@ -31,7 +32,7 @@ export class ApiLogs extends Construct {
   constructor(scope: Construct, id: string, props: ApiLogsProps) {
     super(scope, id);
     this.serviceName = props.serviceName;
-    this.logGroup = new CloudwatchLogGroup(this, 'log_group', { name: props.logGroupName, retentionInDays: props.retentionDays ?? 365, kmsKeyId: props.kmsKeyArn });
+    this.logGroup = new CloudwatchLogGroup(this, 'log_group', { name: props.logGroupName, retentionInDays: props.retentionDays ?? 365, kmsKeyId: props.key.encryptLogGroup(props.logGroupName) });
     new CloudwatchLogMetricFilter(this, 'errors', {
       name: `${props.serviceName}-api-errors`,
       logGroupName: this.logGroup.name,

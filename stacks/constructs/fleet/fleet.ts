@@ -21,6 +21,7 @@ import type { WorkerQueues } from '../queues/worker-queues';
 import { ApiLogs } from './api-logs';
 import type { EndpointAccess } from './interface-endpoints';
 import type { ServiceRole } from '../shared/role';
+import type { LogGroupKey } from '../shared/stack-key';
 import { SecureBucket } from '../shared/secure-bucket';
 import { FleetEntry } from './entry';
 import { FleetInstances, type FleetInstancesProps } from './instances';
@@ -44,7 +45,7 @@ export interface FleetProps {
   readonly api: Omit<RuntimeInputs<'api'>, 'rawBucket' | 'processedBucket' | 'jobsTable' | 'uploadsPrefix' | 'apiHost' | 'apiPort' | 'shutdownGraceSeconds' | 'reprocessQueueUrl'>;
   readonly network?: Omit<FleetNetworkProps, 'namePrefix' | 'region'>;
   /** The API's log group (`/ec2/<stack>-api`), the stack key that encrypts it, and its retention (365 days by default). */
-  readonly logs: { readonly groupName: string; readonly kmsKeyArn: string; readonly retentionDays?: number };
+  readonly logs: { readonly groupName: string; readonly key: LogGroupKey; readonly retentionDays?: number };
   /** Services reached through interface endpoints; empty for a VPC whose NAT reaches them. @default logs and sqs */
   readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
   readonly instances?: Omit<FleetInstancesProps, 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetGroupArn' | 'userData' | 'launchAfter'>;
@@ -124,7 +125,7 @@ export class Fleet extends Construct {
       ...(props.internetFacing ? { internetFacing: props.internetFacing } : {}),
     });
     const { resources } = props;
-    this.apiLogs = new ApiLogs(this, 'api_logs', { logGroupName: props.logs.groupName, serviceName: props.api.serviceName, kmsKeyArn: props.logs.kmsKeyArn, ...(props.logs.retentionDays ? { retentionDays: props.logs.retentionDays } : {}) });
+    this.apiLogs = new ApiLogs(this, 'api_logs', { logGroupName: props.logs.groupName, serviceName: props.api.serviceName, key: props.logs.key, ...(props.logs.retentionDays ? { retentionDays: props.logs.retentionDays } : {}) });
     const environment = writeRuntimeEnv('api', {
       ...props.api,
       rawBucket: resources.storage.rawBucket.bucket,

@@ -11,6 +11,7 @@ import type { Grantable, PolicyStatement } from '../shared/iam';
 import { metric, type Metric } from '../shared/metric';
 import { ServiceRole } from '../shared/role';
 import type { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS } from './log-levels';
+import type { LogGroupKey } from '../shared/stack-key';
 
 /** Lambda's Node.js 24 runtime; the bundles target node24. */
 export const LAMBDA_RUNTIME = 'nodejs24.x';
@@ -50,6 +51,8 @@ export interface PipelineFunctionProps {
   readonly layers?: readonly string[];
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /** The key that encrypts its log group (its policy then lets CloudWatch Logs use it for that group alone). */
+  readonly logKey: LogGroupKey;
   /** The lowest level of the function's own log lines Lambda keeps. @default 'INFO' */
   readonly applicationLogLevel?: (typeof APPLICATION_LOG_LEVELS)[number];
   /** The lowest level of the platform's log lines (start, REPORT…) Lambda keeps. @default 'INFO' */
@@ -72,9 +75,11 @@ export class PipelineFunction extends Construct implements Grantable {
 
     const asset = new TerraformAsset(this, 'code', { path: props.code.path, type: AssetType.FILE, assetHash: props.code.sha256Hex });
 
+    const logGroupName = `/aws/lambda/${props.functionName}`;
     this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
-      name: `/aws/lambda/${props.functionName}`,
+      name: logGroupName,
       retentionInDays: props.logRetentionDays ?? 365,
+      kmsKeyId: props.logKey.encryptLogGroup(logGroupName),
     });
 
     this.role = new ServiceRole(this, {

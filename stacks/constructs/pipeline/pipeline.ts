@@ -22,6 +22,7 @@ import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, PipelineFunction, type FunctionCod
 import type { JobsTable } from './jobs-table';
 import type { ImageStateMachine } from './state-machine';
 import type { NotificationTopics } from './topics';
+import type { LogGroupKey } from '../shared/stack-key';
 
 export interface FunctionPackage extends FunctionCode {
   /** Packages the bundle expects from a layer (only `sharp` is provided). */
@@ -47,6 +48,8 @@ export interface ImagePipelineProps {
   readonly workflowType?: 'STANDARD' | 'EXPRESS';
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /** The key that encrypts every function's log group (its policy then lets CloudWatch Logs use it for that group alone). */
+  readonly logKey: LogGroupKey;
   /** @default 30 */
   readonly jobTtlDays?: number;
   /** @default 'INFO' */
@@ -130,6 +133,7 @@ export class ImagePipeline extends Construct {
         environment: writeRuntimeEnv(name, inputs),
         ...(this.sharpLayer && entry.needsSharp ? { layers: [this.sharpLayer.arn] } : {}),
         logRetentionDays: props.logRetentionDays ?? 365,
+        logKey: props.logKey,
         applicationLogLevel: props.applicationLogLevel ?? 'INFO',
         systemLogLevel: props.systemLogLevel ?? 'INFO',
       });

@@ -13,6 +13,7 @@ import { RESOURCE_STAR_ACTIONS, type Grantable } from '../shared/iam';
 import { metric, type Metric } from '../shared/metric';
 import type { WorkerQueues } from '../queues/worker-queues';
 import { ServiceRole } from '../shared/role';
+import type { LogGroupKey } from '../shared/stack-key';
 
 export interface ImageStateMachineProps {
   readonly stateMachineName: string;
@@ -29,6 +30,8 @@ export interface ImageStateMachineProps {
   readonly includeExecutionData?: boolean;
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /** The key that encrypts its log group (its policy then lets CloudWatch Logs use it for that group alone). */
+  readonly logKey: LogGroupKey;
   /**
    * The heavy-image route: ChooseProcessor's thresholds, ProcessOnWorker's waits, and the grant to
    * send to the heavy queue. Only a Standard workflow can wait for a task token. @default none: every image takes the Lambda path
@@ -48,10 +51,12 @@ export class ImageStateMachine extends Construct {
     super(scope, id);
     const functionArns = Object.values(props.functions).map((fn) => fn.arn);
 
+    // The vended-logs prefix keeps CloudWatch's resource policy small however many machines log.
+    const logGroupName = `/aws/vendedlogs/states/${props.stateMachineName}`;
     this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
-      // The vended-logs prefix keeps CloudWatch's resource policy small however many machines log.
-      name: `/aws/vendedlogs/states/${props.stateMachineName}`,
+      name: logGroupName,
       retentionInDays: props.logRetentionDays ?? 365,
+      kmsKeyId: props.logKey.encryptLogGroup(logGroupName),
     });
 
     this.role = new ServiceRole(this, {

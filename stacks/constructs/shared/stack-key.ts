@@ -7,6 +7,7 @@
  * groups named for it, and no others.
  */
 import { Construct } from 'constructs';
+import { Lazy } from 'cdktf';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { policyDocument, type PolicyStatement } from './iam';
@@ -48,6 +49,12 @@ export const KEY_ACCOUNT_ACTIONS: readonly string[] = Object.freeze([
   'kms:UpdateKeyDescription',
 ]);
 
+/** A key a log group can be encrypted with. */
+export interface LogGroupKey {
+  /** Lets CloudWatch Logs use the key for the group named `name` (and no other); returns the key's ARN for the group's `kms_key_id`. */
+  encryptLogGroup(name: string): string;
+}
+
 export interface StackKeyProps {
   /** `alias/<stack>`. */
   readonly alias: string;
@@ -55,19 +62,40 @@ export interface StackKeyProps {
   readonly partition: string;
   /** The stack's region: the alarms and rules that may deliver through the key are this region's. */
   readonly region: string;
-  /** Log groups it encrypts: CloudWatch Logs of the region may use it for these only (the encryption context names the group). @default none */
-  readonly encryptedLogGroups?: readonly string[];
   /** Days a deleted key stays recoverable. @default 30 (the longest KMS allows) */
   readonly deletionWindowDays?: number;
   /** Terraform refuses to destroy the key (`lifecycle.prevent_destroy`). @default true */
   readonly preventDestroy?: boolean;
 }
 
-export class StackKey extends Construct {
+export class StackKey extends Construct implements LogGroupKey {
   readonly key: KmsKey;
+  /** The groups CloudWatch Logs may encrypt with it, in the order they asked; read when the policy is rendered. */
+  private readonly logGroups: string[] = [];
 
   constructor(scope: Construct, id: string, props: StackKeyProps) {
     super(scope, id);
+    this.key = new KmsKey(this, 'key', {
+      description: `Encrypts the data and notifications of ${props.alias.replace(/^alias\//, '')}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowDays ?? 30,
+      // Rendered at synth, once every log group has asked for the key.
+      policy: Lazy.stringValue({ produce: () => this.policy(props) }),
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+    });
+    new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId });
+  }
+
+  get arn(): string {
+    return this.key.arn;
+  }
+
+  encryptLogGroup(name: string): string {
+    if (!this.logGroups.includes(name)) this.logGroups.push(name);
+    return this.arn;
+  }
+
+  private policy(props: StackKeyProps): string {
     const account = props.accountId;
     const deliveredBy = (service: 'cloudwatch' | 'events', sid: string, sourceArn: string): PolicyStatement => ({
       Sid: sid,
@@ -77,30 +105,19 @@ export class StackKey extends Construct {
       Resource: '*',
       Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': sourceArn } },
     });
-    this.key = new KmsKey(this, 'key', {
-      description: `Encrypts the data and notifications of ${props.alias.replace(/^alias\//, '')}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: props.deletionWindowDays ?? 30,
-      policy: policyDocument([
-        {
-          Sid: 'AccountManagesAndUsesKeyThroughIam',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:${props.partition}:iam::${account}:root` },
-          Action: KEY_ACCOUNT_ACTIONS,
-          // In a key policy, "*" means this key.
-          Resource: '*',
-        },
-        deliveredBy('cloudwatch', 'CloudWatchAlarmsPublishToEncryptedTopics', `arn:${props.partition}:cloudwatch:${props.region}:${account}:alarm:*`),
-        deliveredBy('events', 'EventBridgeRulesPublishToEncryptedTopics', `arn:${props.partition}:events:${props.region}:${account}:rule/*`),
-        ...(props.encryptedLogGroups?.length ? [logGroupsStatement(props, props.encryptedLogGroups)] : []),
-      ]),
-      lifecycle: { preventDestroy: props.preventDestroy ?? true },
-    });
-    new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId });
-  }
-
-  get arn(): string {
-    return this.key.arn;
+    return policyDocument([
+      {
+        Sid: 'AccountManagesAndUsesKeyThroughIam',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${props.partition}:iam::${account}:root` },
+        Action: KEY_ACCOUNT_ACTIONS,
+        // In a key policy, "*" means this key.
+        Resource: '*',
+      },
+      deliveredBy('cloudwatch', 'CloudWatchAlarmsPublishToEncryptedTopics', `arn:${props.partition}:cloudwatch:${props.region}:${account}:alarm:*`),
+      deliveredBy('events', 'EventBridgeRulesPublishToEncryptedTopics', `arn:${props.partition}:events:${props.region}:${account}:rule/*`),
+      ...(this.logGroups.length > 0 ? [logGroupsStatement(props, this.logGroups)] : []),
+    ]);
   }
 }
 

@@ -21,6 +21,7 @@ import { grantAccess, type AccessResources } from '../pipeline/access';
 import type { ImageStateMachine } from '../pipeline/state-machine';
 import type { WorkerQueues } from '../queues/worker-queues';
 import type { WorkerImageRepository } from './image-repository';
+import type { LogGroupKey } from '../shared/stack-key';
 
 const ENTRY = MANIFEST.worker;
 const CONTAINER = 'worker';
@@ -63,6 +64,8 @@ export interface WorkerServiceProps {
   readonly initialTasks?: number;
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /** The key that encrypts its log group (its policy then lets CloudWatch Logs use it for that group alone). */
+  readonly logKey: LogGroupKey;
 }
 
 export class WorkerService extends Construct {
@@ -93,7 +96,12 @@ export class WorkerService extends Construct {
       defaultCapacityProviderStrategy: strategy,
     });
 
-    this.logGroup = new CloudwatchLogGroup(this, 'log_group', { name: `/ecs/${name}`, retentionInDays: props.logRetentionDays ?? 365 });
+    const logGroupName = `/ecs/${name}`;
+    this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
+      name: logGroupName,
+      retentionInDays: props.logRetentionDays ?? 365,
+      kmsKeyId: props.logKey.encryptLogGroup(logGroupName),
+    });
 
     // Only ECS tasks of this account may assume either role.
     const trust = { StringEquals: { 'aws:SourceAccount': props.accountId }, ArnLike: { 'aws:SourceArn': `arn:${props.partition}:ecs:${props.region}:${props.accountId}:*` } };

@@ -29,7 +29,7 @@ async function fleetJson(overrides: Partial<FleetProps> = {}): Promise<Terraform
   new AwsProvider(stack, 'aws', { region: 'us-east-1' });
   const globalProvider = new AwsProvider(stack, 'us_east_1', { alias: 'us_east_1', region: 'us-east-1' });
   const storage = new ImageStorage(stack, 'storage', { rawBucketName: 'raw', processedBucketName: 'processed', accessLogsBucketName: 'logs', accountId: '123456789012', region: 'us-east-1' });
-  const key = new StackKey(stack, 'key', { alias: 'alias/fleet-test', accountId: '123456789012', partition: 'aws', region: 'us-east-1', encryptedLogGroups: [LOG_GROUP] });
+  const key = new StackKey(stack, 'key', { alias: 'alias/fleet-test', accountId: '123456789012', partition: 'aws', region: 'us-east-1' });
   const topics = new NotificationTopics(stack, 'topics', { successTopicName: 'success', errorTopicName: 'error', key, region: 'us-east-1' });
   new Fleet(stack, 'fleet', {
     namePrefix: 'image-processor-dev',
@@ -42,7 +42,7 @@ async function fleetJson(overrides: Partial<FleetProps> = {}): Promise<Terraform
     artifactsBucketName: 'artifacts-bucket',
     logsBucketName: 'fleet-logs-bucket',
     api: { serviceName: 'image-processor-dev', jobTtlDays: 30, maxInputBytes: 1000, uploadUrlSeconds: 300, downloadUrlSeconds: 300, apiRateLimitPerMinute: 600, tokenCacheSeconds: 10 },
-    logs: { groupName: LOG_GROUP, kmsKeyArn: key.arn, retentionDays: 30 },
+    logs: { groupName: LOG_GROUP, key, retentionDays: 30 },
     ...overrides,
   });
   return synthJson(stack);

@@ -3,7 +3,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { PipelineFunction } from '../../../../stacks/constructs/pipeline/function';
-import { only, statements, stubArtifacts, type TerraformJson } from '../../support';
+import { only, statements, stubArtifacts, TEST_LOG_KEY, type TerraformJson } from '../../support';
 
 describe('PipelineFunction', () => {
   it('turns on --enable-source-maps only for code that carries its source maps', async () => {
@@ -11,7 +11,7 @@ describe('PipelineFunction', () => {
     const variablesOf = (sourceMapInZip: boolean | undefined) => {
       const json = JSON.parse(
         Testing.synthScope((scope) => {
-          new PipelineFunction(scope, 'validate', { functionName: 'f', code: { ...code, ...(sourceMapInZip === undefined ? {} : { sourceMapInZip }) }, environment: { A: '1' } });
+          new PipelineFunction(scope, 'validate', { functionName: 'f', code: { ...code, ...(sourceMapInZip === undefined ? {} : { sourceMapInZip }) }, environment: { A: '1' }, logKey: TEST_LOG_KEY });
         }),
       ) as TerraformJson;
       return only(json, 'aws_lambda_function').environment.variables;
@@ -27,6 +27,7 @@ describe('PipelineFunction', () => {
       new PipelineFunction(scope, 'validate', {
         functionName: 'image-processor-dev-validate',
         code,
+        logKey: TEST_LOG_KEY,
         memoryMb: 2048,
         timeoutSeconds: 120,
         environment: { WORK_PREFIX: '_work/', JOBS_TABLE: 'jobs' },

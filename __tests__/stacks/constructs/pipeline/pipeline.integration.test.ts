@@ -179,12 +179,12 @@ describe('ImagePipeline', () => {
     const table = new JobsTable(stack, 'jobs', { tableName: 'jobs' });
     const key = new StackKey(stack, 'key', { alias: 'alias/t', accountId: '123456789012', partition: 'aws', region: 'eu-west-1' });
     const topics = new NotificationTopics(stack, 'topics', { successTopicName: 's', errorTopicName: 'e', key, region: 'eu-west-1' });
-    new ImagePipeline(stack, 'functions', { namePrefix: 'p', serviceName: 'p', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics });
+    new ImagePipeline(stack, 'functions', { namePrefix: 'p', serviceName: 'p', code: artifacts.functions, sharpLayer: artifacts.sharpLayer, storage, table, topics, logKey: key });
     expect(() => Testing.synth(stack, true)).toThrow(/The functions need the state machine/);
 
     const withCanvas = { ...artifacts.functions, resize: { ...artifacts.functions.resize, externals: ['sharp', 'canvas'] } };
     expect(
-      () => new ImagePipeline(stack, 'other', { namePrefix: 'q', serviceName: 'q', code: withCanvas, sharpLayer: artifacts.sharpLayer, storage, table, topics }),
+      () => new ImagePipeline(stack, 'other', { namePrefix: 'q', serviceName: 'q', code: withCanvas, sharpLayer: artifacts.sharpLayer, storage, table, topics, logKey: key }),
     ).toThrow('The resize bundle requires canvas at run time, but only sharp is provided (by the layer).');
   });
 });

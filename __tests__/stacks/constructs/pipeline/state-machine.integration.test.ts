@@ -3,12 +3,13 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import type { TaskEntrypointName } from '../../../../handlers/runtime/manifest';
 import { ImageStateMachine, type ImageStateMachineProps } from '../../../../stacks/constructs/pipeline/state-machine';
-import { list, only, statements, type TerraformJson } from '../../support';
+import { list, only, statements, TEST_LOG_KEY, type TerraformJson } from '../../support';
 
 const TASKS: TaskEntrypointName[] = ['validate', 'resize', 'filters', 'optimize', 'notify-success', 'notify-error'];
 const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:image-processor-dev-${name}`;
 const BASE: ImageStateMachineProps = {
   stateMachineName: 'image-processor-dev-pipeline',
+  logKey: TEST_LOG_KEY,
   functions: Object.fromEntries(TASKS.map((name) => [name, { arn: arn(name) }])) as ImageStateMachineProps['functions'],
   accountId: '123456789012',
   partition: 'aws',

@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { Testing } from 'cdktf';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -34,15 +35,27 @@ describe('StackKey', () => {
     });
   });
 
-  it('lets CloudWatch Logs of its region use it for the log groups named, and no others', () => {
-    const json = JSON.parse(Testing.synthScope((scope) => new StackKey(scope, 'key', { ...PROPS, encryptedLogGroups: ['/ec2/image-processor-dev-api'] }))) as TerraformJson;
+  it('lets CloudWatch Logs of its region use it for the log groups that asked for it, each once, and no others', () => {
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        const key = new StackKey(scope, 'key', PROPS);
+        new CloudwatchLogGroup(scope, 'api', { name: '/ec2/image-processor-dev-api', kmsKeyId: key.encryptLogGroup('/ec2/image-processor-dev-api') });
+        key.encryptLogGroup('/aws/lambda/image-processor-dev-validate');
+        key.encryptLogGroup('/ec2/image-processor-dev-api');
+      }),
+    ) as TerraformJson;
+    expect(only(json, 'aws_cloudwatch_log_group').kms_key_id).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
     const [, , , logs, ...rest] = statements(only(json, 'aws_kms_key').policy);
     expect(rest).toEqual([]);
     expect(logs).toMatchObject({
       Effect: 'Allow',
       Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
       Resource: '*',
-      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': ['arn:aws:logs:eu-west-1:123456789012:log-group:/ec2/image-processor-dev-api'] } },
+      Condition: {
+        ArnEquals: {
+          'kms:EncryptionContext:aws:logs:arn': ['arn:aws:logs:eu-west-1:123456789012:log-group:/ec2/image-processor-dev-api', 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/image-processor-dev-validate'],
+        },
+      },
     });
     expect(list(logs!.Action)).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']));
     expect(list(logs!.Action).some((action) => action.includes('*'))).toBe(false);
