@@ -11,6 +11,7 @@
 import { channel } from 'node:diagnostics_channel';
 import type { IncomingMessage, RequestListener } from 'node:http';
 import type { Readable } from 'node:stream';
+import { buildQueryString } from '@smithy/core/protocols';
 import inject, { type InjectOptions, type Response as InjectedResponse } from 'light-my-request';
 
 /**
@@ -72,7 +73,9 @@ export class InProcessTransport {
         if (!listener) throw new Error(`Expected a request to an emulator of this process, but ${request.hostname}:${port} is not one of their ports.`);
         // Nothing waits for a 100 Continue that no socket would send.
         const { expect: _continue, ...headers } = request.headers;
-        const url = `${request.path}${queryString(request.query)}`;
+        // The SDK's own query builder, as its HTTP handler writes the query on the socket.
+        const query = request.query ? buildQueryString(request.query) : '';
+        const url = query ? `${request.path}?${query}` : request.path;
         if (requests.hasSubscribers) {
           const lowerCased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
           requests.publish({ request: { method: request.method, path: url, host: lowerCased.host, getHeader: (name: string) => lowerCased[name.toLowerCase()] } });
@@ -134,19 +137,6 @@ function payloadOf(body: unknown): Buffer | string | Readable {
   if (body instanceof Uint8Array && !Buffer.isBuffer(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   return body as Buffer | string | Readable;
 }
-
-/** The query as the SDK would put it on the wire: RFC 3986 escapes, a key without a value bare. */
-function queryString(query: SdkRequest['query']): string {
-  if (!query) return '';
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(query)) {
-    if (value === null) parts.push(escapeUri(key));
-    else for (const one of Array.isArray(value) ? value : [value]) parts.push(`${escapeUri(key)}=${escapeUri(one)}`);
-  }
-  return parts.length > 0 ? `?${parts.join('&')}` : '';
-}
-
-const escapeUri = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 function flatHeaders(headers: Record<string, string | string[] | number | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
